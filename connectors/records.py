@@ -1,0 +1,38 @@
+"""Records that connectors produce: raw documents to extract and failures to store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One document as a connector found it, before extraction.
+
+    Exactly one of ``html`` (a page to run through extraction) and ``text``
+    (an article body that is already clean, as in plain-text seeds) is set.
+    """
+
+    url: str
+    source: str
+    origin: str  # "seed" or "feed"
+    fetched_at: datetime
+    html: str | None = None
+    text: str | None = None
+    title: str | None = None
+    title_derived: bool = False
+    author: str | None = None
+    published_at: datetime | None = None
+    location: str = ""  # where it came from, for error messages: "seeds/a.jsonl:3"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A typed, storable failure: one bad input never stops the run."""
+
+    stage: str  # "seed", "fetch", "extract", "tag", "load"
+    source: str
+    url_or_path: str
+    error_code: str
+    message: str

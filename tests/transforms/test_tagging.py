@@ -1,0 +1,72 @@
+"""Tagging v1: the seed article's tags, catalog validation and evidence."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from transforms import Article, CatalogError, load_catalog, tag_article
+
+
+def _article(text: str, title: str = "") -> Article:
+    return Article(
+        article_id="a",
+        url="u",
+        canonical_url="u",
+        source="s",
+        origin="seed",
+        title=title,
+        title_derived=False,
+        author=None,
+        published_at=None,
+        language=None,
+        text=text,
+        word_count=len(text.split()),
+        content_hash="h",
+        fetched_at=datetime(2026, 1, 1),
+        extractor_version="x",
+    )
+
+
+def test_surname_counts_only_after_the_full_name() -> None:
+    tagged = tag_article(_article("LeCun spoke. Then Yann LeCun spoke. LeCun again."))
+    [lecun] = [e for e in tagged.entities if e.name == "Yann LeCun"]
+    assert lecun.mentions == 2
+    assert lecun.evidence == ("Yann LeCun@18", "LeCun@36")
+
+
+def test_meta_does_not_match_inside_meta_analysis() -> None:
+    tagged = tag_article(_article("A meta-analysis and a Meta-analysis of AI studies."))
+    assert "Meta" not in {e.name for e in tagged.entities}
+
+
+def test_article_with_few_ai_terms_is_not_ai_only() -> None:
+    tagged = tag_article(_article("The city council approved new parking regulation rules today."))
+    assert [t.topic for t in tagged.topics] == ["not-ai"]
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("entities:\n  - {id: a, name: A, type: planet}\n", "entry 'a': unknown type 'planet'"),
+        ("entities:\n  - {id: a, type: company}\n", "entry 1 (?): missing 'name'"),
+        (
+            "entities:\n  - {id: a, name: A, type: company}\n  - {id: a, name: B, type: company}\n",
+            "entry 'a': duplicate id",
+        ),
+        ("entities:\n  - {id: a, name: A, type: company, wikidata: 12}\n", "like Q123"),
+    ],
+)
+def test_invalid_catalog_entry_is_named(tmp_path: Path, yaml_text: str, message: str) -> None:
+    path = tmp_path / "entities.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        load_catalog(path)
+
+
+def test_shipped_catalog_is_valid() -> None:
+    catalog = load_catalog()
+    assert len({e.entity_id for e in catalog}) == len(catalog) > 0

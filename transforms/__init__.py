@@ -1,0 +1,24 @@
+"""Transforms: pure functions from raw documents to articles and tags."""
+
+from transforms.extract import EXTRACTOR_VERSION, extract_article, extract_text
+from transforms.normalise import article_id_for, canonical_url, content_hash, normalise_text
+from transforms.records import Article, EntityMention, TaggedArticle, TopicTag
+from transforms.tagging import TAGGER_VERSION, CatalogError, load_catalog, tag_article
+
+__all__ = [
+    "Article",
+    "CatalogError",
+    "EXTRACTOR_VERSION",
+    "EntityMention",
+    "TAGGER_VERSION",
+    "TaggedArticle",
+    "TopicTag",
+    "article_id_for",
+    "canonical_url",
+    "content_hash",
+    "extract_article",
+    "extract_text",
+    "load_catalog",
+    "normalise_text",
+    "tag_article",
+]

@@ -1,0 +1,58 @@
+"""Records that transforms produce: articles and their tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One extracted, normalised article, keyed by its canonical URL."""
+
+    article_id: str
+    url: str
+    canonical_url: str
+    source: str
+    origin: str
+    title: str | None
+    title_derived: bool
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    text: str
+    word_count: int
+    content_hash: str
+    fetched_at: datetime
+    extractor_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTag:
+    """A topic that an article substantially discusses, with why we think so."""
+
+    topic: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """A catalog entity found in an article: how often and where."""
+
+    entity_id: str
+    name: str
+    type: str
+    wikidata_id: str | None
+    mentions: int
+    evidence: tuple[str, ...]  # "matched text@offset"
+
+
+@dataclass(frozen=True, slots=True)
+class TaggedArticle:
+    """An article with its tags: the unit the warehouse loads."""
+
+    article: Article
+    topics: tuple[TopicTag, ...]
+    entities: tuple[EntityMention, ...]
+    tagger_version: str

@@ -1,0 +1,81 @@
+"""Opening the warehouse: one connection, schema and numbered migrations applied."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+
+SCHEMA_FILE = Path(__file__).parent / "schema.sql"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+_CREATE_MIGRATIONS = """
+CREATE TABLE IF NOT EXISTS _migrations (
+    version INTEGER PRIMARY KEY,
+    name VARCHAR NOT NULL,
+    applied_at TIMESTAMP NOT NULL DEFAULT (now() AT TIME ZONE 'UTC')
+);
+COMMENT ON TABLE _migrations IS 'Schema versions applied to this database, in order.';
+COMMENT ON COLUMN _migrations.version IS
+    'Migration number: 1 is warehouse/schema.sql, later ones warehouse/migrations/NNNN_*.sql.';
+COMMENT ON COLUMN _migrations.name IS 'File the migration came from.';
+COMMENT ON COLUMN _migrations.applied_at IS 'When it was applied (UTC).';
+"""
+_APPLIED = "SELECT version FROM _migrations"
+_RECORD = "INSERT INTO _migrations (version, name) VALUES (?, ?)"
+
+
+def connect_warehouse(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open (creating if needed) the warehouse at ``path``, migrated to the latest schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        apply_schema(con)
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """Every schema step as (version, name, SQL), version 1 being schema.sql."""
+    steps = [(1, SCHEMA_FILE.name, SCHEMA_FILE.read_text(encoding="utf-8"))]
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        match = _MIGRATION_NAME.match(path.name)
+        if match is None:
+            raise ValueError(f"{path}: migration files are named NNNN_description.sql")
+        steps.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
+    versions = [version for version, _, _ in steps]
+    if versions != list(range(1, len(steps) + 1)):
+        raise ValueError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    return steps
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) -> int:
+    """Apply every migration not yet recorded, each in its own transaction.
+
+    Args:
+        con: an open read-write connection.
+        up_to: stop after this version (tests use it to build older databases).
+
+    Returns:
+        The schema version the database is at afterwards.
+    """
+    con.execute(_CREATE_MIGRATIONS)
+    applied = {row[0] for row in con.execute(_APPLIED).fetchall()}
+    version = max(applied, default=0)
+    for number, name, sql in migrations():
+        if number in applied or (up_to is not None and number > up_to):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(_RECORD, [number, name])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        version = number
+    return version

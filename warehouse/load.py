@@ -1,0 +1,198 @@
+"""Loading: idempotent, one-transaction-per-batch writes of articles, tags and failures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from connectors.records import Failure
+from transforms.records import TaggedArticle
+
+_EXISTING = """
+SELECT article_id, content_hash, title, author, published_at, source,
+       extractor_version, tagger_version
+FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+_INSERT_ARTICLE = """
+INSERT INTO articles (article_id, url, canonical_url, source, origin, title, title_derived, author,
+    published_at, language, text, word_count, content_hash, first_seen_at, last_seen_at,
+    fetched_at, extractor_version, tagger_version, run_id)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (article_id) DO UPDATE SET
+    url = excluded.url, canonical_url = excluded.canonical_url, source = excluded.source,
+    origin = excluded.origin, title = excluded.title, title_derived = excluded.title_derived,
+    author = excluded.author, published_at = excluded.published_at,
+    language = excluded.language, text = excluded.text, word_count = excluded.word_count,
+    content_hash = excluded.content_hash, last_seen_at = excluded.last_seen_at,
+    fetched_at = excluded.fetched_at, extractor_version = excluded.extractor_version,
+    tagger_version = excluded.tagger_version, run_id = excluded.run_id
+"""
+_TOUCH_ARTICLES = """
+UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+_DELETE_TOPICS = "DELETE FROM article_topics WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
+_DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
+_INSERT_TOPIC = "INSERT INTO article_topics VALUES (?, ?, ?, ?)"
+_INSERT_ARTICLE_ENTITY = "INSERT INTO article_entities VALUES (?, ?, ?, ?)"
+_UPSERT_ENTITY = """
+INSERT INTO entities VALUES (?, ?, ?, ?)
+ON CONFLICT (entity_id) DO UPDATE SET
+    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
+"""
+_INSERT_FAILURE = "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)"
+_START_RUN = """
+INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
+ON CONFLICT (run_id) DO NOTHING
+"""
+_FINISH_RUN = """
+UPDATE runs SET finished_at = ?, status = ?, articles_new = ?, articles_updated = ?,
+    articles_unchanged = ?, failures = ?
+WHERE run_id = ?
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCounts:
+    """What a load did: articles new, updated and unchanged, and failures stored."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failures: int = 0
+
+    def __add__(self, other: LoadCounts) -> LoadCounts:
+        return LoadCounts(
+            self.new + other.new,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+            self.failures + other.failures,
+        )
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    tagged: Sequence[TaggedArticle],
+    failures: Sequence[Failure],
+    now: datetime,
+) -> LoadCounts:
+    """Write one batch in one transaction: all of it lands, or none of it.
+
+    An article whose stored version is identical is only marked as seen; a
+    changed one is rewritten and its tags are replaced, never added to.
+    """
+    latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
+    con.execute("BEGIN TRANSACTION")
+    try:
+        existing = {row[0]: row[1:] for row in con.execute(_EXISTING, [list(latest)]).fetchall()}
+        changed = [item for key, item in latest.items() if existing.get(key) != _signature(item)]
+        unchanged = [key for key in latest if key not in {i.article.article_id for i in changed}]
+        if unchanged:
+            con.execute(_TOUCH_ARTICLES, [now, unchanged])
+        if changed:
+            _write_articles(con, run_id, changed, now)
+        if failures:
+            con.executemany(
+                _INSERT_FAILURE,
+                [
+                    [now, run_id, f.stage, f.source, f.url_or_path, f.error_code, f.message]
+                    for f in failures
+                ],
+            )
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    new = sum(1 for item in changed if item.article.article_id not in existing)
+    return LoadCounts(new, len(changed) - new, len(unchanged), len(failures))
+
+
+def start_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow: str, now: datetime) -> None:
+    """Record that a run has started (idempotent for a retried run)."""
+    con.execute(_START_RUN, [run_id, flow, now])
+
+
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    counts: LoadCounts,
+    status: str,
+    now: datetime,
+) -> None:
+    """Record how a run ended and what it did."""
+    con.execute(
+        _FINISH_RUN,
+        [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
+    )
+
+
+def _signature(item: TaggedArticle) -> tuple[object, ...]:
+    a = item.article
+    return (
+        a.content_hash,
+        a.title,
+        a.author,
+        a.published_at,
+        a.source,
+        a.extractor_version,
+        item.tagger_version,
+    )
+
+
+def _write_articles(
+    con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[TaggedArticle], now: datetime
+) -> None:
+    keys = [item.article.article_id for item in items]
+    con.execute(_DELETE_TOPICS, [keys])
+    con.execute(_DELETE_ENTITIES, [keys])
+    con.executemany(
+        _INSERT_ARTICLE,
+        [
+            [
+                a.article_id,
+                a.url,
+                a.canonical_url,
+                a.source,
+                a.origin,
+                a.title,
+                a.title_derived,
+                a.author,
+                a.published_at,
+                a.language,
+                a.text,
+                a.word_count,
+                a.content_hash,
+                now,
+                now,
+                a.fetched_at,
+                a.extractor_version,
+                item.tagger_version,
+                run_id,
+            ]
+            for item in items
+            for a in (item.article,)
+        ],
+    )
+    topics = [
+        [item.article.article_id, t.topic, t.score, list(t.evidence)]
+        for item in items
+        for t in item.topics
+    ]
+    mentions = [(item.article.article_id, e) for item in items for e in item.entities]
+    if topics:
+        con.executemany(_INSERT_TOPIC, topics)
+    if mentions:
+        entities = {e.entity_id: e for _, e in mentions}
+        con.executemany(
+            _UPSERT_ENTITY,
+            [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
+        )
+        con.executemany(
+            _INSERT_ARTICLE_ENTITY,
+            [[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions],
+        )

@@ -25,6 +25,10 @@ class RawDocument:
     author: str | None = None
     published_at: datetime | None = None
     location: str = ""  # where it came from, for error messages: "seeds/a.jsonl:3"
+    final_url: str | None = None  # after redirects, for fetched pages
+    status: int | None = None  # HTTP status of a fetched page
+    content_type: str | None = None
+    body: bytes | None = None  # the page's bytes as fetched (decompressed), kept as raw
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,11 +16,17 @@ SELECT article_id, content_hash, title, author, published_at, source,
        extractor_version, tagger_version
 FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-_INSERT_ARTICLE = """
+# Bulk writes pass one list per column and unnest them side by side: one statement per
+# table and batch, where executemany ran one statement per row (~3 ms per article).
+_INSERT_ARTICLES = """
 INSERT INTO articles (article_id, url, canonical_url, source, origin, title, title_derived, author,
     published_at, language, text, word_count, content_hash, first_seen_at, last_seen_at,
     fetched_at, extractor_version, tagger_version, run_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),
+    unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
+    unnest(?::VARCHAR[]), ?::TIMESTAMP, ?::TIMESTAMP, unnest(?::TIMESTAMP[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?::VARCHAR
 ON CONFLICT (article_id) DO UPDATE SET
     url = excluded.url, canonical_url = excluded.canonical_url, source = excluded.source,
     origin = excluded.origin, title = excluded.title, title_derived = excluded.title_derived,
@@ -35,14 +41,25 @@ UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCH
 """
 _DELETE_TOPICS = "DELETE FROM article_topics WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 _DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-_INSERT_TOPIC = "INSERT INTO article_topics VALUES (?, ?, ?, ?)"
-_INSERT_ARTICLE_ENTITY = "INSERT INTO article_entities VALUES (?, ?, ?, ?)"
-_UPSERT_ENTITY = """
-INSERT INTO entities VALUES (?, ?, ?, ?)
+_INSERT_TOPICS = """
+INSERT INTO article_topics
+SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[][])
+"""
+_INSERT_ARTICLE_ENTITIES = """
+INSERT INTO article_entities
+SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[][])
+"""
+_UPSERT_ENTITIES = """
+INSERT INTO entities
+SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])
 ON CONFLICT (entity_id) DO UPDATE SET
     name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
 """
-_INSERT_FAILURE = "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)"
+_INSERT_FAILURES = """
+INSERT INTO failures
+SELECT ?::TIMESTAMP, ?::VARCHAR, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[])
+"""
 _START_RUN = """
 INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
 ON CONFLICT (run_id) DO NOTHING
@@ -90,17 +107,24 @@ def load_batch(
     try:
         existing = {row[0]: row[1:] for row in con.execute(_EXISTING, [list(latest)]).fetchall()}
         changed = [item for key, item in latest.items() if existing.get(key) != _signature(item)]
-        unchanged = [key for key in latest if key not in {i.article.article_id for i in changed}]
+        changed_keys = {item.article.article_id for item in changed}
+        unchanged = [key for key in latest if key not in changed_keys]
         if unchanged:
             con.execute(_TOUCH_ARTICLES, [now, unchanged])
         if changed:
             _write_articles(con, run_id, changed, now)
         if failures:
-            con.executemany(
-                _INSERT_FAILURE,
+            con.execute(
+                _INSERT_FAILURES,
                 [
-                    [now, run_id, f.stage, f.source, f.url_or_path, f.error_code, f.message]
-                    for f in failures
+                    now,
+                    run_id,
+                    *_columns(
+                        [
+                            [f.stage, f.source, f.url_or_path, f.error_code, f.message]
+                            for f in failures
+                        ]
+                    ),
                 ],
             )
         con.execute("COMMIT")
@@ -150,8 +174,7 @@ def _write_articles(
     keys = [item.article.article_id for item in items]
     con.execute(_DELETE_TOPICS, [keys])
     con.execute(_DELETE_ENTITIES, [keys])
-    con.executemany(
-        _INSERT_ARTICLE,
+    articles = _columns(
         [
             [
                 a.article_id,
@@ -167,17 +190,15 @@ def _write_articles(
                 a.text,
                 a.word_count,
                 a.content_hash,
-                now,
-                now,
                 a.fetched_at,
                 a.extractor_version,
                 item.tagger_version,
-                run_id,
             ]
             for item in items
             for a in (item.article,)
-        ],
+        ]
     )
+    con.execute(_INSERT_ARTICLES, [*articles[:13], now, now, *articles[13:], run_id])
     topics = [
         [item.article.article_id, t.topic, t.score, list(t.evidence)]
         for item in items
@@ -185,14 +206,19 @@ def _write_articles(
     ]
     mentions = [(item.article.article_id, e) for item in items for e in item.entities]
     if topics:
-        con.executemany(_INSERT_TOPIC, topics)
+        con.execute(_INSERT_TOPICS, _columns(topics))
     if mentions:
         entities = {e.entity_id: e for _, e in mentions}
-        con.executemany(
-            _UPSERT_ENTITY,
-            [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
+        con.execute(
+            _UPSERT_ENTITIES,
+            _columns([[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()]),
         )
-        con.executemany(
-            _INSERT_ARTICLE_ENTITY,
-            [[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions],
+        con.execute(
+            _INSERT_ARTICLE_ENTITIES,
+            _columns([[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions]),
         )
+
+
+def _columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:
+    """Turn rows into one list per column, the shape the bulk ``unnest`` statements take."""
+    return [list(column) for column in zip(*rows, strict=True)]

@@ -1,0 +1,1 @@
+"""Benchmarks: newsflow's throughput, incremental cost, scale and memory against their bounds."""

@@ -1,0 +1,127 @@
+"""Run a child command and measure it: wall time and peak memory of its whole process tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SAMPLE_SECONDS = 0.1
+_PROC = Path("/proc")
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRun:
+    """What a child command did: its output, time and memory high-water marks (bytes)."""
+
+    seconds: float
+    returncode: int
+    stdout: str
+    stderr: str
+    peak_tree_rss: int  # sum of RSS over the process and all its descendants, sampled
+    peak_tree_pss: int  # the same with shared pages split between sharers (no double count)
+    peak_process_rss: int  # the largest single process in the tree, sampled
+
+
+def run_child(
+    argv: Sequence[str], *, env: Mapping[str, str], cwd: Path, timeout: float = 1800
+) -> ChildRun:
+    """Run ``argv`` to completion while sampling its process tree's memory.
+
+    Raises:
+        subprocess.TimeoutExpired: it ran longer than ``timeout`` seconds.
+    """
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        list(argv),
+        env=dict(env),
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    sampler = _TreeSampler(process.pid)
+    sampler.start()
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        raise
+    finally:
+        sampler.stop()
+    seconds = time.perf_counter() - start
+    return ChildRun(
+        seconds=seconds,
+        returncode=process.returncode,
+        stdout=stdout,
+        stderr=stderr,
+        peak_tree_rss=sampler.peak_rss,
+        peak_tree_pss=sampler.peak_pss,
+        peak_process_rss=sampler.peak_single,
+    )
+
+
+class _TreeSampler(threading.Thread):
+    """Sum RSS and PSS over a process tree every ``SAMPLE_SECONDS``; keep the peaks."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self.peak_single = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.is_set():
+            rss = pss = 0
+            for pid in _descendants(self.pid):
+                process_rss, process_pss = _memory(pid)
+                rss += process_rss
+                pss += process_pss
+                self.peak_single = max(self.peak_single, process_rss)
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self._done.wait(SAMPLE_SECONDS)
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir(_PROC):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (_PROC / entry.name / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        found.append(pid)
+        stack += children.get(pid, [])
+    return found
+
+
+def _memory(pid: int) -> tuple[int, int]:
+    """RSS and PSS of one process in bytes (zeros once it has gone)."""
+    rss = pss = 0
+    try:
+        for line in (_PROC / str(pid) / "smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1]) * 1024
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return rss, pss

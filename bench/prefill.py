@@ -1,0 +1,77 @@
+"""Pre-fill a warehouse with N articles through the real load path, for the scale case."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.corpus import Page
+from connectors.records import Failure, RawDocument
+from transforms import TaggedArticle, extract_article, tag_article
+from transforms.normalise import article_id_for
+from warehouse import connect_warehouse, load_batch, start_run
+
+PREFILL_BATCH = 1000
+TEMPLATE_PAGES = 100
+
+
+def make_templates(pages: list[Page], count: int = TEMPLATE_PAGES) -> list[TaggedArticle]:
+    """Extract and tag a few corpus pages once; pre-filled articles are copies of them."""
+    now = _utcnow()
+    templates: list[TaggedArticle] = []
+    for page in pages:
+        document = RawDocument(
+            url=f"https://prefill.invalid/{page.page_id}",
+            source="prefill",
+            origin="feed",
+            fetched_at=now,
+            html=page.body.decode("utf-8", errors="replace"),
+        )
+        article = extract_article(document)
+        if isinstance(article, Failure):
+            continue
+        templates.append(tag_article(article))
+        if len(templates) == count:
+            break
+    return templates
+
+
+def prefill_warehouse(db_path: Path, templates: list[TaggedArticle], articles: int) -> float:
+    """Load ``articles`` distinct articles (unique URLs) into ``db_path`` with ``load_batch``.
+
+    Returns:
+        the seconds the load took.
+    """
+    start = time.perf_counter()
+    con = connect_warehouse(db_path)
+    try:
+        run_id = f"prefill-{articles}"
+        start_run(con, run_id=run_id, flow="prefill", now=_utcnow())
+        for first in range(0, articles, PREFILL_BATCH):
+            batch = [
+                _copy(templates[index % len(templates)], index)
+                for index in range(first, min(first + PREFILL_BATCH, articles))
+            ]
+            load_batch(con, run_id=run_id, tagged=batch, failures=[], now=_utcnow())
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return time.perf_counter() - start
+
+
+def _copy(template: TaggedArticle, index: int) -> TaggedArticle:
+    url = f"https://prefill.invalid/article/{index}"
+    article = dataclasses.replace(
+        template.article,
+        article_id=article_id_for(url),
+        url=url,
+        canonical_url=url,
+        content_hash=f"{template.article.content_hash[:48]}{index:016x}",
+    )
+    return dataclasses.replace(template, article=article)
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean
+.PHONY: run test lint fmt typecheck clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ lint: $(STAMP)
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Benchmark suite (~15-20 min, needs ../shared): prints a table, writes bench/results/*.json.
+# BENCH_ARGS=--quick for a smoke run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -1,0 +1,267 @@
+"""The seven measurements of the suite, each returning its figures as plain data."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.bound import measure_extraction_bound, pages_bodies
+from bench.corpus import Page
+from bench.prefill import make_templates, prefill_warehouse
+from bench.runner import IngestRun, Runner
+from bench.server import LoopbackFarm
+from bench.workload import Workload, serve_workload, write_sources
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """How big each case is; ``FULL`` for the real run, ``QUICK`` for a smoke run."""
+
+    small: tuple[int, int]  # (feeds, items) of the smaller corpus in (1)
+    large: tuple[int, int]  # (feeds, items) of the larger corpus in (1), (2), (3)
+    latency_hosts: tuple[int, int]  # (hosts, items) served with LATENCY_SECONDS in (3)
+    repoll: tuple[int, int]  # (feeds, items) re-polled in (4)
+    prefill: tuple[int, int]  # articles already stored, small and large, in (5)
+    prefill_new: tuple[int, int]  # (feeds, items) ingested on top of them in (5)
+    rss: tuple[int, int]  # (feeds, items) of the memory run (6)
+    polite: tuple[int, int]  # (hosts, items) of the politeness-bound run (7)
+    host_delay: float  # NEWSFLOW_HOST_DELAY_SECONDS in (7)
+
+
+FULL = Scale(
+    small=(10, 20),
+    large=(10, 99),
+    latency_hosts=(20, 20),
+    repoll=(100, 1),
+    prefill=(1_000, 100_000),
+    prefill_new=(10, 30),
+    rss=(100, 100),
+    polite=(20, 20),
+    host_delay=0.5,
+)
+QUICK = Scale(
+    small=(2, 5),
+    large=(2, 15),
+    latency_hosts=(4, 4),
+    repoll=(5, 1),
+    prefill=(100, 1_000),
+    prefill_new=(2, 5),
+    rss=(5, 20),
+    polite=(3, 4),
+    host_delay=0.2,
+)
+LATENCY_SECONDS = 0.1
+
+
+@dataclass
+class Context:
+    """What the cases share within one suite run."""
+
+    runner: Runner
+    pages: list[Page]
+    scale: Scale
+    scratch: Path
+    farm: LoopbackFarm  # no latency
+    slow_farm: LoopbackFarm  # LATENCY_SECONDS per response
+    results: dict[str, Any]
+
+    def serve(self, name: str, shape: tuple[int, int], *, slow: bool = False) -> Workload:
+        feeds, items = shape
+        farm = self.slow_farm if slow else self.farm
+        offset = sum(len(site.resources) for site in farm.sites)  # new pages, new mix
+        return serve_workload(
+            farm,
+            self.pages,
+            name=name,
+            feeds=feeds,
+            items=items,
+            directory=self.scratch,
+            offset=offset,
+        )
+
+    def db(self, name: str) -> Path:
+        folder = self.scratch / "db"
+        folder.mkdir(exist_ok=True)
+        return folder / f"{name}.duckdb"
+
+
+def case_baseline(ctx: Context) -> dict[str, Any]:
+    """An empty flow run (no sources): Prefect start-up and the run's fixed costs."""
+    empty = ctx.scratch / "sources-empty.yaml"
+    write_sources(empty, "empty", [])
+    ctx.runner.ingest(empty, ctx.db("warm-up"))  # first ever start creates Prefect's database
+    run = ctx.runner.ingest(empty, ctx.db("empty"))
+    return {"empty_run_s": run.seconds, "empty_in_flow_s": run.in_flow_seconds}
+
+
+def case_throughput(ctx: Context) -> dict[str, Any]:
+    """(1) end-to-end pages/s from cold at two corpus sizes, and the marginal rate."""
+    small = ctx.serve("small", ctx.scale.small)
+    large: Workload = ctx.results["large_workload"]
+    run_small = ctx.runner.ingest(small.sources_file, ctx.db("small"))
+    run_large = ctx.runner.ingest(large.sources_file, ctx.db("large"))
+    ctx.results["large_run"] = run_large
+    marginal = (large.pages - small.pages) / (run_large.seconds - run_small.seconds)
+    return {
+        "small_pages": small.pages,
+        "small_s": run_small.seconds,
+        "large_pages": large.pages,
+        "large_s": run_large.seconds,
+        "articles_loaded": run_large.articles_new,
+        "cold_pages_per_s": large.pages / run_large.seconds,
+        "marginal_pages_per_s": marginal,
+        "in_flow_pages_per_s": _rate(large.pages, run_large),
+    }
+
+
+def case_bound(ctx: Context) -> dict[str, Any]:
+    """(2) bare trafilatura over the same pages in a 2-process pool; ratio (1 marginal)/(2)."""
+    large: Workload = ctx.results["large_workload"]
+    bound = measure_extraction_bound(pages_bodies(ctx.pages, large.page_ids))
+    figures: dict[str, Any] = {
+        "pages": bound.pages,
+        "with_text": bound.with_text,
+        "seconds": bound.seconds,
+        "bound_pages_per_s": bound.pages_per_second,
+    }
+    throughput = ctx.results.get("throughput")
+    if throughput:
+        figures["ratio_marginal_to_bound"] = (
+            throughput["marginal_pages_per_s"] / bound.pages_per_second
+        )
+    return figures
+
+
+def case_naive(ctx: Context) -> dict[str, Any]:
+    """(3) the naive sequential peer, without and with latency; ratio (1)/(3)."""
+    large: Workload = ctx.results["large_workload"]
+    naive_fast, stored_fast = ctx.runner.naive(large.sources_file, ctx.db("naive-fast"))
+    slow = ctx.serve("latency", ctx.scale.latency_hosts, slow=True)
+    naive_slow, stored_slow = ctx.runner.naive(slow.sources_file, ctx.db("naive-slow"))
+    figures: dict[str, Any] = {
+        "pages": large.pages,
+        "naive_pages_per_s": large.pages / naive_fast.seconds,
+        "naive_articles": stored_fast,
+        "latency_s": LATENCY_SECONDS,
+        "latency_hosts": len(slow.feed_urls),
+        "latency_pages": slow.pages,
+        "naive_latency_pages_per_s": slow.pages / naive_slow.seconds,
+    }
+    large_run: IngestRun | None = ctx.results.get("large_run")
+    if large_run is not None:
+        figures["ratio_no_latency"] = (large.pages / large_run.seconds) / figures[
+            "naive_pages_per_s"
+        ]
+    if ctx.runner.feeds_supported():
+        run = ctx.runner.ingest(slow.sources_file, ctx.db("newsflow-slow"))
+        figures["newsflow_latency_pages_per_s"] = slow.pages / run.seconds
+        figures["newsflow_latency_articles"] = run.articles_new
+        figures["ratio_with_latency"] = (
+            figures["newsflow_latency_pages_per_s"] / figures["naive_latency_pages_per_s"]
+        )
+    return figures
+
+
+def case_repoll(ctx: Context) -> dict[str, Any]:
+    """(4) a no-change re-poll of every feed: seconds beyond an empty flow run."""
+    workload = ctx.serve("repoll", ctx.scale.repoll)
+    db = ctx.db("repoll")
+    first = ctx.runner.ingest(workload.sources_file, db)
+    ctx.farm.reset_counts()
+    again = ctx.runner.ingest(workload.sources_file, db, extra_args=ctx.runner.force_flag())
+    statuses = ctx.farm.statuses()
+    empty_s = ctx.results["baseline"]["empty_run_s"]
+    return {
+        "feeds": len(workload.feed_urls),
+        "first_poll_s": first.seconds,
+        "repoll_s": again.seconds,
+        "empty_run_s": empty_s,
+        "beyond_empty_s": again.seconds - empty_s,
+        "repoll_in_flow_s": again.in_flow_seconds,
+        "repoll_responses": {str(code): count for code, count in sorted(statuses.items())},
+        "repoll_new_articles": again.articles_new,
+    }
+
+
+def case_scale(ctx: Context) -> dict[str, Any]:
+    """(5) per-article ingest cost with a small and a large warehouse already filled."""
+    small_n, large_n = ctx.scale.prefill
+    templates = make_templates(ctx.pages)
+    base = ctx.db("prefill-base")
+    prefill_s = prefill_warehouse(base, templates, large_n)
+    small_db, large_db = ctx.db("prefill-small"), ctx.db("prefill-large")
+    prefill_warehouse(small_db, templates, small_n)
+    shutil.copyfile(base, large_db)
+    workload = ctx.serve("scale", ctx.scale.prefill_new)
+    costs = {}
+    for label, db in (("small", small_db), ("large", large_db)):
+        run = ctx.runner.ingest(workload.sources_file, db)
+        seconds = run.in_flow_seconds if run.in_flow_seconds is not None else run.seconds
+        costs[label] = (seconds / workload.pages, run)
+    return {
+        "prefilled_small": small_n,
+        "prefilled_large": large_n,
+        "prefill_load_s": prefill_s,
+        "prefill_articles_per_s": large_n / prefill_s,
+        "new_pages": workload.pages,
+        "ms_per_article_small": costs["small"][0] * 1000,
+        "ms_per_article_large": costs["large"][0] * 1000,
+        "wall_s_small": costs["small"][1].seconds,
+        "wall_s_large": costs["large"][1].seconds,
+        "ratio_large_to_small": costs["large"][0] / costs["small"][0],
+    }
+
+
+def case_memory(ctx: Context) -> dict[str, Any]:
+    """(6) peak memory of a large run: the whole process tree, sampled."""
+    workload = ctx.serve("memory", ctx.scale.rss)
+    run = ctx.runner.ingest(workload.sources_file, ctx.db("memory"))
+    return {
+        "pages": workload.pages,
+        "articles_loaded": run.articles_new,
+        "seconds": run.seconds,
+        "pages_per_s": workload.pages / run.seconds,
+        "peak_tree_rss_mb": run.child.peak_tree_rss / MB,
+        "peak_tree_pss_mb": run.child.peak_tree_pss / MB,
+        "peak_process_rss_mb": run.child.peak_process_rss / MB,
+    }
+
+
+def case_polite(ctx: Context) -> dict[str, Any]:
+    """(7) the latency-bound case: achieved pages/s against per-host politeness.
+
+    Each host must answer its feed, robots.txt and every page, spaced
+    ``host_delay`` apart, after ``LATENCY_SECONDS`` each: a host needs at
+    least ``(requests - 1) * delay + latency`` seconds, and the hosts run in
+    parallel, so that is the bound on the whole run's fetch time.
+    """
+    hosts, items = ctx.scale.polite
+    delay = ctx.scale.host_delay
+    workload = ctx.serve("polite", (hosts, items), slow=True)
+    ctx.slow_farm.reset_counts()
+    env = {"NEWSFLOW_HOST_DELAY_SECONDS": str(delay)}
+    run = ctx.runner.ingest(workload.sources_file, ctx.db("polite"), env=env)
+    requests = items + 2
+    bound_s = (requests - 1) * delay + LATENCY_SECONDS
+    achieved_s = run.in_flow_seconds if run.in_flow_seconds is not None else run.seconds
+    served = sum(ctx.slow_farm.statuses().values())
+    return {
+        "hosts": hosts,
+        "pages": workload.pages,
+        "host_delay_s": delay,
+        "latency_s": LATENCY_SECONDS,
+        "requests_served": served,
+        "bound_pages_per_s": workload.pages / bound_s,
+        "achieved_pages_per_s": workload.pages / achieved_s,
+        "wall_s": run.seconds,
+        "in_flow_s": run.in_flow_seconds,
+        "ratio_to_bound": bound_s / achieved_s,
+    }
+
+
+def _rate(pages: int, run: IngestRun) -> float | None:
+    return pages / run.in_flow_seconds if run.in_flow_seconds else None

@@ -27,6 +27,11 @@ from connectors.seeds import parse_published
 from connectors.settings import MAX_ENTRIES_PER_FETCH, MAX_URL_LENGTH
 
 _TAGS = re.compile(r"<[^>]*>")
+_PROLOG = re.compile(
+    rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE
+)
+_FIRST_TAG = re.compile(rb"<([A-Za-z][A-Za-z0-9:._-]{0,40})")
+_FEED_ROOTS = frozenset({"rss", "feed", "rdf:rdf", "channel"})  # channel: CDF
 _SPACES = re.compile(r"\s+")
 _PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 MAX_SUMMARY_CHARS = 5000
@@ -88,7 +93,7 @@ def parse_feed(
     headers["content-location"] = url  # feedparser's base for relative links
     try:
         result = feedparser.parse(io.BytesIO(body), response_headers=headers)
-        return _from_feedparser(result, url, max_entries)
+        return _from_feedparser(result, body, url, max_entries)
     except FeedError:
         raise
     except Exception as error:  # feedparser raises despite its contract (§1.4 of the notes)
@@ -100,10 +105,10 @@ def _looks_like_json(body: bytes, content_type: str) -> bool:
     return start in (b"{", b"[") or ("json" in content_type.lower() and start != b"<")
 
 
-def _from_feedparser(result: Any, url: str, max_entries: int) -> ParsedFeed:
+def _from_feedparser(result: Any, body: bytes, url: str, max_entries: int) -> ParsedFeed:
     version = str(result.get("version") or "")
     entries = list(result.get("entries") or [])
-    if not version and not entries:
+    if not version and not entries and _root_element(body) not in _FEED_ROOTS:
         reason = result.get("bozo_exception")
         raise FeedError("not_a_feed", f"not RSS, Atom or JSON Feed ({reason or 'no feed markup'})")
     feed = result.get("feed") or {}
@@ -119,6 +124,13 @@ def _from_feedparser(result: Any, url: str, max_entries: int) -> ParsedFeed:
         entries_dropped=max(0, len(entries) - max_entries),
         warning=warning[:MAX_FIELD_CHARS] if warning else None,
     )
+
+
+def _root_element(body: bytes) -> str:
+    """Name of the first element, past the prolog, comments and doctype (lower-case)."""
+    head = _PROLOG.sub(b"", body[:4096])  # bounded: the patterns are quadratic on hostile input
+    match = _FIRST_TAG.search(head)
+    return match.group(1).decode("ascii").lower() if match else ""
 
 
 def _item_from_entry(entry: Any, base: str) -> FeedItem:

@@ -158,7 +158,8 @@ class GuardedClient:
     event loop.
     """
 
-    http: httpx.AsyncClient
+    http: httpx.AsyncClient  # builds requests (headers, timeouts); never sends them itself
+    transport: httpx.AsyncHTTPTransport
     policy: HttpPolicy
     robots_cache: dict[str, Any] = field(default_factory=dict)
     robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
@@ -166,7 +167,7 @@ class GuardedClient:
     _global: asyncio.Semaphore | None = None
 
     async def __aenter__(self) -> GuardedClient:
-        await self.http.__aenter__()
+        await self.transport.__aenter__()
         return self
 
     async def __aexit__(
@@ -175,7 +176,7 @@ class GuardedClient:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        await self.http.__aexit__(exc_type, exc, traceback)
+        await self.transport.__aexit__(exc_type, exc, traceback)
 
     @asynccontextmanager
     async def host_slot(self, host: str) -> AsyncIterator[None]:
@@ -225,7 +226,7 @@ def make_client(
         trust_env=False,
         headers={"User-Agent": policy.user_agent, "Accept-Encoding": "gzip, deflate"},
     )
-    return GuardedClient(http=client, policy=policy)
+    return GuardedClient(http=client, transport=transport, policy=policy)
 
 
 async def fetch(
@@ -288,8 +289,12 @@ async def _follow(
 
 async def _send(client: GuardedClient, url: str, headers: Mapping[str, str]) -> httpx.Response:
     try:
+        # Straight to the transport: httpx's send() would parse a hostile Location header
+        # itself (and raise) before this code could check it.
         request = client.http.build_request("GET", url, headers=dict(headers))
-        return await client.http.send(request, stream=True)
+        response = await client.transport.handle_async_request(request)
+        response.request = request
+        return response
     except _Refused as error:
         raise FetchError(error.code, url, str(error)) from None
     except httpx.ConnectTimeout:

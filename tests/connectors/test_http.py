@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors import FetchError, FetchedResponse, HttpPolicy, fetch, make_client
+from connectors import FetchedResponse, FetchError, HttpPolicy, fetch, make_client
 from connectors.addresses import parse_networks
 from connectors.robots import check_robots
 from tests.loopback import Handler, LoopbackServer, serve, trickle

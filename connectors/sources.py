@@ -57,7 +57,7 @@ def parse_sources(text: str, where: str = "sources.yaml") -> list[Source]:
         raise SourcesError(where, line, None, "not valid YAML") from None
     if not isinstance(document, dict) or set(document) != {"sources"}:
         raise SourcesError(where, None, None, "expected one top-level key 'sources:'")
-    entries = document["sources"] or []
+    entries = [] if document["sources"] is None else document["sources"]
     if not isinstance(entries, list):
         raise SourcesError(where, None, "sources", "must be a list")
     sources: list[Source] = []

@@ -203,7 +203,7 @@ def _store_items(
             ],
         )
     items_new = len(fresh) - sum(duplicate)
-    return requests, items_new, len(items) - items_new
+    return requests, items_new, len(poll.feed.items) - items_new
 
 
 def _record_poll(

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from connectors import FeedError, ParsedFeed, parse_feed
 from tests.conftest import FIXTURES, shared_path
+from tests.loopback import serve
 
 FEEDS = FIXTURES / "feeds"
 BASE = "https://feeds.example/path/feed.xml"
@@ -97,6 +98,22 @@ def test_xxe_entities_are_not_expanded() -> None:
     feed = parse("xxe.xml")
     fields = [feed.title, *(str(item) for item in feed.items)]
     assert not any("root:" in (text or "") for text in fields)
+
+
+def test_external_entities_make_no_request() -> None:
+    with serve("127.0.0.1") as server:
+        server.add("/evil.dtd", b'<!ENTITY leak "LEAKED">', content_type="application/xml-dtd")
+        server.add("/x", b"LEAKED", content_type="text/plain")
+        dtd, target = server.url("/evil.dtd"), server.url("/x")
+        body = (
+            f'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "{dtd}" '
+            f'[<!ENTITY x SYSTEM "{target}"><!ENTITY % p SYSTEM "{dtd}">%p;]>'
+            '<rss version="2.0"><channel><title>t &x; &leak;</title>'
+            "<item><title>i</title><link>https://x.example/1</link></item></channel></rss>"
+        ).encode()
+        feed = parse_feed(body, url=BASE)
+        assert server.seen.paths == []
+    assert "LEAKED" not in (feed.title or "")
 
 
 def test_billion_laughs_does_not_expand() -> None:

@@ -7,6 +7,7 @@ import gzip
 import socket
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,7 +16,7 @@ import pytest
 from connectors import FetchedResponse, FetchError, HttpPolicy, fetch, make_client
 from connectors.addresses import parse_networks
 from connectors.robots import check_robots
-from tests.loopback import Handler, LoopbackServer, serve, trickle
+from tests.loopback import Handler, LoopbackServer, self_signed_context, serve, trickle
 
 LOOPBACK = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=0)
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
@@ -318,3 +319,11 @@ def test_httpx_exceptions_do_not_escape_as_such(server: LoopbackServer) -> None:
     error = error_of(server.url("/drop"))
     assert not isinstance(error, httpx.HTTPError)
     assert error.code in {"bad_response", "truncated_body"}
+
+
+def test_a_self_signed_certificate_is_a_tls_error_with_no_fallback(tmp_path: Path) -> None:
+    with serve("127.0.0.1", tls=self_signed_context(tmp_path)) as server:
+        server.add("/feed", FEED)
+        host, port = server.server_address[:2]
+        assert error_of(f"https://{host!s}:{port}/feed").code == "tls_error"
+        assert server.seen.paths == []

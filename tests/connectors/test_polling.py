@@ -124,3 +124,16 @@ def test_pages_are_decoded_by_their_declared_or_sniffed_charset(
     body: bytes, content_type: str, text: str
 ) -> None:
     assert text in decode_html(body, content_type)
+
+
+@pytest.mark.parametrize("name", ["xxe.xml", "billion-laughs.xml"])
+def test_hostile_xml_served_as_a_feed_is_read_without_expansion_or_requests(
+    server: LoopbackServer, name: str
+) -> None:
+    body = (FIXTURES / "feeds" / name).read_bytes()
+    server.add("/feed", body)
+    result = poll(server)
+    assert result.failure is None
+    assert server.seen.paths == ["/feed"]  # the feed was the only request
+    text = " ".join(str(item) for item in result.feed.items) + (result.feed.title or "")
+    assert "root:" not in text and "lollollol" not in text

@@ -171,6 +171,7 @@ def ingest(
             requests += record_polls_task(db_path, run_id, polls)
             failures += [poll.failure for poll in polls if poll.failure is not None]
             polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
+    report_progress("pages", 0, len(requests))
     report_progress("extract", 0, len(documents) + len(requests))
     report_progress("load", 0, len(documents) + len(requests))
     counts, all_failures = _transform_and_load(db_path, run_id, documents, failures, batch_size)

@@ -15,8 +15,7 @@ import asyncio
 import socket
 import ssl
 import time
-import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
@@ -28,11 +27,10 @@ import httpcore
 import httpx
 
 from connectors.addresses import IPNetwork, check_url, is_allowed_address
+from connectors.decoding import BoundedDecoder
 from connectors.errors import FetchError
 from connectors.settings import (
-    ACCEPTED_ENCODINGS,
     CONNECT_TIMEOUT_SECONDS,
-    DECODE_STEP_BYTES,
     DNS_TIMEOUT_SECONDS,
     GLOBAL_CONCURRENCY,
     HOST_CONCURRENCY,
@@ -340,7 +338,7 @@ async def _read(
         raise FetchError(
             "unsupported_content_type", url, f"content type {media or '(none)'!r} refused"
         )
-    decoder = _BoundedDecoder(url, headers.get("content-encoding", ""))
+    decoder = BoundedDecoder(url, headers.get("content-encoding", ""))
     length = headers.get("content-length", "")
     if decoder.identity and length.isascii() and length.isdigit() and int(length) > max_bytes:
         raise FetchError("body_too_large", url, f"Content-Length {length} > {max_bytes} bytes")
@@ -358,57 +356,6 @@ async def _read(
     except httpx.TransportError as error:
         raise FetchError("truncated_body", url, f"body cut short: {error}") from None
     return FetchedResponse(url, final_url, status, headers, b"".join(parts), _ms(started))
-
-
-class _BoundedDecoder:
-    """Decode one gzip/deflate layer in steps of at most DECODE_STEP_BYTES of output."""
-
-    def __init__(self, url: str, header: str) -> None:
-        codings = [c.strip().lower() for c in header.split(",") if c.strip()]
-        codings = [c for c in codings if c != "identity"]
-        if len(codings) > 1:
-            raise FetchError("unsupported_encoding", url, f"stacked encodings {header!r} refused")
-        if codings and codings[0] not in ACCEPTED_ENCODINGS:
-            raise FetchError("unsupported_encoding", url, f"encoding {codings[0]!r} refused")
-        self._url = url
-        self._coding = codings[0] if codings else "identity"
-        self._inflater: Any = None
-
-    @property
-    def identity(self) -> bool:
-        return self._coding == "identity"
-
-    def feed(self, data: bytes) -> Iterator[bytes]:
-        if self.identity:
-            yield data
-            return
-        try:
-            pending = False
-            while data or pending:
-                if self._inflater is None:
-                    self._inflater = zlib.decompressobj(self._wbits(data))
-                out = self._inflater.decompress(data, DECODE_STEP_BYTES)
-                if out:
-                    yield out
-                # A full step may leave output inside zlib even when all input was consumed.
-                pending = len(out) == DECODE_STEP_BYTES
-                if self._inflater.eof:
-                    data = self._inflater.unused_data.lstrip(b"\0")  # next gzip member
-                    self._inflater = None
-                    pending = False
-                else:
-                    data = self._inflater.unconsumed_tail
-        except zlib.error as error:
-            raise FetchError(
-                "decode_error", self._url, f"bad {self._coding} data: {error}"
-            ) from None
-
-    def _wbits(self, data: bytes) -> int:
-        if self._coding in ("gzip", "x-gzip"):
-            return 16 + zlib.MAX_WBITS
-        # "deflate" is zlib-wrapped by the RFC but raw in practice often enough to accept both.
-        is_zlib = len(data) >= 2 and data[0] & 0x0F == 8 and (data[0] << 8 | data[1]) % 31 == 0
-        return zlib.MAX_WBITS if is_zlib else -zlib.MAX_WBITS
 
 
 def parse_retry_after(value: str | None) -> float | None:

@@ -3,7 +3,7 @@
 from connectors.errors import FeedError, FetchError, SeedFormatError, SourcesError
 from connectors.feeds import FeedItem, ParsedFeed, parse_feed
 from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, make_client
-from connectors.pages import PageRequest, decode_html, fetch_pages
+from connectors.pages import PageRequest, decode_html, fetch_pages, interleave_by_host
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
 from connectors.seeds import derive_title, iter_seed_documents, parse_published
@@ -30,6 +30,7 @@ __all__ = [
     "fetch",
     "fetch_feeds",
     "fetch_pages",
+    "interleave_by_host",
     "iter_seed_documents",
     "load_sources",
     "make_client",

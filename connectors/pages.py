@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from connectors.errors import FetchError
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
@@ -143,3 +145,19 @@ def _failure(request: PageRequest, code: str, message: str) -> Failure:
         error_code=code,
         message=message,
     )
+
+
+def interleave_by_host(requests: Sequence[PageRequest]) -> list[PageRequest]:
+    """Order requests round-robin over their hosts, each host's own order kept.
+
+    Pages are fetched in batches and each host is spaced by the politeness
+    delay, so a batch holding one host's pages takes ``pages x delay`` while the
+    other hosts idle; spread over every host, a batch takes ``pages / hosts x delay``.
+    """
+    queues: dict[str, list[PageRequest]] = {}
+    for request in requests:
+        queues.setdefault((urlsplit(request.url).hostname or "").lower(), []).append(request)
+    ordered: list[PageRequest] = []
+    for round_ in itertools.zip_longest(*queues.values()):
+        ordered += [request for request in round_ if request is not None]
+    return ordered

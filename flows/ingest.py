@@ -18,6 +18,7 @@ from connectors import (
     RawDocument,
     fetch_feeds,
     fetch_pages,
+    interleave_by_host,
     iter_seed_documents,
     load_sources,
 )
@@ -175,8 +176,15 @@ def ingest(
     report_progress("extract", 0, len(documents) + len(requests))
     report_progress("load", 0, len(documents) + len(requests))
     counts, all_failures = _transform_and_load(db_path, run_id, documents, failures, batch_size)
-    for start in range(0, len(requests), batch_size):
-        fetched = fetch_pages_task(requests[start : start + batch_size], fetch)
+    # Hosts interleaved, so every batch spreads over all hosts; the next batch is fetched
+    # (in a worker thread) while this one is extracted, so waiting on hosts overlaps work.
+    ordered = interleave_by_host(requests)
+    batches = [ordered[start : start + batch_size] for start in range(0, len(ordered), batch_size)]
+    pending = [fetch_pages_task.submit(batches[0], fetch)] if batches else []
+    for index in range(len(batches)):
+        fetched = pending.pop().result()
+        if index + 1 < len(batches):
+            pending.append(fetch_pages_task.submit(batches[index + 1], fetch))
         pages = [item for item in fetched if isinstance(item, RawDocument)]
         page_failures = [item for item in fetched if isinstance(item, Failure)]
         more, more_failures = _transform_and_load(db_path, run_id, pages, page_failures, batch_size)

@@ -69,7 +69,17 @@ def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:
 def find_entities(
     title: str, text: str, index: EntityIndex | None = None
 ) -> tuple[EntityMention, ...]:
-    """Catalog entities mentioned in an article, in order of first mention.
+    """Catalog entities mentioned in an article, in order of first mention."""
+    return match_entities(title, text, index)[0]
+
+
+def match_entities(
+    title: str, text: str, index: EntityIndex | None = None
+) -> tuple[tuple[EntityMention, ...], tuple[tuple[int, int], ...]]:
+    """Catalog entities mentioned in an article, and the spans of every catalog match.
+
+    The spans (offsets into ``title + "\n" + text``) cover every string the
+    catalog recognised, kept or not, so that candidate names can skip them.
 
     A surname alone counts only after the person's full name (rule E6); when two
     introduced people share it, the one named most recently wins. Ambiguous names
@@ -86,7 +96,9 @@ def find_entities(
     body_start = len(title) + 1
     introduced: dict[int, int] = {}  # entity -> position of its latest full mention
     found: dict[int, list[Hit[_Name]]] = {}
+    spans = []
     for hit in index.matcher.iter_hits(haystack):
+        spans.append((hit.start, hit.end))
         if _in_credit(haystack, hit.start) or in_navigation(haystack, hit.start, hit.end, body_start):
             continue
         entity = _resolve(hit, introduced, index.entities, haystack)
@@ -109,7 +121,7 @@ def find_entities(
                 evidence=tuple(_where(hit, body_start) for hit in hits[:MAX_EVIDENCE]),
             )
         )
-    return tuple(mentions)
+    return tuple(mentions), tuple(spans)
 
 
 def _resolve(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
+
+_FIRST_LETTER = re.compile(r"[^\W\d_]")
 
 V = TypeVar("V")
 
@@ -144,12 +147,18 @@ def in_navigation(text: str, start: int, end: int, floor: int = 0) -> bool:
         return False
     before = text[max(start - 40, floor) : start].split()[-2:]
     after = text[end : end + 40].split()[:2]
-    labels = [_is_label_word(word) for word in before + after]
-    return any(labels[i : i + 3] == [True, True, True] for i in range(len(labels) - 2))
+    # Both possible runs of three include the word just before and the word just after.
+    if len(before) + len(after) < 3 or not before or not after:
+        return False
+    if not (_is_label_word(before[-1]) and _is_label_word(after[0])):
+        return False
+    return (len(before) == 2 and _is_label_word(before[0])) or (
+        len(after) == 2 and _is_label_word(after[1])
+    )
 
 
 def _is_label_word(word: str) -> bool:
     if word[-1] in ",;.:":
         return False
-    letters = [c for c in word if c.isalpha()]
-    return not letters or letters[0].isupper()
+    letter = _FIRST_LETTER.search(word)
+    return letter is None or letter.group(0).isupper()

@@ -49,6 +49,14 @@ class EntityMention:
 
 
 @dataclass(frozen=True, slots=True)
+class CandidateName:
+    """A capitalised name the catalog does not know yet, and how often the article uses it."""
+
+    name: str
+    mentions: int
+
+
+@dataclass(frozen=True, slots=True)
 class TaggedArticle:
     """An article with its tags: the unit the warehouse loads."""
 
@@ -56,3 +64,4 @@ class TaggedArticle:
     topics: tuple[TopicTag, ...]
     entities: tuple[EntityMention, ...]
     tagger_version: str
+    candidates: tuple[CandidateName, ...] = ()

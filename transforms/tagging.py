@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from transforms.catalog import CATALOG_DIR
-from transforms.entities import find_entities
+from transforms.candidates import find_candidate_names
+from transforms.entities import match_entities
 from transforms.records import Article, TaggedArticle
 from transforms.topics import score_topics
 
@@ -24,12 +25,13 @@ TAGGER_VERSION = f"{_ALGORITHM}+{_catalog_fingerprint()}"
 
 
 def tag_article(article: Article) -> TaggedArticle:
-    """Find catalog entities and taxonomy topics in an article."""
+    """Find catalog entities, taxonomy topics and candidate names in an article."""
     title = article.title or ""
-    entities = find_entities(title, article.text)
+    entities, spans = match_entities(title, article.text)
     return TaggedArticle(
         article=article,
         topics=score_topics(title, article.text, entities),
         entities=entities,
         tagger_version=TAGGER_VERSION,
+        candidates=find_candidate_names(title, article.text, spans),
     )

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 from flows.settings import apply_prefect_offline_defaults, load_settings
@@ -39,6 +40,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
     )
     ingest.set_defaults(handler=_run_ingest)
+    retag = commands.add_parser(
+        "retag", help="re-apply the current entity catalog and topic taxonomy to stored articles"
+    )
+    retag.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD")
+    retag.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
+    retag.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    retag.set_defaults(handler=_run_retag)
     return parser
 
 
@@ -59,6 +69,30 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
     return 0
+
+
+def _run_retag(args: argparse.Namespace, settings: object) -> int:
+    from flows.retag import retag_articles
+    from flows.settings import Settings
+
+    assert isinstance(settings, Settings)
+    db = args.db or settings.db_path
+    if not Path(db).exists():
+        print(f"newsflow: no warehouse at {db}; run newsflow ingest first", file=sys.stderr)
+        return 1
+    summary = retag_articles(db, since=args.since, until=args.until, batch_size=settings.batch_size)
+    print(
+        f"newsflow: retagged {summary.retagged} articles with {summary.tagger_version} "
+        f"({summary.stale} had older tags) -> {db}"
+    )
+    return 0
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 @contextmanager

@@ -14,7 +14,14 @@ from connectors import Failure, RawDocument, iter_seed_documents
 from flows.progress import report_progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS
 from transforms import TaggedArticle, extract_article, tag_article
-from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
+from warehouse import (
+    LoadCounts,
+    connect_warehouse,
+    finish_run,
+    load_batch,
+    load_candidates,
+    start_run,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +58,7 @@ def load_task(
     con = connect_warehouse(Path(db_path))
     try:
         counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
+        load_candidates(con, tagged)
     finally:
         con.close()
     report_progress("load", len(tagged))

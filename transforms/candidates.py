@@ -13,11 +13,11 @@ MAX_CANDIDATES = 20
 MAX_WORDS = 4
 # A sequence of capitalised words ("Anna Hehir", "Future of Life Institute" is cut at "of").
 _NAME = re.compile(r"[A-Z][\w&'’.-]*\w(?:[ \t]+[A-Z][\w&'’.-]*\w)*")
-_SENTENCE_END = frozenset(".!?\n\"“”:")
+_SENTENCE_END = frozenset('.!?\n"“”:')
 _POSSESSIVE = re.compile(r"['’]s$")
 # "AI-made" and "US-led" are adjectives, not names.
 _IS_NAME = re.compile(r"[^-]*(?:-[A-Z0-9][^-]*)*$").match
-# Capitalised words that are not names: function words, titles, days, months.
+# Capitalised words that are not names: function words, job titles, days, months.
 _STOPWORDS = frozenset(
     """a about after all also an and any are as at be because before but by can could did do
     does during each even for from had has have he her here his how however i if in into is it
@@ -26,7 +26,9 @@ _STOPWORDS = frozenset(
     though to under until us was we were what when where whether which while who why will
     with would yes yet you your monday tuesday wednesday thursday friday saturday sunday
     january february march april may june july august september october november december
-    ai ceo cto cfo ap""".split()
+    ai ceo cto cfo ap chief executive officer president vice director head senior founder
+    cofounder co-founder professor minister secretary senator chair chairman scientist
+    researcher engineer editor reporter analyst spokesperson""".split()
 )
 
 

@@ -28,8 +28,16 @@ TOPICS = (
 )
 _ENTITY_FIELDS = frozenset(
     {
-        "id", "name", "type", "wikidata", "aliases", "surname", "context", "veto_prev",
-        "veto_next", "hints",
+        "id",
+        "name",
+        "type",
+        "wikidata",
+        "aliases",
+        "surname",
+        "context",
+        "veto_prev",
+        "veto_next",
+        "hints",
     }
 )
 _TOPIC_FIELDS = frozenset({"threshold", "terms", "requires", "without_ai"})
@@ -43,10 +51,11 @@ class CatalogError(ValueError):
 class CatalogEntity:
     """One catalog entry, validated.
 
-    ``context``: an ambiguous name counts only when one of these words is in the
-    article; ``veto_prev``/``veto_next``: a match preceded/followed by one of these words
-    is not this entity ("Big Apple", "Apple pie"); ``hints``: topic weights the entity lends (the EU AI Act implies
-    regulation; ``ai`` counts towards the AI gate); ``surname``: the surname-only form for people ("" for none).
+    ``context``: an ambiguous name counts only when one of these strings is in the
+    article. ``veto_prev``/``veto_next``: a match right after/before one of these
+    words is another sense ("Big Apple", "Apple pie"). ``hints``: topic weights the
+    entity lends (the EU AI Act implies regulation; ``ai`` counts towards the AI
+    gate). ``surname``: the surname-only form of a person ("" for none).
     """
 
     entity_id: str
@@ -125,9 +134,7 @@ def load_taxonomy(path: Path = CATALOG_DIR / "topics.yaml") -> Taxonomy:
             reference_words=int(raw["reference_words"]),
             ai_terms=_parse_terms(f"{path}: ai", ai["terms"]),
             ai_threshold=float(ai["threshold"]),
-            rules=tuple(
-                _parse_rule(path, topic, rule) for topic, rule in raw["topics"].items()
-            ),
+            rules=tuple(_parse_rule(path, topic, rule) for topic, rule in raw["topics"].items()),
         )
     except (KeyError, TypeError, ValueError) as error:
         if isinstance(error, CatalogError):

@@ -99,14 +99,16 @@ def match_entities(
     spans = []
     for hit in index.matcher.iter_hits(haystack):
         spans.append((hit.start, hit.end))
-        if _in_credit(haystack, hit.start) or in_navigation(haystack, hit.start, hit.end, body_start):
+        if _in_credit(haystack, hit.start) or in_navigation(
+            haystack, hit.start, hit.end, body_start
+        ):
             continue
-        entity = _resolve(hit, introduced, index.entities, haystack)
-        if entity is not None:
-            found.setdefault(entity, []).append(hit)
+        resolved = _resolve(hit, introduced, index.entities, haystack)
+        if resolved is not None:
+            found.setdefault(resolved, []).append(hit)
     mentions = []
-    for entity_index_, hits in found.items():
-        entity = index.entities[entity_index_]
+    for position, hits in found.items():
+        entity = index.entities[position]
         if entity.context and not any(word in haystack for word in entity.context):
             continue
         if len(hits) == 1 and hits[0].start - body_start > _early_part(len(text)):

@@ -119,11 +119,14 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
     not_ai_right = 0
     errors = []
     for case in cases:
-        tagged = tag_article(_article(case, case.raw_text if field == "raw_text" else case.text))
+        body = case.raw_text if field == "raw_text" else case.text
+        tagged = tag_article(article_for(case.case_id, case.title, body))
         predicted_topics = {t.topic for t in tagged.topics}
         for topic in TOPICS:
             gold, guess = topic in case.topics, topic in predicted_topics
-            per_topic[topic] += Counts(int(gold and guess), int(guess and not gold), int(gold and not guess))
+            per_topic[topic] += Counts(
+                int(gold and guess), int(guess and not gold), int(gold and not guess)
+            )
         not_ai_right += ("not-ai" in case.topics) == ("not-ai" in predicted_topics)
         names = {e.name.lower(): e.type for e in tagged.entities}
         missed = [e.name for e in case.entities if not e.names & names.keys()]
@@ -131,7 +134,9 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
         labeled += len(case.entities)
         extra = []
         for name, type_ in names.items():
-            match = next((e for e in (*case.entities, *case.minor_entities) if name in e.names), None)
+            match = next(
+                (e for e in (*case.entities, *case.minor_entities) if name in e.names), None
+            )
             predicted += 1
             if match is None:
                 extra.append(name)
@@ -154,14 +159,20 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
 
 def format_scores(scores: TaggingScores, field: str) -> str:
     """A plain-text report: one line per topic, then the totals."""
-    lines = [f"tagging scores on {scores.articles} articles ({field})", "topic            P     R     F1   tp fp fn"]
+    lines = [
+        f"tagging scores on {scores.articles} articles ({field})",
+        "topic            P     R     F1   tp fp fn",
+    ]
     for topic, c in scores.per_topic.items():
-        lines.append(f"{topic:<15} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f} {c.tp:4} {c.fp:2} {c.fn:2}")
+        lines.append(
+            f"{topic:<15} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f} {c.tp:4} {c.fp:2} {c.fn:2}"
+        )
     micro = scores.micro
     lines += [
         f"topic micro     P {micro.precision:.3f}  R {micro.recall:.3f}  F1 {micro.f1:.3f}",
         f"not-ai accuracy {scores.not_ai_accuracy:.3f}",
-        f"entities        recall {scores.entity_recall:.3f}  precision {scores.entity_precision:.3f}"
+        f"entities        recall {scores.entity_recall:.3f}"
+        f"  precision {scores.entity_precision:.3f}"
         f"  type accuracy {scores.type_accuracy:.3f}",
     ]
     return "\n".join(lines)
@@ -193,21 +204,22 @@ def _labeled(entity: dict[str, object]) -> LabeledEntity:
     return LabeledEntity(str(entity["name"]), str(entity["type"]), names)
 
 
-def _article(case: LabeledArticle, text: str) -> Article:
+def article_for(case_id: str, title: str, text: str) -> Article:
+    """An article record around a labeled text (the tagger reads only title and text)."""
     return Article(
-        article_id=case.case_id,
-        url=f"dev://{case.case_id}",
-        canonical_url=f"dev://{case.case_id}",
+        article_id=case_id,
+        url=f"dev://{case_id}",
+        canonical_url=f"dev://{case_id}",
         source="dev",
         origin="seed",
-        title=case.title,
+        title=title,
         title_derived=False,
         author=None,
         published_at=None,
         language="en",
         text=text,
         word_count=len(text.split()),
-        content_hash=case.case_id,
+        content_hash=case_id,
         fetched_at=datetime(2023, 12, 1),
         extractor_version="dev",
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from transforms.catalog import CATALOG_DIR
 from transforms.candidates import find_candidate_names
+from transforms.catalog import CATALOG_DIR
 from transforms.entities import match_entities
 from transforms.records import Article, TaggedArticle
 from transforms.topics import score_topics

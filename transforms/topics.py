@@ -1,9 +1,9 @@
-"""Topic scoring: weighted terms by position and density, entity hints, thresholds from the taxonomy."""
+"""Topic scoring: terms weighted by position and density, entity hints, measured thresholds."""
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -51,9 +51,7 @@ def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) ->
     cased = [(t.phrase, t) for t in terms if t.phrase != t.phrase.lower()]
     folded = [(t.phrase, t) for t in terms if t.phrase == t.phrase.lower()]
     hints = {e.entity_id: e.hints for e in catalog if e.hints}
-    return TopicIndex(
-        taxonomy, PhraseMatcher(cased), PhraseMatcher(folded, fold_case=True), hints
-    )
+    return TopicIndex(taxonomy, PhraseMatcher(cased), PhraseMatcher(folded, fold_case=True), hints)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +110,7 @@ def measure_topics(
     """
     index = index or topic_index()
     taxonomy = index.taxonomy
-    scores: Counter[str] = Counter()
+    scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[tuple[float, str]]] = {}
     gated: set[str] = set()
     repeats: Counter[str] = Counter()
@@ -149,9 +147,7 @@ def measure_topics(
             )
             if weight > 0:
                 gated.add(topic)
-    density = math.sqrt(
-        max(len(text.split()), taxonomy.reference_words) / taxonomy.reference_words
-    )
+    density = math.sqrt(max(len(text.split()), taxonomy.reference_words) / taxonomy.reference_words)
     groups = [_AI, *(rule.topic for rule in taxonomy.rules)]
     return TopicScores(
         scores={group: scores[group] / density for group in groups},

@@ -48,8 +48,9 @@ def migrations() -> list[tuple[int, str, str]]:
             raise ValueError(f"{path}: migration files are named NNNN_description.sql")
         steps.append((int(match.group(1)), path.name, path.read_text(encoding="utf-8")))
     versions = [version for version, _, _ in steps]
-    if versions != list(range(1, len(steps) + 1)):
-        raise ValueError(f"migrations must be numbered 1..n without gaps, found {versions}")
+    # Numbers are assigned per issue up front, so a branch may lack a lower one for a while.
+    if len(set(versions)) != len(versions):
+        raise ValueError(f"migration numbers must be unique, found {versions}")
     return steps
 
 

@@ -28,7 +28,9 @@ _STOPWORDS = frozenset(
     january february march april may june july august september october november december
     ai ceo cto cfo ap chief executive officer president vice director head senior founder
     cofounder co-founder professor minister secretary senator chair chairman scientist
-    researcher engineer editor reporter analyst spokesperson""".split()
+    researcher engineer editor reporter analyst spokesperson later earlier meanwhile although
+    today yesterday tomorrow instead next first according despite like unlike both either
+    neither several other others another""".split()
 )
 
 
@@ -58,6 +60,8 @@ def find_candidate_names(
         if index >= 0 and spans[index][1] > start:
             continue
         words = [_POSSESSIVE.sub("", w) for w in match.group(0).split()]
+        if _starts_sentence(haystack, start) and f" {words[0].lower()} " in haystack:
+            words = words[1:]  # "Later Anna Hehir": a common word capitalised by the sentence
         words = [w for w in words if w.lower().strip(".") not in _STOPWORDS and _IS_NAME(w)]
         if not words or len(words) > MAX_WORDS:
             continue

@@ -162,7 +162,7 @@ def _early_part(length: int) -> float:
 
 def _in_credit(haystack: str, start: int) -> bool:
     window = haystack[max(start - _CREDIT_WINDOW, 0) : start]
-    window = window[window.rfind("\n") + 1 :].lower()
+    window = window[max(window.rfind("\n") + 1, window.rfind(". ") + 2) :].lower()
     return any(marker in window for marker in _CREDIT_MARKERS)
 
 

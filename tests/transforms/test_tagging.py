@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
 from transforms import Article, CatalogError, load_catalog, tag_article
 
 
@@ -70,3 +71,39 @@ def test_invalid_catalog_entry_is_named(tmp_path: Path, yaml_text: str, message:
 def test_shipped_catalog_is_valid() -> None:
     catalog = load_catalog()
     assert len({e.entity_id for e in catalog}) == len(catalog) > 0
+
+
+def test_catalog_has_at_least_400_entities_of_every_type() -> None:
+    catalog = load_catalog()
+    assert len(catalog) >= 400
+    assert {e.type for e in catalog} >= {
+        "person",
+        "company",
+        "ai_lab",
+        "product",
+        "regulator",
+        "law",
+    }
+
+
+def test_no_name_or_wikidata_id_belongs_to_two_entities() -> None:
+    catalog = load_catalog()
+    names = [n for e in catalog for n in {e.name, *e.aliases}]
+    qids = [e.wikidata_id for e in catalog if e.wikidata_id]
+    assert len(names) == len(set(names))
+    assert len(qids) == len(set(qids))
+
+
+def test_unknown_catalog_field_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "entities.yaml"
+    path.write_text("entities:\n  - {id: a, name: A, type: company, alias: [B]}\n", "utf-8")
+    with pytest.raises(CatalogError, match=re.escape("entry 'a': unknown field(s) ['alias']")):
+        load_catalog(path)
+
+
+def test_seed_article_keeps_its_topics_and_entities() -> None:
+    text = (ROOT / "seeds" / "meta-open-source-ai-2023-12-17.txt").read_text("utf-8")
+    tagged = tag_article(_article(text.split(" ", 2)[2]))
+    assert {"open-source", "regulation"} <= {t.topic for t in tagged.topics}
+    names = {e.name for e in tagged.entities}
+    assert {"Meta", "Yann LeCun", "PyTorch", "Google", "Microsoft"} <= names

@@ -1,0 +1,82 @@
+"""Tags in the warehouse: date selection, round trip, replacement and candidate names."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+
+from transforms import tag_article
+from transforms.evaluate import article_for
+from transforms.records import CandidateName, TaggedArticle, TopicTag
+from warehouse import (
+    connect_warehouse,
+    fetch_stored_articles,
+    load_batch,
+    load_candidates,
+    replace_tags,
+    select_article_ids,
+)
+
+NOW = datetime(2024, 1, 1)
+
+
+def _stored(con: duckdb.DuckDBPyConnection, key: str, published: datetime) -> TaggedArticle:
+    article = replace(
+        article_for(key, "OpenAI sued", "OpenAI faces a copyright lawsuit in court. " * 3),
+        published_at=published,
+    )
+    tagged = tag_article(article)
+    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    return tagged
+
+
+def test_select_article_ids_filters_by_publication_day(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    _stored(con, "a", datetime(2023, 12, 1, 23, 30))
+    _stored(con, "b", datetime(2023, 12, 2, 8, 0))
+    assert select_article_ids(con) == ["a", "b"]
+    assert select_article_ids(con, until=date(2023, 12, 1)) == ["a"]
+    assert select_article_ids(con, since=date(2023, 12, 2)) == ["b"]
+
+
+def test_stored_article_reads_back_equal(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    tagged = _stored(con, "a", datetime(2023, 12, 1))
+    [stored] = fetch_stored_articles(con, ["a"])
+    assert stored.article == tagged.article
+    assert stored.tagger_version == tagged.tagger_version
+
+
+def test_replace_tags_replaces_and_is_idempotent(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    tagged = _stored(con, "a", datetime(2023, 12, 1))
+    changed = replace(
+        tagged,
+        topics=(TopicTag("safety", 9.0, ("risk@1",)),),
+        tagger_version="new",
+        candidates=(CandidateName("Anna Hehir", 2),),
+    )
+    for _ in range(2):
+        replace_tags(con, [changed], run_id="retag-1")
+    topics = con.execute("SELECT topic, score, evidence FROM article_topics").fetchall()
+    version = con.execute("SELECT tagger_version, run_id FROM articles").fetchall()
+    entities = con.execute("SELECT count(*) FROM article_entities").fetchone()
+    assert topics == [("safety", 9.0, ["risk@1"])]
+    assert version == [("new", "retag-1")]
+    assert entities == (len(tagged.entities),)
+
+
+def test_candidate_view_aggregates_across_articles(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    first = _stored(con, "a", datetime(2023, 12, 1))
+    second = _stored(con, "b", datetime(2023, 12, 2))
+    load_candidates(con, [replace(first, candidates=(CandidateName("Kestrel Labs", 3),))])
+    load_candidates(con, [replace(second, candidates=(CandidateName("Kestrel Labs", 1),))])
+    load_candidates(con, [replace(second, candidates=(CandidateName("Kestrel Labs", 1),))])
+    row = con.execute(
+        "SELECT name, articles, mentions, example_article_ids FROM candidate_entities"
+    ).fetchall()
+    assert row == [("Kestrel Labs", 2, 4, ["a", "b"])]

@@ -14,6 +14,7 @@ MAX_EVIDENCE = 5
 # an article (or in a scrape's related-links footer) is not what the article is about.
 LATE_MENTION = 0.3
 EARLY_CHARS = 1500  # in a short article the first few paragraphs are early anyway
+PASSING_MENTIONS = 1
 # Photo and illustration credits name tools and agencies, not the story's actors (rule E4).
 _CREDIT_MARKERS = (
     "credit:",
@@ -111,7 +112,7 @@ def match_entities(
         entity = index.entities[position]
         if entity.context and not any(word in haystack for word in entity.context):
             continue
-        if len(hits) == 1 and hits[0].start - body_start > _early_part(len(text)):
+        if len(hits) <= PASSING_MENTIONS and hits[0].start - body_start > _early_part(len(text)):
             continue
         mentions.append(
             EntityMention(

@@ -20,7 +20,11 @@ from warehouse import connect_warehouse, load_batch
 def _seed_stale(db_path: Path) -> None:
     """Store an article whose tags came from an older tagger, with a wrong topic."""
     article = replace(
-        article_for("a", "Nvidia unveils a chip", "Nvidia launched the H100 GPU for AI. " * 4),
+        article_for(
+            "a",
+            "Nvidia unveils a chip",
+            "Nvidia launched the H100 GPU for AI with Kestrel Labs. " * 4,
+        ),
         published_at=datetime(2023, 11, 3),
     )
     stale = replace(
@@ -47,8 +51,10 @@ def test_retag_replaces_old_tags_and_records_the_run(db_path: Path) -> None:
             "SELECT flow, status, articles_updated, articles_unchanged FROM runs"
         ).fetchall()
         version = con.execute("SELECT tagger_version FROM articles").fetchone()
+        candidates = con.execute("SELECT name, mentions FROM candidate_entities").fetchall()
     assert runs == [("retag", "completed", 1, 0)]
     assert version == (TAGGER_VERSION,)
+    assert candidates == [("Kestrel Labs", 4)]
 
 
 def test_second_retag_changes_nothing(db_path: Path) -> None:

@@ -7,6 +7,8 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ROOT
 from transforms import Article, CatalogError, load_catalog, tag_article
@@ -107,3 +109,23 @@ def test_seed_article_keeps_its_topics_and_entities() -> None:
     assert {"open-source", "regulation"} <= {t.topic for t in tagged.topics}
     names = {e.name for e in tagged.entities}
     assert {"Meta", "Yann LeCun", "PyTorch", "Google", "Microsoft"} <= names
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(max_size=80),
+    pieces=st.lists(
+        st.sampled_from(["Meta", "AI", "Claude", "Yann LeCun", "LeCun", "-", "’s", " ", "\n", "x"])
+        | st.text(max_size=5),
+        max_size=80,
+    ),
+)
+def test_any_text_tags_without_error_and_with_valid_evidence(title: str, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    tagged = tag_article(_article(text, title=title))
+    for mention in tagged.entities:
+        assert mention.mentions >= len(mention.evidence) >= 1
+        for item in mention.evidence:
+            matched, _, where = item.rpartition("@")
+            assert where == "title" or text[int(where) :].startswith(matched)
+    assert all(t.topic != "not-ai" for t in tagged.topics) or len(tagged.topics) == 1

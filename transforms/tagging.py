@@ -10,6 +10,7 @@ from transforms.entities import match_entities
 from transforms.records import Article, TaggedArticle
 from transforms.topics import score_topics
 
+# Bump when the matching or scoring code changes what it produces.
 _ALGORITHM = "ac-2"
 
 

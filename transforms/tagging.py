@@ -27,7 +27,9 @@ TAGGER_VERSION = f"{_ALGORITHM}+{_catalog_fingerprint()}"
 
 def tag_article(article: Article) -> TaggedArticle:
     """Find catalog entities, taxonomy topics and candidate names in an article."""
-    title = article.title or ""
+    # A title derived from the first sentence repeats the text: counting it twice would
+    # double its mentions and give the first sentence the title's weight.
+    title = "" if article.title_derived else (article.title or "")
     entities, spans = match_entities(title, article.text)
     return TaggedArticle(
         article=article,

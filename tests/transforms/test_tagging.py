@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -129,3 +130,12 @@ def test_any_text_tags_without_error_and_with_valid_evidence(title: str, pieces:
             matched, _, where = item.rpartition("@")
             assert where == "title" or text[int(where) :].startswith(matched)
     assert all(t.topic != "not-ai" for t in tagged.topics) or len(tagged.topics) == 1
+
+
+def test_derived_title_is_not_counted_twice() -> None:
+    text = "OpenAI released a model. It is good."
+    article = _article(text, title="OpenAI released a model")
+    derived = tag_article(replace(article, title_derived=True))
+    given_title = tag_article(article)
+    assert [e.mentions for e in derived.entities] == [1]
+    assert [e.mentions for e in given_title.entities] == [2]

@@ -3,11 +3,12 @@
 from transforms.catalog import CatalogError, load_catalog, load_taxonomy
 from transforms.extract import EXTRACTOR_VERSION, extract_article, extract_text
 from transforms.normalise import article_id_for, canonical_url, content_hash, normalise_text
-from transforms.records import Article, EntityMention, TaggedArticle, TopicTag
+from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from transforms.tagging import TAGGER_VERSION, tag_article
 
 __all__ = [
     "Article",
+    "CandidateName",
     "CatalogError",
     "EXTRACTOR_VERSION",
     "EntityMention",

@@ -97,6 +97,7 @@ class Taxonomy:
     reference_words: int
     ai_terms: tuple[tuple[str, float], ...]
     ai_threshold: float
+    ai_entity_types: tuple[tuple[str, float], ...]
     rules: tuple[TopicRule, ...]
 
 
@@ -134,6 +135,7 @@ def load_taxonomy(path: Path = CATALOG_DIR / "topics.yaml") -> Taxonomy:
             reference_words=int(raw["reference_words"]),
             ai_terms=_parse_terms(f"{path}: ai", ai["terms"]),
             ai_threshold=float(ai["threshold"]),
+            ai_entity_types=_parse_entity_types(f"{path}: ai", ai.get("entity_types") or {}),
             rules=tuple(_parse_rule(path, topic, rule) for topic, rule in raw["topics"].items()),
         )
     except (KeyError, TypeError, ValueError) as error:
@@ -220,6 +222,15 @@ def _parse_rule(path: Path, topic: Any, rule: Any) -> TopicRule:
         requires=tuple(requires),
         without_ai=bool(rule.get("without_ai", False)),
     )
+
+
+def _parse_entity_types(where: str, weights: Any) -> tuple[tuple[str, float], ...]:
+    """Entity types whose every mention counts towards the AI gate (AI labs)."""
+    if not isinstance(weights, dict) or not all(
+        t in ENTITY_TYPES and isinstance(w, int | float) for t, w in weights.items()
+    ):
+        raise CatalogError(f"{where}: 'entity_types' must map entity types to weights")
+    return tuple((t, float(w)) for t, w in weights.items())
 
 
 def _parse_terms(where: str, terms: Any) -> tuple[tuple[str, float], ...]:

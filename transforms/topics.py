@@ -50,7 +50,14 @@ def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) ->
         terms += [_Term(rule.topic, p, 0.0, True) for p in rule.requires]
     cased = [(t.phrase, t) for t in terms if t.phrase != t.phrase.lower()]
     folded = [(t.phrase, t) for t in terms if t.phrase == t.phrase.lower()]
-    hints = {e.entity_id: e.hints for e in catalog if e.hints}
+    by_type = dict(taxonomy.ai_entity_types)
+    hints = {}
+    for entity in catalog:
+        entity_hints = entity.hints
+        if entity.type in by_type and all(topic != _AI for topic, _ in entity_hints):
+            entity_hints = (*entity_hints, (_AI, by_type[entity.type]))
+        if entity_hints:
+            hints[entity.entity_id] = entity_hints
     return TopicIndex(taxonomy, PhraseMatcher(cased), PhraseMatcher(folded, fold_case=True), hints)
 
 

@@ -7,7 +7,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from uuid import uuid4
 
-from flows.settings import DEFAULT_BATCH_SIZE
+from prefect import flow, task
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB
 from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
@@ -69,5 +73,34 @@ def retag_articles(
     return RetagSummary(run_id, TAGGER_VERSION, retagged=len(ids), stale=stale)
 
 
+@task(cache_policy=NONE)
+def retag_task(
+    db_path: str, since: date | None, until: date | None, batch_size: int, run_id: str
+) -> RetagSummary:
+    """The one writer of a retag run: re-tag the range in the warehouse."""
+    return retag_articles(db_path, since=since, until=until, batch_size=batch_size, run_id=run_id)
+
+
+@flow(name="retag", log_prints=True)
+def retag(
+    since: date | None = None,
+    until: date | None = None,
+    db_path: str = str(DEFAULT_DB),
+    batch_size: int = DEFAULT_BATCH_SIZE,
+) -> RetagSummary:
+    """Re-apply the current catalog and taxonomy to stored articles published in a range."""
+    run_id = str(flow_run.get_id() or f"retag-{uuid4()}")
+    summary = retag_task(db_path, since, until, batch_size, run_id)
+    print(
+        f"retagged {summary.retagged} articles ({summary.stale} stale)"
+        f" with {summary.tagger_version}"
+    )
+    return summary
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+if __name__ == "__main__":
+    retag()

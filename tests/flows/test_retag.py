@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from flows.cli import main
-from flows.retag import retag_articles
+from flows.retag import retag, retag_articles
 from transforms import TAGGER_VERSION, tag_article
 from transforms.evaluate import article_for
 from transforms.records import TopicTag
@@ -82,3 +82,14 @@ def test_cli_retag_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> Non
     with pytest.raises(SystemExit):
         main(["retag", "--since", "2023-13-01"])
     assert "not a date" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_retag_flow_records_its_flow_run_id(db_path: Path) -> None:
+    _seed_stale(db_path)
+    summary = retag(db_path=str(db_path))
+    assert summary.retagged == 1
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        [(run_id, flow)] = con.execute("SELECT run_id, flow FROM runs").fetchall()
+    assert (run_id, flow) == (summary.run_id, "retag")
+    assert not run_id.startswith("retag-")

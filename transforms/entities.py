@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms.catalog import CatalogEntity, load_catalog
-from transforms.matcher import Hit, PhraseMatcher, in_navigation
+from transforms.matcher import Hit, PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention
 
 MAX_EVIDENCE = 5
-# News puts the subject and actors early: one passing mention after the first 30% of
+# News puts the subject and actors early: one passing mention after the first quarter of
 # an article (or in a scrape's related-links footer) is not what the article is about.
-LATE_MENTION = 0.3
+LATE_MENTION = 0.25
 EARLY_CHARS = 1500  # in a short article the first few paragraphs are early anyway
 PASSING_MENTIONS = 1
 # Photo and illustration credits name tools and agencies, not the story's actors (rule E4).
@@ -98,21 +98,25 @@ def match_entities(
     introduced: dict[int, int] = {}  # entity -> position of its latest full mention
     found: dict[int, list[Hit[_Name]]] = {}
     spans = []
+    boilerplate = boilerplate_spans(haystack)
     for hit in index.matcher.iter_hits(haystack):
         spans.append((hit.start, hit.end))
-        if _in_credit(haystack, hit.start) or in_navigation(
-            haystack, hit.start, hit.end, body_start
+        if (
+            _in_credit(haystack, hit.start)
+            or in_navigation(haystack, hit.start, hit.end, body_start)
+            or in_spans(boilerplate, hit.start)
         ):
             continue
         resolved = _resolve(hit, introduced, index.entities, haystack)
         if resolved is not None:
             found.setdefault(resolved, []).append(hit)
+    early_end = _early_end(title, text)
     mentions = []
     for position, hits in found.items():
         entity = index.entities[position]
         if entity.context and not any(word in haystack for word in entity.context):
             continue
-        if len(hits) <= PASSING_MENTIONS and hits[0].start - body_start > _early_part(len(text)):
+        if len(hits) <= PASSING_MENTIONS and hits[0].start - body_start > early_end:
             continue
         mentions.append(
             EntityMention(
@@ -157,8 +161,11 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
     return False
 
 
-def _early_part(length: int) -> float:
-    return max(EARLY_CHARS, LATE_MENTION * length)
+def _early_end(title: str, text: str) -> float:
+    """Where the early part of the story ends; a scrape's story starts at its headline."""
+    start = text.find(title[:40]) if len(title) >= 20 else -1
+    start = start if 0 <= start < len(text) // 2 else 0
+    return start + max(EARLY_CHARS, LATE_MENTION * (len(text) - start))
 
 
 def _in_credit(haystack: str, start: int) -> bool:

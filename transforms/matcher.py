@@ -162,3 +162,31 @@ def _is_label_word(word: str) -> bool:
         return False
     letter = _FIRST_LETTER.search(word)
     return letter is None or letter.group(0).isupper()
+
+
+# Headers of related-links and topic-tag blocks that scrapes keep after the story.
+BOILERPLATE_MARKERS = (
+    "More on this story",
+    "Most viewed",
+    "Most popular",
+    "Explore more on these topics",
+    "Recommended for you",
+    "Read more:",
+)
+
+
+def boilerplate_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Spans from a related-links header to the end of its line: not the story (rule E4)."""
+    spans = []
+    for marker in BOILERPLATE_MARKERS:
+        start = text.find(marker)
+        while start != -1:
+            end = text.find("\n", start)
+            spans.append((start, len(text) if end == -1 else end))
+            start = text.find(marker, start + 1)
+    return tuple(sorted(spans))
+
+
+def in_spans(spans: tuple[tuple[int, int], ...], position: int) -> bool:
+    """True when position falls inside one of the (sorted) spans."""
+    return any(start <= position < end for start, end in spans)

@@ -120,3 +120,15 @@ def test_one_passing_mention_late_in_a_long_article_is_left_out() -> None:
     filler = "The model was trained on text and the results were mixed. " * 60
     names = _names(f"OpenAI built it. {filler} Nvidia made the chips.")
     assert names == {"OpenAI": 1}
+
+
+def test_related_links_after_a_marker_are_not_mentions() -> None:
+    text = "OpenAI trained a model.\nMore on this story Nvidia profits soar 2h ago Apple unveils"
+    assert _names(text) == {"OpenAI": 1}
+
+
+def test_early_part_of_a_scrape_starts_at_its_headline() -> None:
+    title = "Chipmakers race to build the next AI accelerator"
+    menu = "Home News Tech Science Culture Newsletters Podcasts Video " * 60
+    story = f"{title}\nAnalysts say Nvidia leads. " + "Demand for chips keeps growing. " * 120
+    assert "Nvidia" in _names(menu + story, title=title)

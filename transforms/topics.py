@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms.catalog import CatalogEntity, Taxonomy, load_catalog, load_taxonomy
-from transforms.matcher import PhraseMatcher, in_navigation
+from transforms.matcher import PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention, TopicTag
 
 MAX_EVIDENCE = 8
@@ -123,8 +123,11 @@ def measure_topics(
     repeats: Counter[str] = Counter()
     body_start = len(title) + 1
     haystack = f"{title}\n{text}"
+    boilerplate = boilerplate_spans(haystack)
     for hit in (*index.cased.iter_hits(haystack), *index.folded.iter_hits(haystack)):
-        if in_navigation(haystack, hit.start, hit.end, body_start):
+        if in_navigation(haystack, hit.start, hit.end, body_start) or in_spans(
+            boilerplate, hit.start
+        ):
             continue
         offset = hit.start - body_start
         factor = (

@@ -15,6 +15,8 @@ MAX_EVIDENCE = 5
 LATE_MENTION = 0.25
 EARLY_CHARS = 1500  # in a short article the first few paragraphs are early anyway
 PASSING_MENTIONS = 1
+# Salience: a mention in the title or lead says more about the article than one further down.
+TITLE_WEIGHT, LEAD_WEIGHT, LEAD_CHARS = 3.0, 1.5, 600
 # Photo and illustration credits name tools and agencies, not the story's actors (rule E4).
 _CREDIT_MARKERS = (
     "credit:",
@@ -126,6 +128,7 @@ def match_entities(
                 wikidata_id=entity.wikidata_id,
                 mentions=len(hits),
                 evidence=tuple(_where(hit, body_start) for hit in hits[:MAX_EVIDENCE]),
+                score=round(sum(_salience(hit.start - body_start) for hit in hits), 2),
             )
         )
     return tuple(mentions), tuple(spans)
@@ -172,6 +175,12 @@ def _in_credit(haystack: str, start: int) -> bool:
     window = haystack[max(start - _CREDIT_WINDOW, 0) : start]
     window = window[max(window.rfind("\n") + 1, window.rfind(". ") + 2) :].lower()
     return any(marker in window for marker in _CREDIT_MARKERS)
+
+
+def _salience(offset: int) -> float:
+    if offset < 0:
+        return TITLE_WEIGHT
+    return LEAD_WEIGHT if offset < LEAD_CHARS else 1.0
 
 
 def _where(hit: Hit[_Name], body_start: int) -> str:

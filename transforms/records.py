@@ -46,6 +46,7 @@ class EntityMention:
     wikidata_id: str | None
     mentions: int
     evidence: tuple[str, ...]  # "matched text@offset"
+    score: float = 0.0  # salience: mentions weighted by where they are (title, lead, body)
 
 
 @dataclass(frozen=True, slots=True)

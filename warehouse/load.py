@@ -36,7 +36,10 @@ UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCH
 _DELETE_TOPICS = "DELETE FROM article_topics WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 _DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 _INSERT_TOPIC = "INSERT INTO article_topics VALUES (?, ?, ?, ?)"
-_INSERT_ARTICLE_ENTITY = "INSERT INTO article_entities VALUES (?, ?, ?, ?)"
+_INSERT_ARTICLE_ENTITY = """
+INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score)
+VALUES (?, ?, ?, ?, ?)
+"""
 _UPSERT_ENTITY = """
 INSERT INTO entities VALUES (?, ?, ?, ?)
 ON CONFLICT (entity_id) DO UPDATE SET
@@ -194,5 +197,5 @@ def _write_articles(
         )
         con.executemany(
             _INSERT_ARTICLE_ENTITY,
-            [[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions],
+            [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
         )

@@ -30,7 +30,10 @@ _DELETE_CANDIDATES = (
     "DELETE FROM article_candidates WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 )
 _INSERT_TOPIC = "INSERT INTO article_topics VALUES (?, ?, ?, ?)"
-_INSERT_ARTICLE_ENTITY = "INSERT INTO article_entities VALUES (?, ?, ?, ?)"
+_INSERT_ARTICLE_ENTITY = """
+INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score)
+VALUES (?, ?, ?, ?, ?)
+"""
 _INSERT_CANDIDATE = "INSERT INTO article_candidates VALUES (?, ?, ?)"
 _UPSERT_ENTITY = """
 INSERT INTO entities VALUES (?, ?, ?, ?)
@@ -143,7 +146,7 @@ def _write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle])
         )
         con.executemany(
             _INSERT_ARTICLE_ENTITY,
-            [[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions],
+            [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
         )
     _write_candidates(con, tagged)
 

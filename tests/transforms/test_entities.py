@@ -132,3 +132,10 @@ def test_early_part_of_a_scrape_starts_at_its_headline() -> None:
     menu = "Home News Tech Science Culture Newsletters Podcasts Video " * 60
     story = f"{title}\nAnalysts say Nvidia leads. " + "Demand for chips keeps growing. " * 120
     assert "Nvidia" in _names(menu + story, title=title)
+
+
+def test_salience_score_weighs_title_and_lead_mentions_more() -> None:
+    body = "Nvidia leads. " + "Other words fill the page here. " * 30 + "Nvidia again."
+    [nvidia] = find_entities("Nvidia results", body)
+    assert nvidia.mentions == 3
+    assert nvidia.score == 3.0 + 1.5 + 1.0

@@ -12,6 +12,7 @@ from transforms import tag_article
 from transforms.evaluate import article_for
 from transforms.records import CandidateName, TaggedArticle, TopicTag
 from warehouse import (
+    apply_schema,
     connect_warehouse,
     fetch_stored_articles,
     load_batch,
@@ -80,3 +81,20 @@ def test_candidate_view_aggregates_across_articles(db_path: Path) -> None:
         "SELECT name, articles, mentions, example_article_ids FROM candidate_entities"
     ).fetchall()
     assert row == [("Kestrel Labs", 2, 4, ["a", "b"])]
+
+
+def test_entity_rows_keep_their_salience_score(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    tagged = _stored(con, "a", datetime(2023, 12, 1))
+    stored = dict(con.execute("SELECT entity_id, score FROM article_entities").fetchall())
+    assert stored == {e.entity_id: e.score for e in tagged.entities}
+    assert all(score > 0 for score in stored.values())
+
+
+def test_older_entity_rows_get_score_zero_on_upgrade(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    con = duckdb.connect(str(db_path))
+    apply_schema(con, up_to=3)
+    con.execute("INSERT INTO article_entities VALUES ('a', 'meta', 2, ['Meta@0'])")
+    apply_schema(con)
+    assert con.execute("SELECT mentions, score FROM article_entities").fetchall() == [(2, 0.0)]

@@ -1,4 +1,7 @@
--- Tagging (issue: entity and topic tagging): candidate names for the catalog.
+-- Tagging (issue: entity and topic tagging): entity salience and candidate names for the catalog.
+
+ALTER TABLE article_entities ADD COLUMN score DOUBLE NOT NULL DEFAULT 0;
+COMMENT ON COLUMN article_entities.score IS 'Salience: mentions weighted by position (title 3, first 600 characters 1.5, later 1); 0 for rows tagged before tagging v2.';
 
 CREATE TABLE IF NOT EXISTS article_candidates (
     article_id VARCHAR NOT NULL,

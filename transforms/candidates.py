@@ -14,6 +14,7 @@ MAX_WORDS = 4
 # A sequence of capitalised words ("Anna Hehir", "Future of Life Institute" is cut at "of").
 _NAME = re.compile(r"[A-Z][\w&'’.-]*\w(?:[ \t]+[A-Z][\w&'’.-]*\w)*")
 _SENTENCE_END = frozenset('.!?\n"“”:')
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 _POSSESSIVE = re.compile(r"['’]s$")
 # "AI-made" and "US-led" are adjectives, not names.
 _IS_NAME = re.compile(r"[^-]*(?:-[A-Z0-9][^-]*)*$").match
@@ -50,6 +51,7 @@ def find_candidate_names(
         known_spans: where catalog entities were matched.
     """
     haystack = f"{title}\n{text}"
+    lower_words = set(_LOWER_WORD.findall(haystack))
     spans = sorted(known_spans)
     starts = [s for s, _ in spans]
     counts: Counter[str] = Counter()
@@ -60,7 +62,7 @@ def find_candidate_names(
         if index >= 0 and spans[index][1] > start:
             continue
         words = [_POSSESSIVE.sub("", w) for w in match.group(0).split()]
-        if _starts_sentence(haystack, start) and f" {words[0].lower()} " in haystack:
+        if _starts_sentence(haystack, start) and words[0].lower() in lower_words:
             words = words[1:]  # "Later Anna Hehir": a common word capitalised by the sentence
         words = [w for w in words if w.lower().strip(".") not in _STOPWORDS and _IS_NAME(w)]
         if not words or len(words) > MAX_WORDS:
@@ -80,5 +82,7 @@ def find_candidate_names(
 
 
 def _starts_sentence(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t")
-    return not before or before[-1] in _SENTENCE_END
+    before = text[max(start - 8, 0) : start].rstrip(" \t")
+    if not before:
+        return start <= 8
+    return before[-1] in _SENTENCE_END

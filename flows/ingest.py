@@ -1,4 +1,4 @@
-"""The ingest flow: seed files (and, later, feeds) to tagged articles in DuckDB."""
+"""The ingest flow: seed files (and, later, feeds) to tagged articles in DuckDB, then published."""
 
 from __future__ import annotations
 
@@ -12,9 +12,19 @@ from prefect.runtime import flow_run
 
 from connectors import Failure, RawDocument, iter_seed_documents
 from flows.progress import report_progress
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS, warehouse_paths
 from transforms import TaggedArticle, extract_article, tag_article
-from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
+from warehouse import (
+    LoadCounts,
+    PublishStats,
+    connect_warehouse,
+    finish_run,
+    list_spooled,
+    load_spooled,
+    publish_snapshot,
+    spool_batch,
+    start_run,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +34,8 @@ class RunSummary:
     run_id: str
     counts: LoadCounts
     failures_by_code: dict[str, int] = field(default_factory=dict)
+    batches_replayed: int = 0  # spooled by earlier runs that did not finish loading
+    publish: PublishStats | None = None
 
 
 @task(cache_policy=NONE)
@@ -44,17 +56,32 @@ def transform_task(documents: list[RawDocument]) -> list[TaggedArticle | Failure
 
 
 @task(cache_policy=NONE)
-def load_task(
-    db_path: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
-) -> LoadCounts:
-    """Load one batch into the warehouse in one transaction."""
-    con = connect_warehouse(Path(db_path))
+def spool_task(
+    spool_dir: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
+) -> str:
+    """Stage one batch on disk before any load, so a failed or killed run loses nothing."""
+    path = spool_batch(
+        Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow()
+    )
+    return str(path)
+
+
+@task(cache_policy=NONE)
+def load_task(write_db: str, spool_file: str, run_id: str) -> LoadCounts:
+    """Load one spooled batch into the private database in one transaction."""
+    con = connect_warehouse(Path(write_db))
     try:
-        counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
+        counts = load_spooled(con, Path(spool_file), run_id=run_id, now=_utcnow())
     finally:
         con.close()
-    report_progress("load", len(tagged))
+    report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
+
+
+@task(cache_policy=NONE)
+def publish_task(write_db: str, snapshot: str) -> PublishStats:
+    """Publish the analysts' snapshot of the private database."""
+    return publish_snapshot(Path(write_db), Path(snapshot))
 
 
 def _run_name() -> str:
@@ -66,16 +93,23 @@ def ingest(
     seeds_dir: str = str(DEFAULT_SEEDS),
     db_path: str = str(DEFAULT_DB),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    private_dir: str | None = None,
 ) -> RunSummary:
-    """Read seeds, extract, tag and load them, batch by batch."""
+    """Read seeds, extract, tag and spool them batch by batch; load the spool; publish.
+
+    Args:
+        db_path: the analysts' database, which this run publishes.
+        private_dir: where the private database and the spool live (default: beside db_path).
+    """
     run_id = str(flow_run.get_id() or "local")
-    _record_run_start(db_path, run_id)
+    started_at = _utcnow()
+    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
+    leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
     report_progress("extract", 0, len(documents))
     report_progress("load", 0, len(documents))
-    counts = LoadCounts()
     all_failures = list(failures)
     pending_failures = failures  # seed failures ride with the first batch
     for start in range(0, max(len(documents), 1), batch_size):
@@ -83,25 +117,37 @@ def ingest(
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         batch_failures = [r for r in results if isinstance(r, Failure)]
         all_failures += batch_failures
-        counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+        spool_task(str(paths.spool_dir), run_id, tagged, pending_failures + batch_failures)
         pending_failures = []
-    _record_run_end(db_path, run_id, counts)
+    write_db = str(paths.write_db)
+    _record_run_start(write_db, run_id, started_at)
+    counts = LoadCounts()
+    for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
+        counts += load_task(write_db, str(spool_file), run_id)
+    _record_run_end(write_db, run_id, counts)
+    published = publish_task(write_db, db_path)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
-    return RunSummary(run_id=run_id, counts=counts, failures_by_code=by_code)
+    return RunSummary(
+        run_id=run_id,
+        counts=counts,
+        failures_by_code=by_code,
+        batches_replayed=len(leftovers),
+        publish=published,
+    )
 
 
-def _record_run_start(db_path: str, run_id: str) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_start(write_db: str, run_id: str, started_at: datetime) -> None:
+    con = connect_warehouse(Path(write_db))
     try:
-        start_run(con, run_id=run_id, flow="ingest", now=_utcnow())
+        start_run(con, run_id=run_id, flow="ingest", now=started_at)
     finally:
         con.close()
 
 
-def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts) -> None:
+    con = connect_warehouse(Path(write_db))
     try:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:

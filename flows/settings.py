@@ -9,6 +9,11 @@ from pathlib import Path
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_BATCH_SIZE = 200
+# The flows write a private database beside the analysts' one and publish a snapshot of it
+# as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
+PRIVATE_DIR_SUFFIX = ".private"
+WRITE_DB_NAME = "warehouse.duckdb"
+SPOOL_DIR_NAME = "spool"
 
 # Prefect phones home unless told not to; newsflow runs offline by default.
 PREFECT_OFFLINE_DEFAULTS = {
@@ -24,6 +29,26 @@ class Settings:
     db_path: Path = DEFAULT_DB  # NEWSFLOW_DB
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
+    private_dir: Path | None = None  # NEWSFLOW_PRIVATE_DIR; None: beside db_path
+
+
+@dataclass(frozen=True, slots=True)
+class WarehousePaths:
+    """Where the warehouse lives: the analysts' snapshot, the flows' private database, the spool."""
+
+    snapshot: Path
+    write_db: Path
+    spool_dir: Path
+
+
+def warehouse_paths(db_path: Path, private_dir: Path | None = None) -> WarehousePaths:
+    """The private database and spool that belong to the analysts' database ``db_path``.
+
+    By default they live in ``<db folder>/<db name>.private/`` (``data/news.private/`` for
+    ``data/news.duckdb``), so every ``--db`` gets its own private side.
+    """
+    folder = private_dir or db_path.with_name(db_path.stem + PRIVATE_DIR_SUFFIX)
+    return WarehousePaths(db_path, folder / WRITE_DB_NAME, folder / SPOOL_DIR_NAME)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +68,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
+        private_dir=Path(env["NEWSFLOW_PRIVATE_DIR"]) if env.get("NEWSFLOW_PRIVATE_DIR") else None,
     )
 
 

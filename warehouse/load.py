@@ -43,6 +43,8 @@ ON CONFLICT (entity_id) DO UPDATE SET
     name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
 """
 _INSERT_FAILURE = "INSERT INTO failures VALUES (?, ?, ?, ?, ?, ?, ?)"
+_BATCH_LOADED = "SELECT count(*) FROM load_batches WHERE batch_id = ?"
+_RECORD_BATCH = "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?)"
 _START_RUN = """
 INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
 ON CONFLICT (run_id) DO NOTHING
@@ -79,15 +81,31 @@ def load_batch(
     tagged: Sequence[TaggedArticle],
     failures: Sequence[Failure],
     now: datetime,
+    batch_id: str | None = None,
+    spooled_at: datetime | None = None,
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
     An article whose stored version is identical is only marked as seen; a
     changed one is rewritten and its tags are replaced, never added to.
+
+    Args:
+        batch_id: the spooled batch this is (see warehouse.spool). It is recorded in
+            ``load_batches`` in the same transaction, and a batch already recorded is
+            skipped, so replaying a spool file after a crash loads it exactly once.
+        spooled_at: when that batch was staged (defaults to ``now``).
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     con.execute("BEGIN TRANSACTION")
     try:
+        if batch_id is not None:
+            if _scalar(con, _BATCH_LOADED, [batch_id]):
+                con.execute("ROLLBACK")
+                return LoadCounts()
+            con.execute(
+                _RECORD_BATCH,
+                [batch_id, run_id, spooled_at or now, now, len(latest), len(failures)],
+            )
         existing = {row[0]: row[1:] for row in con.execute(_EXISTING, [list(latest)]).fetchall()}
         changed = [item for key, item in latest.items() if existing.get(key) != _signature(item)]
         unchanged = [key for key in latest if key not in {i.article.article_id for i in changed}]
@@ -129,6 +147,11 @@ def finish_run(
         _FINISH_RUN,
         [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
     )
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> object:
+    row = con.execute(sql, params).fetchone()
+    return None if row is None else row[0]
 
 
 def _signature(item: TaggedArticle) -> tuple[object, ...]:

@@ -1,7 +1,7 @@
 """A loader process for the SIGKILL test: spool, load and publish like a run, saying where it is.
 
 Usage: python -m tests.warehouse.load_child PRIVATE_DIR SNAPSHOT RUN_ID ARTICLES BATCH_SIZE
-It prints ``load <file>`` before each load transaction, ``publish`` before the publish and
+It prints ``load <n> <file>`` before each load transaction, ``publish`` before the publish and
 ``done`` at the end, flushing each line so the parent can kill it at a known stage.
 """
 
@@ -34,8 +34,8 @@ def main(private_dir: Path, snapshot: Path, run_id: str, articles: int, batch_si
             failures=[failure(f"{run_id}/batch-{start}")],
             now=now,
         )
-    for path in list_spooled(spool_dir):
-        print(f"load {path.name}", flush=True)
+    for number, path in enumerate(list_spooled(spool_dir)):
+        print(f"load {number} {path.name}", flush=True)
         con = connect_warehouse(write_db)
         try:
             load_spooled(con, path, run_id=run_id, now=now)

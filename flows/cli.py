@@ -82,6 +82,7 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
                 db_path=str(db),
                 batch_size=settings.batch_size,
                 private_dir=str(private_dir) if private_dir else None,
+                lock_wait=settings.lock_wait,
             )
     except duckdb.Error as error:  # lock, disk full, I/O: DuckDB's own words, and what is kept
         spool = warehouse_paths(db, private_dir).spool_dir

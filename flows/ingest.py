@@ -12,7 +12,13 @@ from prefect.runtime import flow_run
 
 from connectors import Failure, RawDocument, iter_seed_documents
 from flows.progress import report_progress
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS, warehouse_paths
+from flows.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DB,
+    DEFAULT_LOCK_WAIT,
+    DEFAULT_SEEDS,
+    warehouse_paths,
+)
 from transforms import TaggedArticle, extract_article, tag_article
 from warehouse import (
     LoadCounts,
@@ -67,9 +73,9 @@ def spool_task(
 
 
 @task(cache_policy=NONE)
-def load_task(write_db: str, spool_file: str, run_id: str) -> LoadCounts:
+def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
     """Load one spooled batch into the private database in one transaction."""
-    con = connect_warehouse(Path(write_db))
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         counts = load_spooled(con, Path(spool_file), run_id=run_id, now=_utcnow())
     finally:
@@ -79,9 +85,9 @@ def load_task(write_db: str, spool_file: str, run_id: str) -> LoadCounts:
 
 
 @task(cache_policy=NONE)
-def publish_task(write_db: str, snapshot: str) -> PublishStats:
+def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
     """Publish the analysts' snapshot of the private database."""
-    return publish_snapshot(Path(write_db), Path(snapshot))
+    return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
 
 
 def _run_name() -> str:
@@ -94,12 +100,14 @@ def ingest(
     db_path: str = str(DEFAULT_DB),
     batch_size: int = DEFAULT_BATCH_SIZE,
     private_dir: str | None = None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> RunSummary:
     """Read seeds, extract, tag and spool them batch by batch; load the spool; publish.
 
     Args:
         db_path: the analysts' database, which this run publishes.
         private_dir: where the private database and the spool live (default: beside db_path).
+        lock_wait: seconds to wait whenever another process holds the private database.
     """
     run_id = str(flow_run.get_id() or "local")
     started_at = _utcnow()
@@ -117,15 +125,16 @@ def ingest(
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         batch_failures = [r for r in results if isinstance(r, Failure)]
         all_failures += batch_failures
-        spool_task(str(paths.spool_dir), run_id, tagged, pending_failures + batch_failures)
+        if tagged or pending_failures or batch_failures:
+            spool_task(str(paths.spool_dir), run_id, tagged, pending_failures + batch_failures)
         pending_failures = []
     write_db = str(paths.write_db)
-    _record_run_start(write_db, run_id, started_at)
+    _record_run_start(write_db, run_id, started_at, lock_wait)
     counts = LoadCounts()
     for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
-        counts += load_task(write_db, str(spool_file), run_id)
-    _record_run_end(write_db, run_id, counts)
-    published = publish_task(write_db, db_path)
+        counts += load_task(write_db, str(spool_file), run_id, lock_wait)
+    _record_run_end(write_db, run_id, counts, lock_wait)
+    published = publish_task(write_db, db_path, lock_wait)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
@@ -138,16 +147,16 @@ def ingest(
     )
 
 
-def _record_run_start(write_db: str, run_id: str, started_at: datetime) -> None:
-    con = connect_warehouse(Path(write_db))
+def _record_run_start(write_db: str, run_id: str, started_at: datetime, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         start_run(con, run_id=run_id, flow="ingest", now=started_at)
     finally:
         con.close()
 
 
-def _record_run_end(write_db: str, run_id: str, counts: LoadCounts) -> None:
-    con = connect_warehouse(Path(write_db))
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:

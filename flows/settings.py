@@ -9,6 +9,7 @@ from pathlib import Path
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_LOCK_WAIT = 30.0  # seconds a flow waits for another process holding the private database
 # The flows write a private database beside the analysts' one and publish a snapshot of it
 # as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
 PRIVATE_DIR_SUFFIX = ".private"
@@ -30,6 +31,7 @@ class Settings:
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
     private_dir: Path | None = None  # NEWSFLOW_PRIVATE_DIR; None: beside db_path
+    lock_wait: float = DEFAULT_LOCK_WAIT  # NEWSFLOW_LOCK_WAIT
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,11 +66,18 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be a whole number") from None
     if batch_size < 1:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be at least 1")
+    try:
+        lock_wait = float(env.get("NEWSFLOW_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    except ValueError:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be a number of seconds") from None
+    if not lock_wait >= 0:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be 0 or more seconds")
     return Settings(
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
         private_dir=Path(env["NEWSFLOW_PRIVATE_DIR"]) if env.get("NEWSFLOW_PRIVATE_DIR") else None,
+        lock_wait=lock_wait,
     )
 
 

@@ -37,12 +37,13 @@ class PublishStats:
     schema_version: int
 
 
-def publish_snapshot(write_db: Path, snapshot: Path) -> PublishStats:
+def publish_snapshot(write_db: Path, snapshot: Path, *, lock_wait: float = 0.0) -> PublishStats:
     """Atomically replace ``snapshot`` with a consistent copy of ``write_db``.
 
     Args:
         write_db: the flows' private database.
         snapshot: the analysts' database (created if missing, replaced otherwise).
+        lock_wait: seconds to wait for another process that holds ``write_db``.
 
     Raises:
         duckdb.Error: the private database is locked by another process, or the copy
@@ -52,7 +53,9 @@ def publish_snapshot(write_db: Path, snapshot: Path) -> PublishStats:
     started = time.perf_counter()
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     partial = snapshot.with_name(f".{snapshot.name}.{os.getpid()}.partial")
-    con = connect_warehouse(write_db)  # held until the rename: publishes never interleave
+    con = connect_warehouse(
+        write_db, lock_wait=lock_wait
+    )  # held until the rename: publishes never interleave
     try:
         con.execute("CHECKPOINT")
         for stale in snapshot.parent.glob(f".{snapshot.name}.*.partial"):

@@ -81,7 +81,7 @@ def test_a_locked_private_database_fails_the_run_and_the_next_run_loads_what_it_
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
         with pytest.raises(duckdb.IOException, match="Could not set lock on file"):
-            ingest(seeds_dir=str(_seeds(tmp_path, SECOND_SEED)), db_path=str(db_path))
+            ingest(seeds_dir=str(_seeds(tmp_path, SECOND_SEED)), db_path=str(db_path), lock_wait=0)
     finally:
         holder.communicate("\n", timeout=30)
     assert len(list_spooled(paths.spool_dir)) == 1  # fetched and staged, not lost

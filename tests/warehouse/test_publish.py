@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -99,3 +100,32 @@ def test_a_stale_wal_beside_the_snapshot_does_not_break_the_next_publish(tmp_pat
     _load(write_db, "b")
     publish_snapshot(write_db, snapshot)
     assert _articles(snapshot) == 2
+
+
+def test_a_writer_waits_for_a_lock_that_is_released(tmp_path: Path) -> None:
+    write_db = tmp_path / "private.duckdb"
+    _load(write_db, "a")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITE_LOCK, str(write_db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+    with pytest.raises(duckdb.IOException, match="Conflicting lock is held"):
+        connect_warehouse(write_db)  # DuckDB's own behaviour: fail at once
+    opened: list[int] = []
+    waiter = threading.Thread(
+        target=lambda: opened.append(_count_with(connect_warehouse(write_db, lock_wait=60)))
+    )
+    waiter.start()
+    holder.communicate("\n", timeout=30)  # the other process finishes its write
+    waiter.join(timeout=90)
+    assert opened == [1]
+
+
+def _count_with(con: duckdb.DuckDBPyConnection) -> int:
+    with con:
+        row = con.execute("SELECT count(*) FROM articles").fetchone()
+    assert row is not None
+    return int(row[0])

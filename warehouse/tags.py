@@ -29,18 +29,31 @@ _DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unn
 _DELETE_CANDIDATES = (
     "DELETE FROM article_candidates WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 )
-_INSERT_TOPIC = "INSERT INTO article_topics VALUES (?, ?, ?, ?)"
+# Many rows go in as one statement over column arrays (see _insert_rows).
+_INSERT_TOPIC = """
+INSERT INTO article_topics (article_id, topic, score, evidence)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]),
+    unnest(?::VARCHAR[][]))
+"""
 _INSERT_ARTICLE_ENTITY = """
 INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score)
-VALUES (?, ?, ?, ?, ?)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
+    unnest(?::VARCHAR[][]), unnest(?::DOUBLE[]))
 """
-_INSERT_CANDIDATE = "INSERT INTO article_candidates VALUES (?, ?, ?)"
 _UPSERT_ENTITY = """
-INSERT INTO entities VALUES (?, ?, ?, ?)
+INSERT INTO entities (entity_id, name, type, wikidata_id)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]))
 ON CONFLICT (entity_id) DO UPDATE SET
     name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
 """
-_SET_VERSION = "UPDATE articles SET tagger_version = ?, run_id = ? WHERE article_id = ?"
+_INSERT_CANDIDATE = """
+INSERT INTO article_candidates (article_id, name, mentions)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))
+"""
+_SET_VERSION = """
+UPDATE articles SET tagger_version = ?, run_id = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,58 +118,57 @@ def replace_tags(
         return
     con.execute("BEGIN TRANSACTION")
     try:
-        _write_tags(con, tagged)
-        con.executemany(
-            _SET_VERSION, [[t.tagger_version, run_id, t.article.article_id] for t in tagged]
-        )
+        write_tags(con, tagged)
+        by_version: dict[str, list[str]] = {}
+        for t in tagged:
+            by_version.setdefault(t.tagger_version, []).append(t.article.article_id)
+        for version, keys in by_version.items():
+            con.execute(_SET_VERSION, [version, run_id, keys])
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def load_candidates(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
-    """Replace the candidate names of freshly loaded articles (one transaction)."""
-    if not tagged:
-        return
-    con.execute("BEGIN TRANSACTION")
-    try:
-        _write_candidates(con, tagged)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
+    """Replace the topics, entities and candidate names of articles (caller's transaction).
+
+    The articles' previous rows are deleted first, so tags are replaced, never added to.
+    """
+    latest = {t.article.article_id: t for t in tagged}  # last one wins within a batch
+    keys = list(latest)
+    for sql in (_DELETE_TOPICS, _DELETE_ENTITIES, _DELETE_CANDIDATES):
+        con.execute(sql, [keys])
+    _insert_rows(
+        con,
+        _INSERT_TOPIC,
+        [[key, x.topic, x.score, list(x.evidence)] for key, t in latest.items() for x in t.topics],
+    )
+    mentions = [(key, e) for key, t in latest.items() for e in t.entities]
+    entities = {e.entity_id: e for _, e in mentions}
+    _insert_rows(
+        con,
+        _UPSERT_ENTITY,
+        [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
+    )
+    _insert_rows(
+        con,
+        _INSERT_ARTICLE_ENTITY,
+        [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
+    )
+    _insert_rows(
+        con,
+        _INSERT_CANDIDATE,
+        [[key, c.name, c.mentions] for key, t in latest.items() for c in t.candidates],
+    )
 
 
-def _write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
-    keys = [t.article.article_id for t in tagged]
-    con.execute(_DELETE_TOPICS, [keys])
-    con.execute(_DELETE_ENTITIES, [keys])
-    topics = [
-        [t.article.article_id, x.topic, x.score, list(x.evidence)] for t in tagged for x in t.topics
-    ]
-    if topics:
-        con.executemany(_INSERT_TOPIC, topics)
-    mentions = [(t.article.article_id, e) for t in tagged for e in t.entities]
-    if mentions:
-        entities = {e.entity_id: e for _, e in mentions}
-        con.executemany(
-            _UPSERT_ENTITY,
-            [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
-        )
-        con.executemany(
-            _INSERT_ARTICLE_ENTITY,
-            [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
-        )
-    _write_candidates(con, tagged)
-
-
-def _write_candidates(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
-    latest = {t.article.article_id: t for t in tagged}
-    con.execute(_DELETE_CANDIDATES, [list(latest)])
-    rows = [[key, c.name, c.mentions] for key, t in latest.items() for c in t.candidates]
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, rows: Sequence[Sequence[object]]
+) -> None:
+    """One statement over column arrays: DuckDB's executemany runs one statement per row."""
     if rows:
-        con.executemany(_INSERT_CANDIDATE, rows)
+        con.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
 def _as_datetime(value: object) -> datetime:

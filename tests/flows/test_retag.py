@@ -11,6 +11,7 @@ import pytest
 
 from flows.cli import main
 from flows.retag import retag, retag_articles
+from flows.settings import warehouse_paths
 from transforms import TAGGER_VERSION, tag_article
 from transforms.evaluate import article_for
 from transforms.records import TopicTag
@@ -30,7 +31,7 @@ def _seed_stale(db_path: Path) -> None:
     stale = replace(
         tag_article(article), topics=(TopicTag("labor-jobs", 1.0, ("x@1",)),), tagger_version="old"
     )
-    con = connect_warehouse(db_path)
+    con = connect_warehouse(warehouse_paths(db_path).write_db)
     load_batch(con, run_id="ingest-1", tagged=[stale], failures=[], now=datetime(2024, 1, 1))
     con.close()
 
@@ -70,6 +71,13 @@ def test_retag_outside_the_date_range_touches_nothing(db_path: Path) -> None:
     _seed_stale(db_path)
     assert main(["retag", "--db", str(db_path), "--since", "2023-11-04"]) == 0
     assert _topics(db_path) == {"labor-jobs"}
+
+
+def test_cli_retag_without_a_warehouse_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["retag", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "run newsflow ingest first" in capsys.readouterr().err
 
 
 def test_cli_retag_reports_counts(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -16,9 +16,10 @@ from warehouse import (
     connect_warehouse,
     fetch_stored_articles,
     load_batch,
-    load_candidates,
+    read_spooled,
     replace_tags,
     select_article_ids,
+    spool_batch,
 )
 
 NOW = datetime(2024, 1, 1)
@@ -74,13 +75,25 @@ def test_candidate_view_aggregates_across_articles(db_path: Path) -> None:
     con = connect_warehouse(db_path)
     first = _stored(con, "a", datetime(2023, 12, 1))
     second = _stored(con, "b", datetime(2023, 12, 2))
-    load_candidates(con, [replace(first, candidates=(CandidateName("Kestrel Labs", 3),))])
-    load_candidates(con, [replace(second, candidates=(CandidateName("Kestrel Labs", 1),))])
-    load_candidates(con, [replace(second, candidates=(CandidateName("Kestrel Labs", 1),))])
+    replace_tags(con, [replace(first, candidates=(CandidateName("Kestrel Labs", 3),))], run_id="r")
+    for _ in range(2):
+        replace_tags(
+            con, [replace(second, candidates=(CandidateName("Kestrel Labs", 1),))], run_id="r"
+        )
     row = con.execute(
         "SELECT name, articles, mentions, example_article_ids FROM candidate_entities"
     ).fetchall()
     assert row == [("Kestrel Labs", 2, 4, ["a", "b"])]
+
+
+def test_loaded_batches_carry_their_candidate_names(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    article = article_for("c", "Kestrel Labs ships", "Kestrel Labs and OpenAI ship AI. " * 3)
+    tagged = tag_article(article)
+    assert CandidateName("Kestrel Labs", 4) in tagged.candidates
+    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    rows = con.execute("SELECT name, mentions FROM article_candidates").fetchall()
+    assert ("Kestrel Labs", 4) in rows
 
 
 def test_entity_rows_keep_their_salience_score(db_path: Path) -> None:
@@ -98,3 +111,10 @@ def test_older_entity_rows_get_score_zero_on_upgrade(db_path: Path) -> None:
     con.execute("INSERT INTO article_entities VALUES ('a', 'meta', 2, ['Meta@0'])")
     apply_schema(con)
     assert con.execute("SELECT mentions, score FROM article_entities").fetchall() == [(2, 0.0)]
+
+
+def test_tags_survive_the_spool(tmp_path: Path) -> None:
+    tagged = tag_article(article_for("s", "Kestrel Labs and Nvidia", "Nvidia chips for AI. " * 3))
+    assert tagged.candidates and tagged.entities[0].score > 0
+    path = spool_batch(tmp_path, run_id="r", tagged=[tagged], failures=[], now=NOW)
+    assert read_spooled(path).tagged == (tagged,)

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean bench
+.PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ bench: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Tagging accuracy on ../shared/corpora/tagging/dev.jsonl (text and raw_text), and tagging speed.
+eval-tagging: $(STAMP)
+	$(BIN)/python -m transforms.evaluate
+
+bench-tagging: $(STAMP)
+	$(BIN)/python -m transforms.benchmark
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

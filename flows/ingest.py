@@ -1,4 +1,4 @@
-"""The ingest flow: seed files and due feeds to tagged articles in DuckDB."""
+"""The ingest flow: seed files and due feeds to tagged articles in DuckDB, then published."""
 
 from __future__ import annotations
 
@@ -26,18 +26,24 @@ from flows.progress import report_progress
 from flows.settings import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_DB,
+    DEFAULT_LOCK_WAIT,
     DEFAULT_SEEDS,
     FetchSettings,
     load_settings,
+    warehouse_paths,
 )
 from transforms import TaggedArticle, extract_article, tag_article
 from warehouse import (
     LoadCounts,
+    PublishStats,
     connect_warehouse,
     finish_run,
-    load_batch,
+    list_spooled,
     load_feed_polls,
+    load_spooled,
+    publish_snapshot,
     select_due_feeds,
+    spool_batch,
     start_run,
     sync_sources,
 )
@@ -55,6 +61,8 @@ class RunSummary:
     feeds_polled: int = 0
     feeds_failed: int = 0
     pages_requested: int = 0
+    batches_replayed: int = 0  # spooled by earlier runs that did not finish loading
+    publish: PublishStats | None = None
 
 
 @task(cache_policy=NONE)
@@ -64,10 +72,12 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 
 
 @task(cache_policy=NONE)
-def plan_feeds_task(db_path: str, sources_file: str, force: bool) -> list[FeedState]:
+def plan_feeds_task(
+    write_db: str, sources_file: str, force: bool, lock_wait: float
+) -> list[FeedState]:
     """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
     sources = load_sources(Path(sources_file))
-    con = connect_warehouse(Path(db_path))
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         sync_sources(con, sources, _utcnow())
         names = [source.name for source in sources if source.enabled]
@@ -90,9 +100,11 @@ def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedP
 
 
 @task(cache_policy=NONE)
-def record_polls_task(db_path: str, run_id: str, polls: list[FeedPoll]) -> list[PageRequest]:
+def record_polls_task(
+    write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
+) -> list[PageRequest]:
     """Store polls, items and schedules; return the new items' pages to fetch."""
-    con = connect_warehouse(Path(db_path))
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
     finally:
@@ -126,17 +138,32 @@ def transform_task(documents: list[RawDocument]) -> list[TaggedArticle | Failure
 
 
 @task(cache_policy=NONE)
-def load_task(
-    db_path: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
-) -> LoadCounts:
-    """Load one batch into the warehouse in one transaction."""
-    con = connect_warehouse(Path(db_path))
+def spool_task(
+    spool_dir: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
+) -> str:
+    """Stage one batch on disk before any load, so a failed or killed run loses nothing."""
+    path = spool_batch(
+        Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow()
+    )
+    return str(path)
+
+
+@task(cache_policy=NONE)
+def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
+    """Load one spooled batch into the private database in one transaction."""
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
-        counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
+        counts = load_spooled(con, Path(spool_file), run_id=run_id, now=_utcnow())
     finally:
         con.close()
-    report_progress("load", len(tagged))
+    report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
+
+
+@task(cache_policy=NONE)
+def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
+    """Publish the analysts' snapshot of the private database."""
+    return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
 
 
 def _run_name() -> str:
@@ -150,32 +177,45 @@ def ingest(
     batch_size: int = DEFAULT_BATCH_SIZE,
     sources_file: str | None = None,
     force: bool = False,
+    private_dir: str | None = None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> RunSummary:
-    """Read seeds and poll due feeds, then extract, tag and load, batch by batch.
+    """Read seeds and poll due feeds; extract, tag and spool batch by batch; load; publish.
 
-    ``sources_file`` names the feeds to poll (none when ``None``); ``force``
-    polls them even inside their poll interval.
+    Args:
+        db_path: the analysts' database, which this run publishes.
+        sources_file: the feeds to poll (none when ``None``).
+        force: poll feeds even inside their poll interval.
+        private_dir: where the private database and the spool live (default: beside db_path).
+        lock_wait: seconds to wait whenever another process holds the private database.
     """
     run_id = str(flow_run.get_id() or "local")
-    _record_run_start(db_path, run_id)
+    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
+    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
+    report_progress("extract", 0, len(documents))
+    # Seeds are staged before the first write, so a locked warehouse loses nothing read.
+    all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
+    _record_run_start(write_db, run_id, lock_wait)
     requests: list[PageRequest] = []
     polled = failed = 0
     fetch = load_settings().fetch
+    feed_failures: list[Failure] = []
     if sources_file is not None:
-        states = plan_feeds_task(db_path, sources_file, force)
+        states = plan_feeds_task(write_db, sources_file, force, lock_wait)
         report_progress("feeds", 0, len(states))
         for start in range(0, len(states), FEEDS_PER_POLL_TASK):
             polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
-            requests += record_polls_task(db_path, run_id, polls)
-            failures += [poll.failure for poll in polls if poll.failure is not None]
+            requests += record_polls_task(write_db, run_id, polls, lock_wait)
+            feed_failures += [poll.failure for poll in polls if poll.failure is not None]
             polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
     report_progress("pages", 0, len(requests))
     report_progress("extract", 0, len(documents) + len(requests))
     report_progress("load", 0, len(documents) + len(requests))
-    counts, all_failures = _transform_and_load(db_path, run_id, documents, failures, batch_size)
+    all_failures += _transform_and_spool(spool_dir, run_id, [], feed_failures, batch_size)
     # Hosts interleaved, so every batch spreads over all hosts; the next batch is fetched
     # (in a worker thread) while this one is extracted, so waiting on hosts overlaps work.
     ordered = interleave_by_host(requests)
@@ -187,24 +227,35 @@ def ingest(
             pending.append(fetch_pages_task.submit(batches[index + 1], fetch))
         pages = [item for item in fetched if isinstance(item, RawDocument)]
         page_failures = [item for item in fetched if isinstance(item, Failure)]
-        more, more_failures = _transform_and_load(db_path, run_id, pages, page_failures, batch_size)
-        counts, all_failures = counts + more, all_failures + more_failures
-    _record_run_end(db_path, run_id, counts)
+        all_failures += _transform_and_spool(spool_dir, run_id, pages, page_failures, batch_size)
+    counts = LoadCounts()
+    for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
+        counts += load_task(write_db, str(spool_file), run_id, lock_wait)
+    _record_run_end(write_db, run_id, counts, lock_wait)
+    published = publish_task(write_db, db_path, lock_wait)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
-    return RunSummary(run_id, counts, by_code, polled, failed, len(requests))
+    return RunSummary(
+        run_id=run_id,
+        counts=counts,
+        failures_by_code=by_code,
+        feeds_polled=polled,
+        feeds_failed=failed,
+        pages_requested=len(requests),
+        batches_replayed=len(leftovers),
+        publish=published,
+    )
 
 
-def _transform_and_load(
-    db_path: str,
+def _transform_and_spool(
+    spool_dir: str,
     run_id: str,
     documents: list[RawDocument],
     failures: list[Failure],
     batch_size: int,
-) -> tuple[LoadCounts, list[Failure]]:
-    """Extract, tag and load documents batch by batch; earlier failures ride with the first."""
-    counts = LoadCounts()
+) -> list[Failure]:
+    """Extract, tag and stage documents batch by batch; earlier failures ride with the first."""
     all_failures = list(failures)
     pending_failures = failures
     for start in range(0, max(len(documents), 1), batch_size):
@@ -214,21 +265,21 @@ def _transform_and_load(
         batch_failures = [r for r in results if isinstance(r, Failure)]
         all_failures += batch_failures
         if tagged or pending_failures or batch_failures:
-            counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures)
         pending_failures = []
-    return counts, all_failures
+    return all_failures
 
 
-def _record_run_start(db_path: str, run_id: str) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_start(write_db: str, run_id: str, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         start_run(con, run_id=run_id, flow="ingest", now=_utcnow())
     finally:
         con.close()
 
 
-def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:

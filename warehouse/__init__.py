@@ -10,19 +10,54 @@ from warehouse.feeds import (
     sync_sources,
 )
 from warehouse.load import LoadCounts, finish_run, load_batch, start_run
+from warehouse.publish import PublishStats, publish_snapshot
+from warehouse.query import (
+    QueryResult,
+    WarehouseStatus,
+    connect_snapshot,
+    export_parquet,
+    fetch_query,
+    fetch_status,
+)
+from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
+from warehouse.tags import (
+    StoredArticle,
+    fetch_stored_articles,
+    replace_tags,
+    select_article_ids,
+    write_tags,
+)
 
 __all__ = [
     "LoadCounts",
+    "PublishStats",
+    "QueryResult",
     "SourceStatus",
+    "SpooledBatch",
+    "StoredArticle",
+    "WarehouseStatus",
     "apply_schema",
+    "connect_snapshot",
     "connect_warehouse",
     "enable_source",
+    "export_parquet",
+    "fetch_query",
+    "fetch_status",
+    "fetch_stored_articles",
     "finish_run",
     "list_sources",
+    "list_spooled",
     "load_batch",
     "load_feed_polls",
+    "load_spooled",
     "migrations",
+    "publish_snapshot",
+    "read_spooled",
+    "replace_tags",
+    "select_article_ids",
     "select_due_feeds",
+    "spool_batch",
     "start_run",
     "sync_sources",
+    "write_tags",
 ]

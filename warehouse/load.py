@@ -10,23 +10,22 @@ import duckdb
 
 from connectors.records import Failure
 from transforms.records import TaggedArticle
+from warehouse.tags import write_tags
 
 _EXISTING = """
 SELECT article_id, content_hash, title, author, published_at, source,
        extractor_version, tagger_version
 FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-# Bulk writes pass one list per column and unnest them side by side: one statement per
-# table and batch, where executemany ran one statement per row (~3 ms per article).
-_INSERT_ARTICLES = """
+_INSERT_ARTICLE = """
 INSERT INTO articles (article_id, url, canonical_url, source, origin, title, title_derived, author,
     published_at, language, text, word_count, content_hash, first_seen_at, last_seen_at,
     fetched_at, extractor_version, tagger_version, run_id)
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]), unnest(?::VARCHAR[]),
-    unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
-    unnest(?::VARCHAR[]), ?::TIMESTAMP, ?::TIMESTAMP, unnest(?::TIMESTAMP[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?::VARCHAR
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]),
+    unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::TIMESTAMP[]),
+    unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 ON CONFLICT (article_id) DO UPDATE SET
     url = excluded.url, canonical_url = excluded.canonical_url, source = excluded.source,
     origin = excluded.origin, title = excluded.title, title_derived = excluded.title_derived,
@@ -39,27 +38,14 @@ ON CONFLICT (article_id) DO UPDATE SET
 _TOUCH_ARTICLES = """
 UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-_DELETE_TOPICS = "DELETE FROM article_topics WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-_DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-_INSERT_TOPICS = """
-INSERT INTO article_topics
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[][])
+# Many rows go in as one statement over column arrays (see _insert_rows).
+_INSERT_FAILURE = """
+INSERT INTO failures SELECT * FROM (SELECT unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]))
 """
-_INSERT_ARTICLE_ENTITIES = """
-INSERT INTO article_entities
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::VARCHAR[][])
-"""
-_UPSERT_ENTITIES = """
-INSERT INTO entities
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[])
-ON CONFLICT (entity_id) DO UPDATE SET
-    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
-"""
-_INSERT_FAILURES = """
-INSERT INTO failures
-SELECT ?::TIMESTAMP, ?::VARCHAR, unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[])
-"""
+_BATCH_LOADED = "SELECT count(*) FROM load_batches WHERE batch_id = ?"
+_RECORD_BATCH = "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?)"
 _START_RUN = """
 INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
 ON CONFLICT (run_id) DO NOTHING
@@ -96,15 +82,31 @@ def load_batch(
     tagged: Sequence[TaggedArticle],
     failures: Sequence[Failure],
     now: datetime,
+    batch_id: str | None = None,
+    spooled_at: datetime | None = None,
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
     An article whose stored version is identical is only marked as seen; a
     changed one is rewritten and its tags are replaced, never added to.
+
+    Args:
+        batch_id: the spooled batch this is (see warehouse.spool). It is recorded in
+            ``load_batches`` in the same transaction, and a batch already recorded is
+            skipped, so replaying a spool file after a crash loads it exactly once.
+        spooled_at: when that batch was staged (defaults to ``now``).
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     con.execute("BEGIN TRANSACTION")
     try:
+        if batch_id is not None:
+            if _scalar(con, _BATCH_LOADED, [batch_id]):
+                con.execute("ROLLBACK")
+                return LoadCounts()
+            con.execute(
+                _RECORD_BATCH,
+                [batch_id, run_id, spooled_at or now, now, len(latest), len(failures)],
+            )
         existing = {row[0]: row[1:] for row in con.execute(_EXISTING, [list(latest)]).fetchall()}
         changed = [item for key, item in latest.items() if existing.get(key) != _signature(item)]
         changed_keys = {item.article.article_id for item in changed}
@@ -114,17 +116,12 @@ def load_batch(
         if changed:
             _write_articles(con, run_id, changed, now)
         if failures:
-            con.execute(
-                _INSERT_FAILURES,
+            _insert_rows(
+                con,
+                _INSERT_FAILURE,
                 [
-                    now,
-                    run_id,
-                    *_columns(
-                        [
-                            [f.stage, f.source, f.url_or_path, f.error_code, f.message]
-                            for f in failures
-                        ]
-                    ),
+                    [now, run_id, f.stage, f.source, f.url_or_path, f.error_code, f.message]
+                    for f in failures
                 ],
             )
         con.execute("COMMIT")
@@ -155,6 +152,22 @@ def finish_run(
     )
 
 
+def _insert_rows(
+    con: duckdb.DuckDBPyConnection, sql: str, rows: Sequence[Sequence[object]]
+) -> None:
+    """Insert rows as one statement over column arrays (``unnest`` of each ``?``).
+
+    DuckDB's executemany runs one statement per row: about 100 times slower for a batch.
+    """
+    if rows:
+        con.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> object:
+    row = con.execute(sql, params).fetchone()
+    return None if row is None else row[0]
+
+
 def _signature(item: TaggedArticle) -> tuple[object, ...]:
     a = item.article
     return (
@@ -171,10 +184,9 @@ def _signature(item: TaggedArticle) -> tuple[object, ...]:
 def _write_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[TaggedArticle], now: datetime
 ) -> None:
-    keys = [item.article.article_id for item in items]
-    con.execute(_DELETE_TOPICS, [keys])
-    con.execute(_DELETE_ENTITIES, [keys])
-    articles = _columns(
+    _insert_rows(
+        con,
+        _INSERT_ARTICLE,
         [
             [
                 a.article_id,
@@ -190,35 +202,15 @@ def _write_articles(
                 a.text,
                 a.word_count,
                 a.content_hash,
+                now,
+                now,
                 a.fetched_at,
                 a.extractor_version,
                 item.tagger_version,
+                run_id,
             ]
             for item in items
             for a in (item.article,)
-        ]
+        ],
     )
-    con.execute(_INSERT_ARTICLES, [*articles[:13], now, now, *articles[13:], run_id])
-    topics = [
-        [item.article.article_id, t.topic, t.score, list(t.evidence)]
-        for item in items
-        for t in item.topics
-    ]
-    mentions = [(item.article.article_id, e) for item in items for e in item.entities]
-    if topics:
-        con.execute(_INSERT_TOPICS, _columns(topics))
-    if mentions:
-        entities = {e.entity_id: e for _, e in mentions}
-        con.execute(
-            _UPSERT_ENTITIES,
-            _columns([[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()]),
-        )
-        con.execute(
-            _INSERT_ARTICLE_ENTITIES,
-            _columns([[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions]),
-        )
-
-
-def _columns(rows: Sequence[Sequence[object]]) -> list[list[object]]:
-    """Turn rows into one list per column, the shape the bulk ``unnest`` statements take."""
-    return [list(column) for column in zip(*rows, strict=True)]
+    write_tags(con, items)

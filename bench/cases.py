@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import statistics
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,8 @@ from bench.prefill import make_templates, prefill_warehouse
 from bench.runner import IngestRun, Runner
 from bench.server import LoopbackFarm
 from bench.workload import Workload, serve_workload, write_sources
+from flows.settings import warehouse_paths
+from warehouse import publish_snapshot
 
 MB = 1024 * 1024
 
@@ -206,11 +207,16 @@ def case_scale(ctx: Context) -> dict[str, Any]:
     """(5) per-article ingest cost with a small and a large warehouse already filled."""
     small_n, large_n = ctx.scale.prefill
     templates = make_templates(ctx.pages)
-    base = ctx.db("prefill-base")
-    prefill_s = prefill_warehouse(base, templates, large_n)
     small_db, large_db = ctx.db("prefill-small"), ctx.db("prefill-large")
-    prefill_warehouse(small_db, templates, small_n)
-    shutil.copyfile(base, large_db)
+    small_write, large_write = (warehouse_paths(db).write_db for db in (small_db, large_db))
+    for path in (small_write, large_write):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    prefill_s = prefill_warehouse(large_write, templates, large_n)
+    prefill_warehouse(small_write, templates, small_n)
+    publish_s = {
+        label: publish_snapshot(write, ctx.db(f"publish-{label}")).seconds
+        for label, write in (("small", small_write), ("large", large_write))
+    }
     workload = ctx.serve("scale", ctx.scale.prefill_new)
     costs = {}
     for label, db in (("small", small_db), ("large", large_db)):
@@ -227,6 +233,10 @@ def case_scale(ctx: Context) -> dict[str, Any]:
         "wall_s_small": costs["small"][1].seconds,
         "wall_s_large": costs["large"][1].seconds,
         "ratio_large_to_small": costs["large"][0] / costs["small"][0],
+        "ratio_wall_large_to_small": costs["large"][1].seconds / costs["small"][1].seconds,
+        "publish_s_small": publish_s["small"],
+        "publish_s_large": publish_s["large"],
+        "warehouse_mb_large": large_write.stat().st_size / MB,
     }
 
 

@@ -43,7 +43,7 @@ FULL = Scale(
     prefill_new=(10, 30),
     rss=(100, 100),
     polite=(20, 20),
-    host_delay=0.5,
+    host_delay=1.0,
 )
 QUICK = Scale(
     small=(2, 5),
@@ -165,9 +165,13 @@ def case_naive(ctx: Context) -> dict[str, Any]:
     if ctx.runner.feeds_supported():
         run = ctx.runner.ingest(slow.sources_file, ctx.db("newsflow-slow"))
         figures["newsflow_latency_pages_per_s"] = slow.pages / run.seconds
+        figures["newsflow_latency_in_flow_pages_per_s"] = slow.pages / _in_flow(run)
         figures["newsflow_latency_articles"] = run.articles_new
         figures["ratio_with_latency"] = (
             figures["newsflow_latency_pages_per_s"] / figures["naive_latency_pages_per_s"]
+        )
+        figures["ratio_with_latency_in_flow"] = (
+            figures["newsflow_latency_in_flow_pages_per_s"] / figures["naive_latency_pages_per_s"]
         )
     return figures
 
@@ -284,6 +288,7 @@ def case_polite(ctx: Context) -> dict[str, Any]:
         "wall_s": run.seconds,
         "in_flow_s": run.in_flow_seconds,
         "ratio_to_bound": bound_s / achieved_s,
+        "extraction_bound_pages_per_s": ctx.results.get("bound", {}).get("bound_pages_per_s"),
     }
 
 

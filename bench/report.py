@@ -52,6 +52,7 @@ FIGURES = (
     _F("3L", "naive peer, 100 ms per response", "naive", "naive_latency_pages_per_s", "pages/s"),
     _F("1L", "newsflow, 100 ms per response", "naive", "newsflow_latency_pages_per_s", "pages/s"),
     _F("1/3L", "newsflow / naive, with latency", "naive", "ratio_with_latency", "x", 5.0),
+    _F("1/3Lf", "the same, newsflow in-flow", "naive", "ratio_with_latency_in_flow", "x"),
     _F("4", "no-change re-poll beyond an empty run", "repoll", "beyond_empty_s", "s", 3.0, False),
     _F("4f", "the same, in-flow time only", "repoll", "beyond_empty_in_flow_s", "s"),
     _F(

@@ -13,8 +13,11 @@ from prefect.runtime import flow_run
 from connectors import Failure, RawDocument, iter_seed_documents
 from flows.progress import report_progress
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS
-from transforms import TaggedArticle, extract_article, tag_article
+from transforms import TaggedArticle
+from transforms.pipeline import Transformed, transform_documents
+from transforms.rawpage import RawPage
 from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
+from warehouse.raw import raw_store_for, store_raw_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,24 +36,29 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 
 
 @task(cache_policy=NONE)
-def transform_task(documents: list[RawDocument]) -> list[TaggedArticle | Failure]:
-    """Extract and tag one batch of documents."""
-    results: list[TaggedArticle | Failure] = []
-    for document in documents:
-        article = extract_article(document)
-        results.append(article if isinstance(article, Failure) else tag_article(article))
-        report_progress("extract", 1)
+def transform_task(documents: list[RawDocument]) -> list[Transformed]:
+    """Extract and tag one batch of documents in the worker-process pool (30 s limit per page)."""
+    results = transform_documents(documents)
+    report_progress("extract", len(documents))
     return results
 
 
 @task(cache_policy=NONE)
 def load_task(
-    db_path: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
+    db_path: str,
+    run_id: str,
+    tagged: list[TaggedArticle],
+    failures: list[Failure],
+    raw: list[tuple[RawPage, str | None]] | None = None,
 ) -> LoadCounts:
-    """Load one batch into the warehouse in one transaction."""
+    """Keep the batch's raw pages, then load it into the warehouse in one transaction."""
+    pages = raw or []
+    store_raw_files(raw_store_for(Path(db_path)), [page for page, _ in pages])
     con = connect_warehouse(Path(db_path))
     try:
-        counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
+        counts = load_batch(
+            con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=pages
+        )
     finally:
         con.close()
     report_progress("load", len(tagged))
@@ -80,10 +88,11 @@ def ingest(
     pending_failures = failures  # seed failures ride with the first batch
     for start in range(0, max(len(documents), 1), batch_size):
         results = transform_task(documents[start : start + batch_size])
-        tagged = [r for r in results if isinstance(r, TaggedArticle)]
-        batch_failures = [r for r in results if isinstance(r, Failure)]
+        tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
+        batch_failures = [r.result for r in results if isinstance(r.result, Failure)]
+        raw = [(r.raw, _article_id(r)) for r in results if r.raw is not None]
         all_failures += batch_failures
-        counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+        counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures, raw)
         pending_failures = []
     _record_run_end(db_path, run_id, counts)
     by_code: dict[str, int] = {}
@@ -106,6 +115,11 @@ def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:
         con.close()
+
+
+def _article_id(transformed: Transformed) -> str | None:
+    result = transformed.result
+    return result.article.article_id if isinstance(result, TaggedArticle) else None
 
 
 def _utcnow() -> datetime:

@@ -9,7 +9,10 @@ from datetime import datetime
 import duckdb
 
 from connectors.records import Failure
+from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
+from warehouse.raw import load_raw_rows
+from warehouse.stories import load_article_extras
 
 _EXISTING = """
 SELECT article_id, content_hash, title, author, published_at, source,
@@ -79,11 +82,14 @@ def load_batch(
     tagged: Sequence[TaggedArticle],
     failures: Sequence[Failure],
     now: datetime,
+    raw: Sequence[tuple[RawPage, str | None]] = (),
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
     An article whose stored version is identical is only marked as seen; a
     changed one is rewritten and its tags are replaced, never added to.
+    ``raw`` pairs each raw page (its file already in the raw store) with the
+    article it gave, or ``None`` when extraction failed.
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     con.execute("BEGIN TRANSACTION")
@@ -103,6 +109,11 @@ def load_batch(
                     for f in failures
                 ],
             )
+        load_raw_rows(con, run_id=run_id, pages=raw)
+        raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
+        load_article_extras(
+            con, run_id=run_id, tagged=list(latest.values()), raw_hashes=raw_hashes, now=now
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

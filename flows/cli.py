@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from flows.settings import apply_prefect_offline_defaults, load_settings
@@ -39,6 +40,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
     )
     ingest.set_defaults(handler=_run_ingest)
+    reprocess = commands.add_parser(
+        "reprocess", help="re-extract and re-tag stored raw pages (no network)"
+    )
+    reprocess.add_argument(
+        "--since", type=_parse_day, help="only pages fetched on or after this date (YYYY-MM-DD)"
+    )
+    reprocess.add_argument(
+        "--until", type=_parse_day, help="only pages fetched before this date (YYYY-MM-DD)"
+    )
+    reprocess.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    reprocess.set_defaults(handler=_run_reprocess)
     return parser
 
 
@@ -58,6 +72,28 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     )
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
+    return 0
+
+
+def _parse_day(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _run_reprocess(args: argparse.Namespace, settings: object) -> int:
+    from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
+    from flows.settings import Settings
+
+    assert isinstance(settings, Settings)
+    db = args.db or settings.db_path
+    with _progress_bar():
+        counts = reprocess(db_path=str(db), since=args.since, until=args.until)
+    print(
+        f"newsflow reprocess: {counts.new} new, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged articles; {counts.failures} failures -> {db}"
+    )
     return 0
 
 

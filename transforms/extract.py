@@ -36,6 +36,9 @@ ANCHOR_MIN_CHARS = 40
 # the anchor are mostly image credits, captions and kickers (measured on the developer corpus).
 LEAD_TAGS = frozenset({"p", "blockquote"})
 LEAD_MIN_WORDS = 10
+# trafilatura's last resort returns whatever text a page has ("Home", a cookie notice); an
+# article needs at least a sentence, so shorter results are failures, not articles.
+MIN_ARTICLE_WORDS = 8
 _SPACE = re.compile(r"\s+")
 
 
@@ -122,9 +125,8 @@ def extract_article(document: RawDocument) -> Article | Failure:
         )
     base_url = _http_url(document.final_url or document.url)
     text = extract_text_from_tree(page.tree, base_url) if page is not None else None
-    if not text:
+    if page is None or not text or len(text.split()) < MIN_ARTICLE_WORDS:
         return _failure(document, "extraction_empty", f"{where}: no article text found")
-    assert page is not None
     return _article(document, text, extract_metadata(page.tree, base_url), base_url)
 
 
@@ -143,11 +145,7 @@ def _article(
         published = document.published_at or meta.published_at
     else:
         published = meta.published_at or document.published_at
-    canonical = (
-        resolve_canonical(base_url, meta.canonical_url)
-        if base_url is not None
-        else canonical_url(document.url)
-    )
+    canonical = _canonical(document.url, base_url, meta.canonical_url)
     return Article(
         article_id=article_id_for(canonical),
         url=document.url,
@@ -180,6 +178,20 @@ def _failure(document: RawDocument, code: str, message: str) -> Failure:
         error_code=code,
         message=message,
     )
+
+
+def _canonical(url: str, base_url: str | None, page_canonical: str | None) -> str:
+    """The article's identity URL.
+
+    A fetched page may narrow itself to its same-site canonical link; a saved
+    page in a seed folder has no URL of its own, so an absolute canonical link
+    it carries names it (then the seed and the feed copy are one article).
+    """
+    if base_url is not None:
+        return resolve_canonical(base_url, page_canonical)
+    if page_canonical and _http_url(page_canonical.strip()):
+        return canonical_url(page_canonical)
+    return canonical_url(url)
 
 
 def _http_url(url: str) -> str | None:

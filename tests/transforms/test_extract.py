@@ -32,7 +32,9 @@ PAGE = """<!DOCTYPE html>
 <article><h1>EU lawmakers approve AI Act draft</h1>
 {paragraphs}
 </article>
-<section id="comments" class="comments"><p>Reader comment: this law will kill innovation in Europe for sure, mark my words.</p></section>
+<section id="comments" class="comments">
+<p>Reader comment: this law will kill innovation in Europe for sure, mark my words.</p>
+</section>
 <footer><p>Copyright 2023 Example News. All rights reserved.</p></footer>
 </body></html>"""
 

@@ -21,6 +21,9 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
+# The forkserver imports the extraction stack once; each (re)started worker is a cheap fork of it.
+_CONTEXT.set_forkserver_preload(["transforms.pipeline"])
+STARTUP_TIMEOUT_S = 120.0  # a worker's imports do not count against an item's time limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +103,10 @@ def _start(func: Callable[[Item], Result]) -> _Worker:
     process = _CONTEXT.Process(target=_serve, args=(child_conn, func), daemon=True)
     process.start()
     child_conn.close()
+    if not parent_conn.poll(STARTUP_TIMEOUT_S):
+        process.kill()
+        raise RuntimeError(f"worker process not ready after {STARTUP_TIMEOUT_S:g} s")
+    parent_conn.recv()  # the worker's "ready"
     return _Worker(process=process, conn=parent_conn)
 
 
@@ -129,7 +136,8 @@ def _stop(worker: _Worker, *, kill: bool) -> None:
 
 
 def _serve(conn: Connection, func: Callable[[object], object]) -> None:
-    """Worker loop: answer (index, ok, result-or-message) until told to stop."""
+    """Worker loop: say ready, then answer (index, ok, result-or-message) until told to stop."""
+    conn.send("ready")
     while True:
         try:
             message = conn.recv()

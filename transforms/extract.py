@@ -20,6 +20,7 @@ from transforms.normalise import (
     normalise_text,
     resolve_canonical,
 )
+from transforms.rawpage import decode_page
 from transforms.records import Article
 from transforms.stories import sketch_text
 
@@ -115,7 +116,11 @@ def extract_article(document: RawDocument) -> Article | Failure:
     """
     if document.text is not None:
         return _article(document, normalise_text(document.text), PageMetadata(), None)
-    page = parse_html(document.html or "")
+    if document.html is not None:
+        html = document.html
+    else:  # a fetched page may come as bytes only
+        html = decode_page(document.body or b"", document.content_type)
+    page = parse_html(html)
     where = document.location or document.url
     if page is not None and page.truncated:
         return _failure(

@@ -140,3 +140,13 @@ def test_pages_without_usable_text_become_extraction_empty_failures(html: str) -
     assert isinstance(result, Failure)
     assert (result.stage, result.error_code) == ("extract", "extraction_empty")
     assert "news.example.com" in result.message
+
+
+def test_a_page_given_only_as_bytes_is_decoded_with_its_charset() -> None:
+    html = _page([p.replace("six", "sechs – größer") for p in PARAGRAPHS])
+    document = _document(
+        None, body=html.encode("cp1252"), content_type="text/html; charset=windows-1252"
+    )
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert "sechs – größer" in article.text

@@ -90,7 +90,7 @@ def ingest(
         results = transform_task(documents[start : start + batch_size])
         tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
         batch_failures = [r.result for r in results if isinstance(r.result, Failure)]
-        raw = [(r.raw, _article_id(r)) for r in results if r.raw is not None]
+        raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
         all_failures += batch_failures
         counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures, raw)
         pending_failures = []
@@ -115,11 +115,6 @@ def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:
         con.close()
-
-
-def _article_id(transformed: Transformed) -> str | None:
-    result = transformed.result
-    return result.article.article_id if isinstance(result, TaggedArticle) else None
 
 
 def _utcnow() -> datetime:

@@ -83,7 +83,11 @@ def _trafilatura_text(tree: HtmlElement, url: str | None, *, fast: bool) -> str 
 
 
 def _readability_blocks(tree: HtmlElement) -> list[tuple[str, str]]:
-    summary = ReadabilityDocument(copy(tree), min_text_length=25).summary()
+    """readability's paragraphs; none when it gives up (lead recovery is optional)."""
+    try:
+        summary = ReadabilityDocument(copy(tree), min_text_length=25).summary()
+    except Exception:  # noqa: BLE001 - the fallback must never cost the main text
+        return []
     page = parse_html(summary) if summary else None
     return block_texts(page.tree) if page is not None else []
 

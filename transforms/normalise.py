@@ -50,7 +50,10 @@ def canonical_url(url: str) -> str:
     ``/amp`` path ends, ``amp``/``outputType=amp`` parameters). Non-HTTP URLs
     (such as ``seed://``) are returned unchanged.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: keep it as given, it is still a key
+        return url.strip()
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
         return url.strip()
@@ -80,12 +83,12 @@ def resolve_canonical(url: str, page_canonical: str | None) -> str:
     own = canonical_url(url)
     if not page_canonical or not own.startswith(("http://", "https://")):
         return own
-    claimed = canonical_url(urljoin(url, page_canonical.strip()))
-    if not claimed.startswith(("http://", "https://")):
+    try:
+        claimed = canonical_url(urljoin(url, page_canonical.strip()))
+        same_site = _site(urlsplit(claimed).hostname) == _site(urlsplit(own).hostname)
+    except ValueError:  # a malformed link (bad IPv6 literal, bad port) claims nothing
         return own
-    if _site(urlsplit(claimed).hostname) != _site(urlsplit(own).hostname):
-        return own
-    return claimed
+    return claimed if same_site and claimed.startswith(("http://", "https://")) else own
 
 
 def _fold_host(host: str) -> str:

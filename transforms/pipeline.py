@@ -29,6 +29,11 @@ class Transformed:
     result: TaggedArticle | Failure
     raw: RawPage | None
 
+    @property
+    def article_id(self) -> str | None:
+        """The article's key, or ``None`` when the document failed."""
+        return self.result.article.article_id if isinstance(self.result, TaggedArticle) else None
+
 
 def transform_document(document: RawDocument) -> Transformed:
     """Extract and tag one document; pure, so it runs in any worker process."""

@@ -56,10 +56,7 @@ def reprocess_stored_pages(
             transformed = transform_documents(documents, workers=workers, timeout_s=timeout_s)
             tagged = [t.result for t in transformed if isinstance(t.result, TaggedArticle)]
             failures = [t.result for t in transformed if not isinstance(t.result, TaggedArticle)]
-            raw = [
-                (page, t.result.article.article_id if isinstance(t.result, TaggedArticle) else None)
-                for (page, _), t in zip(batch, transformed, strict=True)
-            ]
+            raw = [(page, t.article_id) for (page, _), t in zip(batch, transformed, strict=True)]
             counts += load_batch(
                 con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=raw
             )

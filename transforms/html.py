@@ -10,11 +10,6 @@ from lxml.html import HtmlElement
 
 from transforms.normalise import strip_control_characters
 
-# Leaf-level text containers: the units the lead recovery compares between extractors.
-_BLOCK_TAGS = frozenset(
-    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "dd", "dt", "figcaption"}
-)
-
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
@@ -50,15 +45,3 @@ def parse_html(html: str) -> ParsedPage | None:
         return None
     truncated = any(entry.type_name == "ERR_RESOURCE_LIMIT" for entry in parser.error_log)
     return ParsedPage(tree=tree, truncated=truncated)
-
-
-def block_texts(tree: HtmlElement) -> list[tuple[str, str]]:
-    """(tag, text) of every innermost block element, in document order, spaces collapsed."""
-    blocks: list[tuple[str, str]] = []
-    for element in tree.iter(*_BLOCK_TAGS):
-        if any(True for _ in element.iterdescendants(*_BLOCK_TAGS)):
-            continue
-        text = " ".join(element.text_content().split())
-        if text:
-            blocks.append((str(element.tag), text))
-    return blocks

@@ -150,3 +150,19 @@ def test_a_page_given_only_as_bytes_is_decoded_with_its_charset() -> None:
     article = extract_article(document)
     assert isinstance(article, Article)
     assert "sechs – größer" in article.text
+
+
+def test_lead_paragraphs_before_the_text_are_recovered_but_not_navigation() -> None:
+    from lxml import html as lxml_html
+
+    from transforms.extract import _with_recovered_lead
+
+    lead = "A stand-first paragraph that sums up the whole story in one long sentence here."
+    nav = "A navigation paragraph with many words that is not part of the article at all."
+    tree = lxml_html.fromstring(
+        f"<html><body><nav><p>{nav}</p></nav><main><div><article>"
+        f"<div class='intro'><p>{lead}</p></div><div class='body'><p>{PARAGRAPHS[0]}</p>"
+        f"<p>{PARAGRAPHS[1]}</p></div></article></div></main></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:2])
+    assert _with_recovered_lead(tree, text) == f"{lead}\n{text}"

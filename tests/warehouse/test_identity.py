@@ -123,3 +123,9 @@ def test_raw_pages_are_stored_once_by_content_and_read_back(db_path: Path) -> No
     [(stored, stored_body)] = list(iter_stored_pages(con, store))
     assert stored_body == body
     assert dataclasses.replace(stored, compressed=b"") == dataclasses.replace(page, compressed=b"")
+
+
+def test_copies_within_one_batch_join_the_first_copys_story(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    _load(con, _tagged("one", STORY), _tagged("two", "Via wire service.\n" + STORY))
+    assert con.execute("SELECT DISTINCT story_id FROM articles").fetchall() == [("one",)]

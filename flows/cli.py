@@ -7,10 +7,14 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.settings import apply_prefect_offline_defaults, load_settings
+import duckdb
+
+from flows.render import FORMATS, render
+from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
+from warehouse import connect_snapshot, export_parquet, fetch_query, fetch_status, list_spooled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,12 +36,22 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="newsflow", description="AI-industry news ingestion into DuckDB, run by Prefect."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    ingest = commands.add_parser("ingest", help="read seeds, extract, tag and load the warehouse")
+    ingest = commands.add_parser(
+        "ingest", help="read seeds, poll due feeds, extract, tag and load the warehouse"
+    )
     ingest.add_argument(
         "--seeds", type=Path, help="seed folder (default: seeds, or NEWSFLOW_SEEDS)"
     )
     ingest.add_argument(
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    ingest.add_argument(
+        "--sources",
+        type=Path,
+        help="feeds to poll (default: sources.yaml if present, or NEWSFLOW_SOURCES)",
+    )
+    ingest.add_argument(
+        "--force", action="store_true", help="poll every enabled feed, even if not yet due"
     )
     ingest.set_defaults(handler=_run_ingest)
     reprocess = commands.add_parser(
@@ -53,7 +67,41 @@ def _build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
     )
     reprocess.set_defaults(handler=_run_reprocess)
+    _add_sources_parser(commands)
+
+    sql = commands.add_parser("sql", help="run SQL read-only against the analysts' database")
+    sql.add_argument("query", help="SQL to run; several statements: the last one's rows")
+    sql.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
+    sql.add_argument("--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)")
+    sql.set_defaults(handler=_run_sql)
+
+    status = commands.add_parser("status", help="sources' health, the last runs and counts")
+    status.add_argument("--runs", type=int, default=5, help="how many recent runs (default: 5)")
+    status.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    status.set_defaults(handler=_run_status)
+
+    export = commands.add_parser("export", help="write the warehouse as Parquet for other engines")
+    export.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
+    export.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    export.set_defaults(handler=_run_export)
     return parser
+
+
+def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sources = commands.add_parser("sources", help="feed health: list sources, re-enable one")
+    actions = sources.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every known source with its state")
+    enable = actions.add_parser("enable", help="make a failing or disabled source active again")
+    enable.add_argument("name", help="source name as in sources.yaml")
+    for action in (listing, enable):
+        action.add_argument(
+            "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+        )
+        action.set_defaults(handler=_run_sources)
 
 
 def _run_ingest(args: argparse.Namespace, settings: object) -> int:
@@ -63,15 +111,42 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     assert isinstance(settings, Settings)
     seeds = args.seeds or settings.seeds_dir
     db = args.db or settings.db_path
-    with _progress_bar():
-        summary = ingest(seeds_dir=str(seeds), db_path=str(db), batch_size=settings.batch_size)
+    sources = _sources_file(args.sources, settings)
+    private_dir = settings.private_dir
+    try:
+        with _progress_bar():
+            summary = ingest(
+                seeds_dir=str(seeds),
+                db_path=str(db),
+                batch_size=settings.batch_size,
+                sources_file=None if sources is None else str(sources),
+                force=args.force,
+                private_dir=str(private_dir) if private_dir else None,
+                lock_wait=settings.lock_wait,
+            )
+    except duckdb.Error as error:  # lock, disk full, I/O: DuckDB's own words, and what is kept
+        spool = warehouse_paths(db, private_dir).spool_dir
+        print(f"newsflow: ingest failed: {error}", file=sys.stderr)
+        print(
+            f"newsflow: {len(list_spooled(spool))} fetched batch(es) stay staged in {spool} "
+            "and load on the next run",
+            file=sys.stderr,
+        )
+        return 1
     counts = summary.counts
+    if sources is not None:
+        print(
+            f"newsflow: {summary.feeds_polled} feeds polled ({summary.feeds_failed} failed), "
+            f"{summary.pages_requested} new pages fetched"
+        )
     print(
         f"newsflow: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged "
         f"articles; {counts.failures} failures -> {db}"
     )
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
+    if summary.batches_replayed:
+        print(f"  loaded {summary.batches_replayed} batch(es) staged by earlier runs")
     return 0
 
 
@@ -82,19 +157,140 @@ def _parse_day(value: str) -> datetime:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _run_reprocess(args: argparse.Namespace, settings: object) -> int:
+def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
-    from flows.settings import Settings
 
-    assert isinstance(settings, Settings)
     db = args.db or settings.db_path
-    with _progress_bar():
-        counts = reprocess(db_path=str(db), since=args.since, until=args.until)
+    private_dir = settings.private_dir
+    try:
+        with _progress_bar():
+            counts = reprocess(
+                db_path=str(db),
+                since=args.since,
+                until=args.until,
+                private_dir=str(private_dir) if private_dir else None,
+                lock_wait=settings.lock_wait,
+            )
+    except duckdb.Error as error:  # a lock held too long, disk full: DuckDB's own words
+        print(f"newsflow: reprocess failed: {error}", file=sys.stderr)
+        return 1
     print(
         f"newsflow reprocess: {counts.new} new, {counts.updated} updated, "
         f"{counts.unchanged} unchanged articles; {counts.failures} failures -> {db}"
     )
     return 0
+
+
+def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        with connect_snapshot(args.db or settings.db_path) as con:
+            result = fetch_query(con, args.query)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
+def _run_status(args: argparse.Namespace, settings: Settings) -> int:
+    db = args.db or settings.db_path
+    try:
+        with connect_snapshot(db) as con:
+            status = fetch_status(con, last_runs=args.runs)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    published = datetime.fromtimestamp(db.stat().st_mtime, UTC)
+    spool = warehouse_paths(db, settings.private_dir).spool_dir
+    print(
+        f"warehouse {db}: schema version {status.schema_version}, "
+        f"published {published:%Y-%m-%d %H:%M:%S} UTC, {db.stat().st_size:,} bytes"
+    )
+    print("  " + ", ".join(f"{number:,} {name}" for name, number in status.counts.items()))
+    print(f"  staged batches waiting for the next run: {len(list_spooled(spool))} ({spool})")
+    print("\nlast runs")
+    sys.stdout.write(render(status.runs, "table"))
+    print("\nsources")
+    sys.stdout.write(render(status.sources, "table"))
+    return 0
+
+
+def _run_export(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        with connect_snapshot(args.db or settings.db_path) as con:
+            written = export_parquet(con, args.parquet)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
+    return 0
+
+
+def _sources_file(given: Path | None, settings: object) -> Path | None:
+    """The sources file to poll, validated now so that a bad file fails before the run."""
+    from connectors import SourcesError, load_sources
+    from flows.settings import Settings
+
+    assert isinstance(settings, Settings)
+    path = given or settings.sources_path
+    if given is None and not settings.sources_from_env and not path.exists():
+        return None  # no sources.yaml here: a seeds-only run
+    try:
+        load_sources(path)
+    except SourcesError as error:
+        raise SystemExit(f"newsflow: {error}") from None
+    return path
+
+
+def _run_sources(args: argparse.Namespace, settings: object) -> int:
+    from warehouse import list_sources
+
+    assert isinstance(settings, Settings)
+    db = args.db or settings.db_path
+    if args.action == "enable":
+        return _enable_source(args.name, db, settings)
+    try:
+        con = connect_snapshot(db)
+    except FileNotFoundError as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    try:
+        for row in list_sources(con):
+            last = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
+            due = f"{row.next_poll_at:%Y-%m-%d %H:%M}" if row.next_poll_at else "now"
+            state = row.state if row.enabled else f"{row.state} (off in sources file)"
+            last_error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
+            print(
+                f"{row.name}: {state}, {row.consecutive_failures} failures, "
+                f"last success {last}, next poll {due}{last_error}"
+            )
+    finally:
+        con.close()
+    return 0
+
+
+def _enable_source(name: str, db: Path, settings: object) -> int:
+    """Re-enable a source in the flows' private database, then publish it to analysts."""
+    from warehouse import connect_warehouse, enable_source, publish_snapshot
+
+    assert isinstance(settings, Settings)
+    paths = warehouse_paths(db, settings.private_dir)
+    con = connect_warehouse(paths.write_db, lock_wait=settings.lock_wait)
+    try:
+        found = enable_source(con, name, _utcnow())
+    finally:
+        con.close()
+    if not found:
+        print(f"newsflow: no source named {name!r} in {db}", file=sys.stderr)
+        return 1
+    publish_snapshot(paths.write_db, db, lock_wait=settings.lock_wait)
+    print(f"newsflow: {name} is active again and due at the next ingest")
+    return 0
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager

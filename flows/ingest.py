@@ -1,4 +1,4 @@
-"""The ingest flow: seed files (and, later, feeds) to tagged articles in DuckDB."""
+"""The ingest flow: seed files and due feeds to tagged articles in DuckDB, then published."""
 
 from __future__ import annotations
 
@@ -10,14 +10,46 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from connectors import Failure, RawDocument, iter_seed_documents
+from connectors import (
+    Failure,
+    FeedPoll,
+    FeedState,
+    PageRequest,
+    RawDocument,
+    fetch_feeds,
+    fetch_pages,
+    iter_seed_documents,
+    load_sources,
+)
 from flows.progress import report_progress
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS
+from flows.settings import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_DB,
+    DEFAULT_LOCK_WAIT,
+    DEFAULT_SEEDS,
+    FetchSettings,
+    load_settings,
+    warehouse_paths,
+)
 from transforms import TaggedArticle
 from transforms.pipeline import Transformed, transform_documents
 from transforms.rawpage import RawPage
-from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
-from warehouse.raw import raw_store_for, store_raw_files
+from warehouse import (
+    LoadCounts,
+    PublishStats,
+    connect_warehouse,
+    finish_run,
+    list_spooled,
+    load_feed_polls,
+    load_spooled,
+    publish_snapshot,
+    select_due_feeds,
+    spool_batch,
+    start_run,
+    sync_sources,
+)
+
+FEEDS_PER_POLL_TASK = 200  # one task per batch of feeds, never one per article
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,12 +59,72 @@ class RunSummary:
     run_id: str
     counts: LoadCounts
     failures_by_code: dict[str, int] = field(default_factory=dict)
+    feeds_polled: int = 0
+    feeds_failed: int = 0
+    pages_requested: int = 0
+    batches_replayed: int = 0  # spooled by earlier runs that did not finish loading
+    publish: PublishStats | None = None
 
 
 @task(cache_policy=NONE)
 def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
     """Read every seed file; bad ones come back as failures."""
     return list(iter_seed_documents(Path(seeds_dir), now=_utcnow()))
+
+
+@task(cache_policy=NONE)
+def plan_feeds_task(
+    write_db: str, sources_file: str, force: bool, lock_wait: float
+) -> list[FeedState]:
+    """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
+    sources = load_sources(Path(sources_file))
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
+    try:
+        sync_sources(con, sources, _utcnow())
+        names = [source.name for source in sources if source.enabled]
+        return select_due_feeds(con, names, _utcnow(), force=force)
+    finally:
+        con.close()
+
+
+@task(cache_policy=NONE)
+def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedPoll]:
+    """Poll one batch of feeds concurrently (no database: results are returned)."""
+    polls = fetch_feeds(
+        states,
+        policy=fetch.policy,
+        deadline=fetch.feed_deadline,
+        max_bytes=fetch.max_feed_bytes,
+    )
+    report_progress("feeds", len(polls))
+    return polls
+
+
+@task(cache_policy=NONE)
+def record_polls_task(
+    write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
+) -> list[PageRequest]:
+    """Store polls, items and schedules; return the new items' pages to fetch."""
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
+    try:
+        return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+    finally:
+        con.close()
+
+
+@task(cache_policy=NONE)
+def fetch_pages_task(
+    requests: list[PageRequest], fetch: FetchSettings
+) -> list[RawDocument | Failure]:
+    """Fetch one batch of article pages concurrently."""
+    results = fetch_pages(
+        requests,
+        policy=fetch.policy,
+        deadline=fetch.page_deadline,
+        max_bytes=fetch.max_page_bytes,
+    )
+    report_progress("pages", len(results))
+    return results
 
 
 @task(cache_policy=NONE)
@@ -44,25 +136,41 @@ def transform_task(documents: list[RawDocument]) -> list[Transformed]:
 
 
 @task(cache_policy=NONE)
-def load_task(
-    db_path: str,
+def spool_task(
+    spool_dir: str,
     run_id: str,
     tagged: list[TaggedArticle],
     failures: list[Failure],
     raw: list[tuple[RawPage, str | None]] | None = None,
-) -> LoadCounts:
-    """Keep the batch's raw pages, then load it into the warehouse in one transaction."""
-    pages = raw or []
-    store_raw_files(raw_store_for(Path(db_path)), [page for page, _ in pages])
-    con = connect_warehouse(Path(db_path))
+) -> str:
+    """Stage one batch (its raw pages included) on disk before any load, so nothing is lost."""
+    path = spool_batch(
+        Path(spool_dir),
+        run_id=run_id,
+        tagged=tagged,
+        failures=failures,
+        now=_utcnow(),
+        raw=raw or [],
+    )
+    return str(path)
+
+
+@task(cache_policy=NONE)
+def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
+    """Load one spooled batch into the private database in one transaction."""
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
-        counts = load_batch(
-            con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=pages
-        )
+        counts = load_spooled(con, Path(spool_file), run_id=run_id, now=_utcnow())
     finally:
         con.close()
-    report_progress("load", len(tagged))
+    report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
+
+
+@task(cache_policy=NONE)
+def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
+    """Publish the analysts' snapshot of the private database."""
+    return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
 
 
 def _run_name() -> str:
@@ -74,43 +182,105 @@ def ingest(
     seeds_dir: str = str(DEFAULT_SEEDS),
     db_path: str = str(DEFAULT_DB),
     batch_size: int = DEFAULT_BATCH_SIZE,
+    sources_file: str | None = None,
+    force: bool = False,
+    private_dir: str | None = None,
+    lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> RunSummary:
-    """Read seeds, extract, tag and load them, batch by batch."""
+    """Read seeds and poll due feeds; extract, tag and spool batch by batch; load; publish.
+
+    Args:
+        db_path: the analysts' database, which this run publishes.
+        sources_file: the feeds to poll (none when ``None``).
+        force: poll feeds even inside their poll interval.
+        private_dir: where the private database and the spool live (default: beside db_path).
+        lock_wait: seconds to wait whenever another process holds the private database.
+    """
     run_id = str(flow_run.get_id() or "local")
-    _record_run_start(db_path, run_id)
+    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
+    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
     report_progress("extract", 0, len(documents))
-    report_progress("load", 0, len(documents))
+    # Seeds are staged before the first write, so a locked warehouse loses nothing read.
+    all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
+    _record_run_start(write_db, run_id, lock_wait)
+    requests: list[PageRequest] = []
+    polled = failed = 0
+    fetch = load_settings().fetch
+    feed_failures: list[Failure] = []
+    if sources_file is not None:
+        states = plan_feeds_task(write_db, sources_file, force, lock_wait)
+        report_progress("feeds", 0, len(states))
+        for start in range(0, len(states), FEEDS_PER_POLL_TASK):
+            polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
+            requests += record_polls_task(write_db, run_id, polls, lock_wait)
+            feed_failures += [poll.failure for poll in polls if poll.failure is not None]
+            polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
+    report_progress("pages", 0, len(requests))
+    report_progress("extract", 0, len(documents) + len(requests))
+    report_progress("load", 0, len(documents) + len(requests))
+    all_failures += _transform_and_spool(spool_dir, run_id, [], feed_failures, batch_size)
+    for start in range(0, len(requests), batch_size):
+        fetched = fetch_pages_task(requests[start : start + batch_size], fetch)
+        pages = [item for item in fetched if isinstance(item, RawDocument)]
+        page_failures = [item for item in fetched if isinstance(item, Failure)]
+        all_failures += _transform_and_spool(spool_dir, run_id, pages, page_failures, batch_size)
     counts = LoadCounts()
+    for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
+        counts += load_task(write_db, str(spool_file), run_id, lock_wait)
+    _record_run_end(write_db, run_id, counts, lock_wait)
+    published = publish_task(write_db, db_path, lock_wait)
+    by_code: dict[str, int] = {}
+    for failure in all_failures:
+        by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
+    return RunSummary(
+        run_id=run_id,
+        counts=counts,
+        failures_by_code=by_code,
+        feeds_polled=polled,
+        feeds_failed=failed,
+        pages_requested=len(requests),
+        batches_replayed=len(leftovers),
+        publish=published,
+    )
+
+
+def _transform_and_spool(
+    spool_dir: str,
+    run_id: str,
+    documents: list[RawDocument],
+    failures: list[Failure],
+    batch_size: int,
+) -> list[Failure]:
+    """Extract, tag and stage documents batch by batch; earlier failures ride with the first."""
     all_failures = list(failures)
-    pending_failures = failures  # seed failures ride with the first batch
+    pending_failures = failures
     for start in range(0, max(len(documents), 1), batch_size):
-        results = transform_task(documents[start : start + batch_size])
+        batch = documents[start : start + batch_size]
+        results = transform_task(batch) if batch else []
         tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
         batch_failures = [r.result for r in results if isinstance(r.result, Failure)]
         raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
         all_failures += batch_failures
-        counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures, raw)
+        if tagged or pending_failures or batch_failures or raw:
+            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures, raw)
         pending_failures = []
-    _record_run_end(db_path, run_id, counts)
-    by_code: dict[str, int] = {}
-    for failure in all_failures:
-        by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
-    return RunSummary(run_id=run_id, counts=counts, failures_by_code=by_code)
+    return all_failures
 
 
-def _record_run_start(db_path: str, run_id: str) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_start(write_db: str, run_id: str, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         start_run(con, run_id=run_id, flow="ingest", now=_utcnow())
     finally:
         con.close()
 
 
-def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
-    con = connect_warehouse(Path(db_path))
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
+    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
     finally:

@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from connectors import settings as limits
+from connectors.addresses import parse_networks
+from connectors.http import HttpPolicy
 
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
+DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_BATCH_SIZE = 200
+DEFAULT_LOCK_WAIT = 30.0  # seconds a flow waits for another process holding the private database
+# The flows write a private database beside the analysts' one and publish a snapshot of it
+# as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
+PRIVATE_DIR_SUFFIX = ".private"
+WRITE_DB_NAME = "warehouse.duckdb"
+SPOOL_DIR_NAME = "spool"
+
+T = TypeVar("T", int, float)
 
 # Prefect phones home unless told not to; newsflow runs offline by default.
 PREFECT_OFFLINE_DEFAULTS = {
@@ -18,12 +33,47 @@ PREFECT_OFFLINE_DEFAULTS = {
 
 
 @dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits and politeness of feed and page fetching (see the README's settings table)."""
+
+    policy: HttpPolicy = field(default_factory=HttpPolicy)  # connect timeout, concurrency, ...
+    feed_deadline: float = limits.FEED_DEADLINE_SECONDS  # NEWSFLOW_FEED_DEADLINE_SECONDS
+    page_deadline: float = limits.PAGE_DEADLINE_SECONDS  # NEWSFLOW_PAGE_DEADLINE_SECONDS
+    max_feed_bytes: int = limits.MAX_FEED_BYTES  # NEWSFLOW_MAX_FEED_BYTES
+    max_page_bytes: int = limits.MAX_PAGE_BYTES  # NEWSFLOW_MAX_PAGE_BYTES
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Run-time settings; every field can be set by an environment variable."""
 
     db_path: Path = DEFAULT_DB  # NEWSFLOW_DB
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
+    sources_path: Path = DEFAULT_SOURCES  # NEWSFLOW_SOURCES
+    sources_from_env: bool = False  # NEWSFLOW_SOURCES was set: a missing file is an error
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    private_dir: Path | None = None  # NEWSFLOW_PRIVATE_DIR; None: beside db_path
+    lock_wait: float = DEFAULT_LOCK_WAIT  # NEWSFLOW_LOCK_WAIT
+
+
+@dataclass(frozen=True, slots=True)
+class WarehousePaths:
+    """Where the warehouse lives: the analysts' snapshot, the flows' private database, the spool."""
+
+    snapshot: Path
+    write_db: Path
+    spool_dir: Path
+
+
+def warehouse_paths(db_path: Path, private_dir: Path | None = None) -> WarehousePaths:
+    """The private database and spool that belong to the analysts' database ``db_path``.
+
+    By default they live in ``<db folder>/<db name>.private/`` (``data/news.private/`` for
+    ``data/news.duckdb``), so every ``--db`` gets its own private side.
+    """
+    folder = private_dir or db_path.with_name(db_path.stem + PRIVATE_DIR_SUFFIX)
+    return WarehousePaths(db_path, folder / WRITE_DB_NAME, folder / SPOOL_DIR_NAME)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -39,11 +89,67 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be a whole number") from None
     if batch_size < 1:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be at least 1")
+    try:
+        lock_wait = float(env.get("NEWSFLOW_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    except ValueError:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be a number of seconds") from None
+    if not lock_wait >= 0:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be 0 or more seconds")
     return Settings(
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
+        sources_path=Path(env.get("NEWSFLOW_SOURCES") or DEFAULT_SOURCES),
+        sources_from_env=bool(env.get("NEWSFLOW_SOURCES")),
+        fetch=_load_fetch_settings(env),
+        private_dir=Path(env["NEWSFLOW_PRIVATE_DIR"]) if env.get("NEWSFLOW_PRIVATE_DIR") else None,
+        lock_wait=lock_wait,
     )
+
+
+def _load_fetch_settings(env: Mapping[str, str]) -> FetchSettings:
+    try:
+        networks = parse_networks(env.get("NEWSFLOW_ALLOWED_NETWORKS", ""))
+    except ValueError as error:
+        raise ValueError(f"NEWSFLOW_ALLOWED_NETWORKS: {error}") from None
+    policy = HttpPolicy(
+        allowed_networks=networks,
+        user_agent=env.get("NEWSFLOW_USER_AGENT") or limits.USER_AGENT,
+        connect_timeout=_number(
+            env, "NEWSFLOW_CONNECT_TIMEOUT_SECONDS", float, 0.1, limits.CONNECT_TIMEOUT_SECONDS
+        ),
+        global_concurrency=_number(env, "NEWSFLOW_CONCURRENCY", int, 1, limits.GLOBAL_CONCURRENCY),
+        host_concurrency=_number(env, "NEWSFLOW_HOST_CONCURRENCY", int, 1, limits.HOST_CONCURRENCY),
+        host_delay_seconds=_number(
+            env, "NEWSFLOW_HOST_DELAY_SECONDS", float, 0.0, limits.HOST_DELAY_SECONDS
+        ),
+    )
+    return FetchSettings(
+        policy=policy,
+        feed_deadline=_number(
+            env, "NEWSFLOW_FEED_DEADLINE_SECONDS", float, 0.1, limits.FEED_DEADLINE_SECONDS
+        ),
+        page_deadline=_number(
+            env, "NEWSFLOW_PAGE_DEADLINE_SECONDS", float, 0.1, limits.PAGE_DEADLINE_SECONDS
+        ),
+        max_feed_bytes=_number(env, "NEWSFLOW_MAX_FEED_BYTES", int, 1, limits.MAX_FEED_BYTES),
+        max_page_bytes=_number(env, "NEWSFLOW_MAX_PAGE_BYTES", int, 1, limits.MAX_PAGE_BYTES),
+    )
+
+
+def _number(
+    env: Mapping[str, str], name: str, kind: Callable[[str], T], minimum: T, default: T
+) -> T:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}")
+    return value
 
 
 def apply_prefect_offline_defaults() -> None:

@@ -1,23 +1,60 @@
 """Warehouse: the DuckDB schema, migrations, loads and queries. The only place with SQL."""
 
 from warehouse.db import apply_schema, connect_warehouse, migrations
+from warehouse.feeds import (
+    SourceStatus,
+    enable_source,
+    list_sources,
+    load_feed_polls,
+    select_due_feeds,
+    sync_sources,
+)
 from warehouse.load import LoadCounts, finish_run, load_batch, start_run
+from warehouse.publish import PublishStats, publish_snapshot
+from warehouse.query import (
+    QueryResult,
+    WarehouseStatus,
+    connect_snapshot,
+    export_parquet,
+    fetch_query,
+    fetch_status,
+)
 from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store_raw_files
 from warehouse.reprocess import reprocess_stored_pages
+from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.stories import load_article_extras
 
 __all__ = [
     "LoadCounts",
+    "PublishStats",
+    "QueryResult",
+    "SourceStatus",
+    "SpooledBatch",
+    "WarehouseStatus",
     "apply_schema",
+    "connect_snapshot",
     "connect_warehouse",
+    "enable_source",
+    "export_parquet",
+    "fetch_query",
+    "fetch_status",
     "finish_run",
     "iter_stored_pages",
+    "list_sources",
+    "list_spooled",
     "load_article_extras",
     "load_batch",
+    "load_feed_polls",
     "load_raw_rows",
+    "load_spooled",
     "migrations",
+    "publish_snapshot",
     "raw_store_for",
+    "read_spooled",
     "reprocess_stored_pages",
+    "select_due_feeds",
+    "spool_batch",
     "start_run",
     "store_raw_files",
+    "sync_sources",
 ]

@@ -25,6 +25,7 @@ def reprocess_stored_pages(
     batch_size: int = DEFAULT_REPROCESS_BATCH,
     workers: int = DEFAULT_WORKERS,
     timeout_s: float = EXTRACTION_TIMEOUT_S,
+    lock_wait: float = 0.0,
     on_batch: Callable[[int], None] | None = None,
 ) -> LoadCounts:
     """Re-extract and re-tag the latest stored page of every URL fetched in [since, until).
@@ -35,20 +36,21 @@ def reprocess_stored_pages(
     in any run. The backfill flow calls this same function.
 
     Args:
-        db_path: the warehouse; its raw store is found beside it.
+        db_path: the (private, written) warehouse; its raw store is found beside it.
         run_id: the run to record rows and failures under (the caller records the run itself).
         since: only pages fetched at or after this time (UTC), if given.
         until: only pages fetched before this time (UTC), if given.
         batch_size: pages per worker-pool batch and per load transaction.
         workers: worker processes for extraction.
         timeout_s: per-page extraction limit; a slower page becomes ``extraction_timeout``.
+        lock_wait: seconds to wait while another process holds the database.
         on_batch: called with the number of pages after each batch (progress).
 
     Returns:
         What the loads did, summed over batches.
     """
     store = raw_store_for(db_path)
-    con = connect_warehouse(db_path)
+    con = connect_warehouse(db_path, lock_wait=lock_wait)
     try:
         counts = LoadCounts()
         for batch in _batches(iter_stored_pages(con, store, since=since, until=until), batch_size):

@@ -11,7 +11,9 @@ import pytest
 from flows.cli import main
 from flows.ingest import ingest
 from flows.reprocess import reprocess
+from flows.settings import warehouse_paths
 from tests.transforms.test_extract import PARAGRAPHS, _page
+from warehouse.raw import raw_store_for
 from warehouse.reprocess import reprocess_stored_pages
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -35,7 +37,8 @@ def test_ingest_keeps_the_raw_page_of_html_seeds_only(ingested: Path) -> None:
             "FROM raw_documents r JOIN articles a USING (article_id)"
         ).fetchall()
     assert rows == [("seed://ai-act.html", len(_page().encode()), True, True)]
-    assert len(list((ingested.parent / "news-raw").rglob("*.html.gz"))) == 1
+    store = raw_store_for(warehouse_paths(ingested).write_db)  # beside the private database
+    assert len(list(store.rglob("*.html.gz"))) == 1
 
 
 def test_reprocess_twice_changes_nothing(ingested: Path) -> None:
@@ -46,13 +49,14 @@ def test_reprocess_twice_changes_nothing(ingested: Path) -> None:
 
 
 def test_reprocess_rewrites_articles_of_an_older_extractor(ingested: Path) -> None:
-    with duckdb.connect(str(ingested)) as con:
+    private = warehouse_paths(ingested).write_db
+    with duckdb.connect(str(private)) as con:
         con.execute(
             "UPDATE articles SET text = 'old', extractor_version = 'old/0' WHERE url LIKE '%.html'"
         )
-    counts = reprocess_stored_pages(ingested, run_id="manual", workers=1)
+    counts = reprocess_stored_pages(private, run_id="manual", workers=1)
     assert (counts.updated, counts.unchanged) == (1, 0)
-    with duckdb.connect(str(ingested), read_only=True) as con:
+    with duckdb.connect(str(private), read_only=True) as con:
         [(text, version)] = con.execute(
             "SELECT text, extractor_version FROM articles WHERE url LIKE '%.html'"
         ).fetchall()
@@ -60,7 +64,8 @@ def test_reprocess_rewrites_articles_of_an_older_extractor(ingested: Path) -> No
 
 
 def test_reprocess_window_excludes_pages_fetched_outside_it(ingested: Path) -> None:
-    counts = reprocess_stored_pages(ingested, run_id="manual", until=datetime(2000, 1, 1))
+    private = warehouse_paths(ingested).write_db
+    counts = reprocess_stored_pages(private, run_id="manual", until=datetime(2000, 1, 1))
     assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 0)
 
 

@@ -129,3 +129,24 @@ def test_copies_within_one_batch_join_the_first_copys_story(db_path: Path) -> No
     con = connect_warehouse(db_path)
     _load(con, _tagged("one", STORY), _tagged("two", "Via wire service.\n" + STORY))
     assert con.execute("SELECT DISTINCT story_id FROM articles").fetchall() == [("one",)]
+
+
+def test_raw_pages_survive_the_spool(tmp_path: Path, db_path: Path) -> None:
+    from warehouse import load_spooled, spool_batch
+
+    body = b"<html><body><p>Spooled page</p></body></html>"
+    document = RawDocument(
+        url="https://e.com/s", source="feed-a", origin="feed", fetched_at=NOW, body=body
+    )
+    page = pack_raw_page(document)
+    assert page is not None
+    path = spool_batch(
+        tmp_path / "spool", run_id="r1", tagged=[], failures=[], now=NOW, raw=[(page, None)]
+    )
+    con = connect_warehouse(db_path)
+    load_spooled(con, path, run_id="r1", now=NOW)
+    assert con.execute("SELECT url, sha256 FROM raw_documents").fetchall() == [
+        ("https://e.com/s", page.sha256)
+    ]
+    [(_, stored)] = list(iter_stored_pages(con, raw_store_for(db_path)))
+    assert stored == body

@@ -1,5 +1,6 @@
 """Transforms: pure functions from raw documents to articles and tags."""
 
+from transforms.catalog import CatalogError, load_catalog, load_taxonomy
 from transforms.extract import EXTRACTOR_VERSION, extract_article, extract_text
 from transforms.metadata import PageMetadata, extract_metadata
 from transforms.normalise import (
@@ -12,12 +13,13 @@ from transforms.normalise import (
 from transforms.pipeline import Transformed, transform_document, transform_documents
 from transforms.pool import ItemFailed, run_in_pool
 from transforms.rawpage import RawPage, decode_page, pack_raw_page, to_raw_document
-from transforms.records import Article, EntityMention, TaggedArticle, TopicTag
+from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from transforms.stories import cluster_sketches, estimate_containment, is_same_story, sketch_text
-from transforms.tagging import TAGGER_VERSION, CatalogError, load_catalog, tag_article
+from transforms.tagging import TAGGER_VERSION, tag_article
 
 __all__ = [
     "Article",
+    "CandidateName",
     "CatalogError",
     "EXTRACTOR_VERSION",
     "EntityMention",
@@ -39,6 +41,7 @@ __all__ = [
     "extract_text",
     "is_same_story",
     "load_catalog",
+    "load_taxonomy",
     "normalise_text",
     "pack_raw_page",
     "resolve_canonical",

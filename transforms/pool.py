@@ -3,7 +3,9 @@
 ``concurrent.futures`` cannot stop one stuck task (lxml holds the GIL in C and
 ignores signals), so each worker is a process of its own that is killed and
 replaced when its item runs past the limit. Workers come from a forkserver:
-safe in a multi-threaded parent such as a Prefect flow, and cheap to restart.
+safe in a multi-threaded parent such as a Prefect flow, and cheap to restart. As with any
+non-fork start method, a script that calls the pool needs an ``if __name__ == "__main__":``
+guard: workers import the main module.
 """
 
 from __future__ import annotations

@@ -23,6 +23,13 @@ from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store
 from warehouse.reprocess import reprocess_stored_pages
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.stories import load_article_extras
+from warehouse.tags import (
+    StoredArticle,
+    fetch_stored_articles,
+    replace_tags,
+    select_article_ids,
+    write_tags,
+)
 
 __all__ = [
     "LoadCounts",
@@ -30,6 +37,7 @@ __all__ = [
     "QueryResult",
     "SourceStatus",
     "SpooledBatch",
+    "StoredArticle",
     "WarehouseStatus",
     "apply_schema",
     "connect_snapshot",
@@ -38,6 +46,7 @@ __all__ = [
     "export_parquet",
     "fetch_query",
     "fetch_status",
+    "fetch_stored_articles",
     "finish_run",
     "iter_stored_pages",
     "list_sources",
@@ -51,10 +60,13 @@ __all__ = [
     "publish_snapshot",
     "raw_store_for",
     "read_spooled",
+    "replace_tags",
     "reprocess_stored_pages",
+    "select_article_ids",
     "select_due_feeds",
     "spool_batch",
     "start_run",
     "store_raw_files",
     "sync_sources",
+    "write_tags",
 ]

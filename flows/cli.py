@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
     )
     ingest.set_defaults(handler=_run_ingest)
+    deploy = commands.add_parser(
+        "deploy",
+        help="set up the Prefect server in PREFECT_API_URL: work pool, write limit, deployments",
+    )
+    deploy.add_argument(
+        "--project", type=Path, default=Path("."), help="folder with prefect.yaml (default: .)"
+    )
+    deploy.set_defaults(handler=_run_deploy)
     return parser
 
 
@@ -58,6 +67,20 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     )
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
+    return 0
+
+
+def _run_deploy(args: argparse.Namespace, settings: object) -> int:
+    from flows.deploy import deploy_project  # imported late: Prefect reads its settings on import
+
+    try:
+        deploy_project(args.project)
+    except ValueError as error:
+        print(f"newsflow deploy: {error}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as error:
+        print(f"newsflow deploy: prefect deploy failed ({error.returncode})", file=sys.stderr)
+        return 1
     return 0
 
 

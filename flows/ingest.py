@@ -12,9 +12,11 @@ from prefect.runtime import flow_run
 
 from connectors import Failure, RawDocument, iter_seed_documents
 from flows.progress import report_progress
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_SEEDS
+from flows.reporting import emit_batch_loaded, report_run_task
+from flows.settings import load_settings
+from flows.write_section import warehouse_section
 from transforms import TaggedArticle, extract_article, tag_article
-from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
+from warehouse import LoadCounts, finish_run, load_batch, start_run
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +50,8 @@ def load_task(
     db_path: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
 ) -> LoadCounts:
     """Load one batch into the warehouse in one transaction."""
-    con = connect_warehouse(Path(db_path))
-    try:
+    with warehouse_section(db_path) as con:
         counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
-    finally:
-        con.close()
     report_progress("load", len(tagged))
     return counts
 
@@ -63,13 +62,24 @@ def _run_name() -> str:
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=True)
 def ingest(
-    seeds_dir: str = str(DEFAULT_SEEDS),
-    db_path: str = str(DEFAULT_DB),
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    seeds_dir: str | None = None,
+    db_path: str | None = None,
+    batch_size: int | None = None,
 ) -> RunSummary:
-    """Read seeds, extract, tag and load them, batch by batch."""
+    """Read seeds, extract, tag and load them, batch by batch.
+
+    Args:
+        seeds_dir: Folder of seed files (default: NEWSFLOW_SEEDS, else seeds).
+        db_path: Warehouse file (default: NEWSFLOW_DB, else data/news.duckdb).
+        batch_size: Articles per transform task and load transaction (default: NEWSFLOW_BATCH_SIZE).
+    """
+    settings = load_settings()
+    seeds_dir = seeds_dir or str(settings.seeds_dir)
+    db_path = db_path or str(settings.db_path)
+    batch_size = batch_size or settings.batch_size
     run_id = str(flow_run.get_id() or "local")
-    _record_run_start(db_path, run_id)
+    flow_name = flow_run.get_flow_name() or "ingest"
+    _record_run_start(db_path, run_id, flow_name)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
@@ -83,29 +93,32 @@ def ingest(
         tagged = [r for r in results if isinstance(r, TaggedArticle)]
         batch_failures = [r for r in results if isinstance(r, Failure)]
         all_failures += batch_failures
-        counts += load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+        batch_counts = load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+        emit_batch_loaded(
+            run_id=run_id,
+            flow=flow_name,
+            batch=start // batch_size + 1,
+            counts=batch_counts,
+            tagged=tagged,
+        )
+        counts += batch_counts
         pending_failures = []
     _record_run_end(db_path, run_id, counts)
+    report_run_task(db_path, run_id, flow_name, flow_run.get_name() or flow_name, counts)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
     return RunSummary(run_id=run_id, counts=counts, failures_by_code=by_code)
 
 
-def _record_run_start(db_path: str, run_id: str) -> None:
-    con = connect_warehouse(Path(db_path))
-    try:
-        start_run(con, run_id=run_id, flow="ingest", now=_utcnow())
-    finally:
-        con.close()
+def _record_run_start(db_path: str, run_id: str, flow_name: str) -> None:
+    with warehouse_section(db_path) as con:
+        start_run(con, run_id=run_id, flow=flow_name, now=_utcnow())
 
 
 def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
-    con = connect_warehouse(Path(db_path))
-    try:
+    with warehouse_section(db_path) as con:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
-    finally:
-        con.close()
 
 
 def _utcnow() -> datetime:

@@ -9,6 +9,11 @@ from pathlib import Path
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_BATCH_SIZE = 200
+# The Prefect global concurrency limit (limit 1) that `newsflow deploy` creates; with
+# NEWSFLOW_WRITE_LIMIT set to it, warehouse sections also hold it (workers on several machines).
+WAREHOUSE_WRITE_LIMIT = "warehouse-write"
+WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
+WRITE_LOCK_TIMEOUT_SECONDS = 900.0
 
 # Prefect phones home unless told not to; newsflow runs offline by default.
 PREFECT_OFFLINE_DEFAULTS = {
@@ -24,6 +29,7 @@ class Settings:
     db_path: Path = DEFAULT_DB  # NEWSFLOW_DB
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
+    write_limit: str | None = None  # NEWSFLOW_WRITE_LIMIT: Prefect limit held around DB access
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -43,6 +49,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
+        write_limit=env.get("NEWSFLOW_WRITE_LIMIT") or None,
     )
 
 

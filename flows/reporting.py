@@ -1,0 +1,61 @@
+"""The end of every run: read back what it wrote, emit its events, leave its artifact."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.events import emit_event
+
+from flows.artifacts import run_summary_markdown
+from flows.events import (
+    EventSpec,
+    article_ingested_event,
+    batch_loaded_event,
+    catalog_changed_event,
+    feed_polled_event,
+    warehouse_published_event,
+)
+from flows.write_section import warehouse_section
+from transforms import TAGGER_VERSION, TaggedArticle
+from warehouse.load import LoadCounts
+from warehouse.reports import count_stale_tags, read_run_report
+
+
+def emit(spec: EventSpec) -> None:
+    """Send one event to the Prefect API (it is buffered and sent in the background)."""
+    emit_event(**spec.as_kwargs())
+
+
+def emit_batch_loaded(
+    *, run_id: str, flow: str, batch: int, counts: LoadCounts, tagged: Sequence[TaggedArticle]
+) -> None:
+    """Announce one committed batch with its counts by topic."""
+    topics = [tag.topic for item in tagged for tag in item.topics]
+    emit(batch_loaded_event(run_id=run_id, flow=flow, batch=batch, counts=counts, topics=topics))
+
+
+@task(cache_policy=NONE)
+def report_run_task(db_path: str, run_id: str, flow: str, run_name: str, counts: LoadCounts) -> str:
+    """Emit the run's feed, article and warehouse events and create its summary artifact.
+
+    Returns:
+        The artifact's markdown, so callers and tests can see what the UI shows.
+    """
+    with warehouse_section(db_path) as con:
+        report = read_run_report(con, run_id=run_id)
+        stale = count_stale_tags(con, tagger_version=TAGGER_VERSION)
+    for poll in report.feeds:
+        emit(feed_polled_event(poll, run_id=run_id))
+    for article in report.articles:
+        emit(article_ingested_event(article, run_id=run_id))
+    emit(warehouse_published_event(db_path=db_path, run_id=run_id, flow=flow, counts=counts))
+    if stale and flow != "retag":
+        emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale_articles=stale))
+    markdown = run_summary_markdown(report, counts=counts, title=run_name)
+    create_markdown_artifact(
+        markdown=markdown, key=f"{flow}-summary", description=f"What {run_name} did"
+    )
+    return markdown

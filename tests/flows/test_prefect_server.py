@@ -130,7 +130,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 def _healthy(url: str) -> bool:
     try:
-        return httpx.get(f"{url}/api/health", timeout=2).status_code == 200
+        with httpx.Client(timeout=2) as client:
+            return client.get(f"{url}/api/health").status_code == 200
     except httpx.HTTPError:
         return False
 

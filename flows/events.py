@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warehouse.load import LoadCounts
-from warehouse.reports import FeedPoll, WrittenArticle
+from warehouse.reports import FeedPoll, StaleTags, WrittenArticle
 
 FEED_POLLED = "newsflow.feed.polled"
 BATCH_LOADED = "newsflow.batch.loaded"
@@ -156,13 +156,19 @@ def warehouse_published_event(
     )
 
 
-def catalog_changed_event(*, tagger_version: str, stale_articles: int) -> EventSpec:
+def catalog_changed_event(*, tagger_version: str, stale: StaleTags) -> EventSpec:
     """``newsflow.catalog.changed``: stored tags are older than the running catalog.
 
-    The ``retag`` deployment's trigger listens for it.
+    ``start`` and ``end`` span the stale articles' publication days, so the
+    ``backfill`` deployment's trigger can reprocess exactly that window.
     """
     return EventSpec(
         event=CATALOG_CHANGED,
         resource={"prefect.resource.id": "newsflow.catalog", "prefect.resource.name": "catalog"},
-        payload={"tagger_version": tagger_version, "stale_articles": stale_articles},
+        payload={
+            "tagger_version": tagger_version,
+            "stale_articles": stale.articles,
+            "start": stale.oldest.isoformat() if stale.oldest else None,
+            "end": stale.newest.isoformat() if stale.newest else None,
+        },
     )

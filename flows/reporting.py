@@ -21,7 +21,10 @@ from flows.events import (
 from flows.write_section import warehouse_section
 from transforms import TAGGER_VERSION, TaggedArticle
 from warehouse.load import LoadCounts
-from warehouse.reports import count_stale_tags, read_run_report
+from warehouse.reports import read_run_report, read_stale_tags
+
+# Runs that notice a catalog change. Not backfill, which the change triggers: that would loop.
+_CATALOG_WATCHERS = frozenset({"ingest", "poll"})
 
 
 def emit(spec: EventSpec) -> None:
@@ -46,14 +49,14 @@ def report_run_task(db_path: str, run_id: str, flow: str, run_name: str, counts:
     """
     with warehouse_section(db_path) as con:
         report = read_run_report(con, run_id=run_id)
-        stale = count_stale_tags(con, tagger_version=TAGGER_VERSION)
+        stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
     for poll in report.feeds:
         emit(feed_polled_event(poll, run_id=run_id))
     for article in report.articles:
         emit(article_ingested_event(article, run_id=run_id))
     emit(warehouse_published_event(db_path=db_path, run_id=run_id, flow=flow, counts=counts))
-    if stale and flow != "retag":
-        emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale_articles=stale))
+    if flow in _CATALOG_WATCHERS and report.articles and stale.articles:
+        emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
     markdown = run_summary_markdown(report, counts=counts, title=run_name)
     create_markdown_artifact(
         markdown=markdown, key=f"{flow}-summary", description=f"What {run_name} did"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 import duckdb
 
@@ -27,7 +27,10 @@ SELECT source, status, coalesce(items_new, 0), coalesce(items_seen, 0), error_co
     coalesce(duration_ms, 0)
 FROM feed_fetches WHERE run_id = ? ORDER BY duration_ms DESC NULLS LAST, source
 """
-_STALE_TAGS = "SELECT count(*) FROM articles WHERE tagger_version <> ?"
+_STALE_TAGS = """
+SELECT count(*), min(published_at)::DATE, max(published_at)::DATE
+FROM articles WHERE tagger_version <> ? AND published_at IS NOT NULL
+"""
 _KNOWN_SOURCES = "SELECT DISTINCT source FROM articles ORDER BY source"
 
 
@@ -107,10 +110,21 @@ def read_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport
     return RunReport(run_id=run_id, articles=articles, failures_by_code=failures, feeds=feeds)
 
 
-def count_stale_tags(con: duckdb.DuckDBPyConnection, *, tagger_version: str) -> int:
-    """How many stored articles were tagged by another tagger version than ``tagger_version``."""
+@dataclass(frozen=True, slots=True)
+class StaleTags:
+    """Dated articles tagged by an older catalog, and the days they were published on."""
+
+    articles: int
+    oldest: date | None
+    newest: date | None
+
+
+def read_stale_tags(con: duckdb.DuckDBPyConnection, *, tagger_version: str) -> StaleTags:
+    """Which dated articles were tagged by another tagger version than ``tagger_version``."""
     row = con.execute(_STALE_TAGS, [tagger_version]).fetchone()
-    return int(row[0]) if row is not None else 0
+    if row is None:
+        return StaleTags(0, None, None)
+    return StaleTags(int(row[0]), row[1], row[2])
 
 
 def read_article_sources(con: duckdb.DuckDBPyConnection) -> list[str]:

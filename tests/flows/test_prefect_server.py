@@ -270,33 +270,23 @@ def test_backfill_run_from_the_api_loads_each_day_of_its_window(
     assert "| seeds | 2 | 0 |" in artifact["data"]
 
 
-@pytest.mark.parametrize(
-    ("parameters", "message"),
-    [
-        pytest.param(
-            {"start": "2024-03-05", "end": "2024-03-01"}, "is before start", id="end<start"
-        ),
-        pytest.param({"start": "2024-02-30", "end": "2024-03-01"}, "start", id="impossible-date"),
-        pytest.param(
-            {"start": "2024-03-01", "end": "2024-03-01", "sources": ["no-such-feed"]},
-            "unknown source(s): no-such-feed",
-            id="unknown-source",
-        ),
-    ],
-)
-def test_backfill_with_invalid_input_fails_with_a_clear_message(
-    server: Server,
-    api: httpx.Client,
-    deployments: dict[str, dict[str, Any]],
-    workers: None,
-    parameters: dict[str, Any],
-    message: str,
+INVALID_BACKFILLS = [
+    ({"start": "2024-03-05", "end": "2024-03-01"}, "is before start"),
+    ({"start": "2024-02-30", "end": "2024-03-01"}, "start"),
+    ({"start": "2024-03-01", "end": "2024-03-01", "sources": ["no-such-feed"]}, "no-such-feed"),
+]
+
+
+def test_backfills_with_invalid_input_fail_with_a_clear_message_before_any_day(
+    api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
 ) -> None:
-    run = _wait_run(api, _create_run(api, deployments["backfill"], parameters))
-    assert run["state_type"] == "FAILED"
-    assert message in run["state"]["message"]
-    tasks = api.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": [run["id"]]}}}).json()
-    assert not [t for t in tasks if t["name"].startswith("day-")]
+    run_ids = [_create_run(api, deployments["backfill"], p) for p, _ in INVALID_BACKFILLS]
+    for run_id, (parameters, message) in zip(run_ids, INVALID_BACKFILLS, strict=True):
+        run = _wait_run(api, run_id)
+        assert run["state_type"] == "FAILED", parameters
+        assert message in run["state"]["message"], run["state"]["message"]
+        tasks = api.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": [run_id]}}}).json()
+        assert not [t for t in tasks if t["name"].startswith("day-")]
 
 
 def test_scheduled_poll_runs_on_a_worker(
@@ -350,6 +340,39 @@ def test_concurrent_runs_on_two_workers_store_each_article_once(
         [run_ids],
     )
     assert sorted(statuses) == [("completed",)] * 4
+
+
+def test_catalog_changed_event_starts_the_triggered_backfill(
+    api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
+) -> None:
+    deployment_id = deployments["backfill"]["id"]
+    [automation] = api.get(f"/automations/related-to/prefect.deployment.{deployment_id}").json()
+    event = {
+        "id": str(uuid.uuid4()),
+        "occurred": datetime.now(UTC).isoformat(),
+        "event": "newsflow.catalog.changed",
+        "resource": {"prefect.resource.id": "newsflow.catalog", "prefect.resource.name": "catalog"},
+        "payload": {
+            "tagger_version": "t2",
+            "stale_articles": 1,
+            "start": "2024-03-02",
+            "end": "2024-03-02",
+        },
+    }
+    assert api.post("/events", json=[event]).status_code == 204
+
+    def triggered() -> list[dict[str, Any]]:
+        runs: list[dict[str, Any]] = api.post(
+            "/flow_runs/filter", json={"deployments": {"id": {"any_": [deployment_id]}}}
+        ).json()
+        return [r for r in runs if (r.get("created_by") or {}).get("type") == "AUTOMATION"]
+
+    [created] = _wait_for(triggered, timeout=60, what="the automation's run")
+    assert created["created_by"]["display_value"] == automation["name"]
+    run = _wait_run(api, created["id"])
+    assert run["state_type"] == "COMPLETED", run["state"]["message"]
+    assert run["parameters"] == {"start": "2024-03-02", "end": "2024-03-02", "mode": "reprocess"}
+    assert run["name"] == "backfill-2024-03-02..2024-03-02"
 
 
 def test_backfill_submitted_from_the_ui_run_form_completes(

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean
+.PHONY: run test lint fmt typecheck clean deploy worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ fmt: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Against the server in PREFECT_API_URL: work pool, write limit, every deployment of prefect.yaml.
+deploy: $(STAMP)
+	$(BIN)/newsflow deploy
+
+worker: $(STAMP)
+	$(BIN)/prefect worker start --pool newsflow
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from connectors.errors import SeedFormatError
 from connectors.history import (
+    Fetched,
     HistoryPage,
     SitemapEntry,
     iter_feed_history,
@@ -15,6 +16,7 @@ from connectors.seeds import derive_title, iter_seed_documents, parse_published
 
 __all__ = [
     "Failure",
+    "Fetched",
     "HistoryPage",
     "RawDocument",
     "SeedFormatError",

@@ -7,19 +7,20 @@ Three ways a publisher offers its past, tried by ``backfill(mode="refetch")``:
 * WordPress: ``/feed/?paged=2``, ``?paged=3``, ... until a page repeats or 404s;
 * sitemaps: ``<url><loc>`` with ``<lastmod>``, sitemap indexes followed.
 
-Parsers are pure and take bytes; walkers take an ``httpx.Client`` and stop at a
-page bound, a repeated URL, or once every entry is older than the window.
+Parsers are pure and take bytes. Walkers are async generators that take a
+``fetch`` coroutine function (the guarded client's, in production), so every
+request keeps the connector's limits and address checks; they stop at a page
+bound, a repeated URL, or once every entry is older than the window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-import httpx
 from lxml import etree
 
 MAX_HISTORY_PAGES = 50
@@ -28,6 +29,18 @@ MAX_SITEMAPS = 50
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """A successful response: the URL it came from after redirects, and its body."""
+
+    url: str
+    body: bytes
+
+
+# GET a URL; None when it is not available (error status, refused, timed out).
+FetchDocument = Callable[[str], Awaitable[Fetched | None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +116,13 @@ def parse_sitemap(url: str, body: bytes) -> tuple[list[SitemapEntry], list[str]]
     return pages, children
 
 
-def iter_feed_history(
-    client: httpx.Client, feed_url: str, *, since: date, max_pages: int = MAX_HISTORY_PAGES
-) -> Iterator[HistoryPage]:
+async def iter_feed_history(
+    fetch: FetchDocument, feed_url: str, *, since: date, max_pages: int = MAX_HISTORY_PAGES
+) -> AsyncIterator[HistoryPage]:
     """Walk back from ``feed_url`` page by page until the entries are older than ``since``.
 
     RFC 5005 links are followed when the feed has them; otherwise WordPress
-    ``?paged=N`` pages are tried, stopping at the first error status, empty or
+    ``?paged=N`` pages are tried, stopping at the first unavailable, empty or
     repeated page. The first page older than ``since`` is still yielded, since
     feeds are not always sorted.
     """
@@ -119,10 +132,10 @@ def iter_feed_history(
     wordpress_page = 1
     while url is not None and url not in seen_urls and len(seen_urls) < max_pages:
         seen_urls.add(url)
-        response = client.get(url)
-        if response.status_code != 200:
+        fetched = await fetch(url)
+        if fetched is None:
             return
-        page = parse_history_page(str(response.url), response.content)
+        page = parse_history_page(fetched.url, fetched.body)
         if not page.entry_dates or page.entry_dates in seen_dates:
             return  # an empty or repeated page: WordPress past its last page
         seen_dates.add(page.entry_dates)
@@ -136,14 +149,14 @@ def iter_feed_history(
             url = wordpress_page_url(feed_url, wordpress_page)
 
 
-def iter_sitemap_entries(
-    client: httpx.Client,
+async def iter_sitemap_entries(
+    fetch: FetchDocument,
     sitemap_url: str,
     *,
     since: date,
     until: date,
     max_sitemaps: int = MAX_SITEMAPS,
-) -> Iterator[SitemapEntry]:
+) -> AsyncIterator[SitemapEntry]:
     """Yield the pages of a sitemap (indexes followed) modified from ``since`` to ``until``.
 
     Pages without ``lastmod`` cannot be placed in the window and are skipped.
@@ -155,10 +168,10 @@ def iter_sitemap_entries(
         if url in visited:
             continue
         visited.add(url)
-        response = client.get(url)
-        if response.status_code != 200:
+        fetched = await fetch(url)
+        if fetched is None:
             continue
-        pages, children = parse_sitemap(str(response.url), response.content)
+        pages, children = parse_sitemap(fetched.url, fetched.body)
         queue.extend(children)
         for page in pages:
             if page.lastmod is not None and since <= page.lastmod.date() <= until:

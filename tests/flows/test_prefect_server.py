@@ -30,6 +30,7 @@ from warehouse import hold_writer_lock
 
 BIN = Path(sys.executable).parent
 TERMINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
+WORKERS = ("worker-a", "worker-b")
 SEEDS = {
     "openai-2024-03-01.md": (
         "---\ntitle: OpenAI opens its weights\nurl: https://example.org/a/openai-weights\n"
@@ -177,14 +178,16 @@ def workers(server: Server, deployments: dict[str, Any]) -> Iterator[None]:
     """Two process workers on the newsflow pool, as on two machines."""
     processes = [
         subprocess.Popen(
-            [str(BIN / "prefect"), "worker", "start", "--pool", "newsflow", "--name", name],
+            # One run at a time each: two concurrent runs are then on two different workers.
+            [str(BIN / "prefect"), "worker", "start", "--pool", "newsflow", "--name", name]
+            + ["--limit", "1"],
             env=server.env,
             cwd=server.seeds.parent,  # flow runs must not depend on the worker's folder
             stdout=(server.db.parent.parent / f"{name}.log").open("wb"),
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-        for name in ("worker-a", "worker-b")
+        for name in WORKERS
     ]
     try:
         yield
@@ -340,6 +343,8 @@ def test_concurrent_runs_on_two_workers_store_each_article_once(
         [run_ids],
     )
     assert sorted(statuses) == [("completed",)] * 4
+    logs = [(server.db.parent.parent / f"{name}.log").read_text() for name in WORKERS]
+    assert all(any(f"submitting flow run '{r}'" in log for r in run_ids) for log in logs)
 
 
 def test_catalog_changed_event_starts_the_triggered_backfill(

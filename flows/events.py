@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warehouse.load import LoadCounts
-from warehouse.reports import FeedPoll, StaleTags, WrittenArticle
+from warehouse.reports import PolledFeed, StaleTags, WrittenArticle
 
 FEED_POLLED = "newsflow.feed.polled"
 BATCH_LOADED = "newsflow.batch.loaded"
@@ -50,7 +50,7 @@ def run_resource(run_id: str, flow: str) -> dict[str, str]:
     return {"prefect.resource.id": f"newsflow.run.{run_id}", "prefect.resource.name": flow}
 
 
-def feed_polled_event(poll: FeedPoll, *, run_id: str) -> EventSpec:
+def feed_polled_event(poll: PolledFeed, *, run_id: str) -> EventSpec:
     """``newsflow.feed.polled``: one per polled feed, with its status and new-item count."""
     return EventSpec(
         event=FEED_POLLED,

@@ -58,7 +58,7 @@ class WrittenArticle:
 
 
 @dataclass(frozen=True, slots=True)
-class FeedPoll:
+class PolledFeed:
     """One feed poll of a run: the source, its outcome and how long it took."""
 
     source: str
@@ -76,7 +76,7 @@ class RunReport:
     run_id: str
     articles: tuple[WrittenArticle, ...]
     failures_by_code: tuple[tuple[str, int], ...]
-    feeds: tuple[FeedPoll, ...]
+    feeds: tuple[PolledFeed, ...]
 
 
 def read_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport:
@@ -104,7 +104,7 @@ def read_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport
         (row[0], int(row[1])) for row in con.execute(_RUN_FAILURES, [run_id]).fetchall()
     )
     feeds = tuple(
-        FeedPoll(row[0], row[1], int(row[2]), int(row[3]), row[4], float(row[5]))
+        PolledFeed(row[0], row[1], int(row[2]), int(row[3]), row[4], float(row[5]))
         for row in con.execute(_RUN_FEEDS, [run_id]).fetchall()
     )
     return RunReport(run_id=run_id, articles=articles, failures_by_code=failures, feeds=feeds)

@@ -15,7 +15,7 @@ from flows.events import (
     warehouse_published_event,
 )
 from warehouse.load import LoadCounts
-from warehouse.reports import EntityRef, FeedPoll, RunReport, WrittenArticle
+from warehouse.reports import EntityRef, PolledFeed, RunReport, WrittenArticle
 
 EU_ARTICLE = WrittenArticle(
     article_id="abc",
@@ -62,7 +62,7 @@ def test_batch_event_counts_topics() -> None:
 
 
 def test_feed_and_warehouse_events_carry_their_outcome() -> None:
-    poll = FeedPoll("openai-blog", 200, 3, 17, None, 412.34)
+    poll = PolledFeed("openai-blog", 200, 3, 17, None, 412.34)
     feed = _validated(feed_polled_event(poll, run_id="r1"))
     assert feed.resource.id == "newsflow.source.openai-blog"
     assert (feed.payload["items_new"], feed.payload["status"]) == (3, 200)
@@ -81,7 +81,7 @@ def test_run_summary_tables_split_new_and_updated_by_source_and_topic() -> None:
         run_id="r1",
         articles=(EU_ARTICLE, updated),
         failures_by_code=(("http_status", 2), ("not_a_feed", 1)),
-        feeds=(FeedPoll("slow|feed", 200, 1, 0, None, 2500.0),),
+        feeds=(PolledFeed("slow|feed", 200, 1, 0, None, 2500.0),),
     )
     markdown = run_summary_markdown(report, counts=LoadCounts(1, 1, 5, 3), title="poll-x")
     assert "**1 new, 1 updated, 5 unchanged articles; 3 failures**" in markdown

@@ -16,3 +16,48 @@ class SeedFormatError(Exception):
         self.code = code
         where = f"{path}:{line}" if line is not None else path
         super().__init__(f"{where}: {message}")
+
+
+class FetchError(Exception):
+    """A request ended without a usable response; ``code`` says why, in one word.
+
+    Codes: invalid_url, blocked_scheme, blocked_address, dns_error,
+    connect_timeout, connect_error, tls_error, read_timeout, deadline_exceeded,
+    truncated_body, bad_response, too_many_redirects, http_status,
+    body_too_large, unsupported_encoding, decode_error,
+    unsupported_content_type, robots_disallowed.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        url: str,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after_seconds: float | None = None,
+    ) -> None:
+        self.code = code
+        self.url = url
+        self.status = status
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(f"{url}: {message}")
+
+
+class FeedError(Exception):
+    """A fetched body cannot be read as a feed (``not_a_feed`` or ``parse_error``)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+class SourcesError(Exception):
+    """``sources.yaml`` is invalid; the message names the file, the entry and the field."""
+
+    def __init__(self, path: str, entry: str | None, field: str | None, message: str) -> None:
+        self.path = path
+        self.entry = entry
+        self.field = field
+        where = path + (f": {entry}" if entry else "") + (f": {field}" if field else "")
+        super().__init__(f"{where}: {message}")

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flows.settings import apply_prefect_offline_defaults, load_settings
@@ -32,12 +33,22 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="newsflow", description="AI-industry news ingestion into DuckDB, run by Prefect."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    ingest = commands.add_parser("ingest", help="read seeds, extract, tag and load the warehouse")
+    ingest = commands.add_parser(
+        "ingest", help="read seeds, poll due feeds, extract, tag and load the warehouse"
+    )
     ingest.add_argument(
         "--seeds", type=Path, help="seed folder (default: seeds, or NEWSFLOW_SEEDS)"
     )
     ingest.add_argument(
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    ingest.add_argument(
+        "--sources",
+        type=Path,
+        help="feeds to poll (default: sources.yaml if present, or NEWSFLOW_SOURCES)",
+    )
+    ingest.add_argument(
+        "--force", action="store_true", help="poll every enabled feed, even if not yet due"
     )
     ingest.set_defaults(handler=_run_ingest)
     deploy = commands.add_parser(
@@ -48,7 +59,21 @@ def _build_parser() -> argparse.ArgumentParser:
         "--project", type=Path, default=Path("."), help="folder with prefect.yaml (default: .)"
     )
     deploy.set_defaults(handler=_run_deploy)
+    _add_sources_parser(commands)
     return parser
+
+
+def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sources = commands.add_parser("sources", help="feed health: list sources, re-enable one")
+    actions = sources.add_subparsers(dest="action", required=True)
+    listing = actions.add_parser("list", help="every known source with its state")
+    enable = actions.add_parser("enable", help="make a failing or disabled source active again")
+    enable.add_argument("name", help="source name as in sources.yaml")
+    for action in (listing, enable):
+        action.add_argument(
+            "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+        )
+        action.set_defaults(handler=_run_sources)
 
 
 def _run_ingest(args: argparse.Namespace, settings: object) -> int:
@@ -58,9 +83,21 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     assert isinstance(settings, Settings)
     seeds = args.seeds or settings.seeds_dir
     db = args.db or settings.db_path
+    sources = _sources_file(args.sources, settings)
     with _progress_bar():
-        summary = ingest(seeds_dir=str(seeds), db_path=str(db), batch_size=settings.batch_size)
+        summary = ingest(
+            seeds_dir=str(seeds),
+            db_path=str(db),
+            batch_size=settings.batch_size,
+            sources_file=None if sources is None else str(sources),
+            force=args.force,
+        )
     counts = summary.counts
+    if sources is not None:
+        print(
+            f"newsflow: {summary.feeds_polled} feeds polled ({summary.feeds_failed} failed), "
+            f"{summary.pages_requested} new pages fetched"
+        )
     print(
         f"newsflow: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged "
         f"articles; {counts.failures} failures -> {db}"
@@ -68,6 +105,54 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
     return 0
+
+
+def _sources_file(given: Path | None, settings: object) -> Path | None:
+    """The sources file to poll, validated now so that a bad file fails before the run."""
+    from connectors import SourcesError, load_sources
+    from flows.settings import Settings
+
+    assert isinstance(settings, Settings)
+    path = given or settings.sources_path
+    if given is None and not settings.sources_from_env and not path.exists():
+        return None  # no sources.yaml here: a seeds-only run
+    try:
+        load_sources(path)
+    except SourcesError as error:
+        raise SystemExit(f"newsflow: {error}") from None
+    return path
+
+
+def _run_sources(args: argparse.Namespace, settings: object) -> int:
+    from flows.settings import Settings
+    from warehouse import connect_warehouse, enable_source, list_sources
+
+    assert isinstance(settings, Settings)
+    db = args.db or settings.db_path
+    con = connect_warehouse(db)
+    try:
+        if args.action == "enable":
+            if not enable_source(con, args.name, _utcnow()):
+                print(f"newsflow: no source named {args.name!r} in {db}", file=sys.stderr)
+                return 1
+            print(f"newsflow: {args.name} is active again and due at the next ingest")
+            return 0
+        for row in list_sources(con):
+            last = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
+            due = f"{row.next_poll_at:%Y-%m-%d %H:%M}" if row.next_poll_at else "now"
+            state = row.state if row.enabled else f"{row.state} (off in sources file)"
+            error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
+            print(
+                f"{row.name}: {state}, {row.consecutive_failures} failures, "
+                f"last success {last}, next poll {due}{error}"
+            )
+        return 0
+    finally:
+        con.close()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _run_deploy(args: argparse.Namespace, settings: object) -> int:

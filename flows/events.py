@@ -74,7 +74,7 @@ def batch_loaded_event(
     Args:
         run_id: the run that loaded it.
         flow: the flow's name (ingest, poll, backfill, ...).
-        batch: the batch's number within the run, from 1.
+        batch: the batch number, from 1 within each group of documents (seeds, fetched pages).
         counts: what the load did.
         topics: every topic of every article in the batch (one entry per article and topic).
     """

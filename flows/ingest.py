@@ -1,4 +1,4 @@
-"""The ingest flow: seed files (and, later, feeds) to tagged articles in DuckDB."""
+"""The ingest flow: seed files and due feeds to tagged articles in DuckDB."""
 
 from __future__ import annotations
 
@@ -10,13 +10,33 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from connectors import Failure, RawDocument, iter_seed_documents
+from connectors import (
+    Failure,
+    FeedPoll,
+    FeedState,
+    PageRequest,
+    RawDocument,
+    fetch_feeds,
+    fetch_pages,
+    iter_seed_documents,
+    load_sources,
+)
 from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
-from flows.settings import load_settings
+from flows.settings import FetchSettings, load_settings
 from flows.write_section import warehouse_section
 from transforms import TaggedArticle, extract_article, tag_article
-from warehouse import LoadCounts, finish_run, load_batch, start_run
+from warehouse import (
+    LoadCounts,
+    finish_run,
+    load_batch,
+    load_feed_polls,
+    select_due_feeds,
+    start_run,
+    sync_sources,
+)
+
+FEEDS_PER_POLL_TASK = 200  # one task per batch of feeds, never one per article
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +46,60 @@ class RunSummary:
     run_id: str
     counts: LoadCounts
     failures_by_code: dict[str, int] = field(default_factory=dict)
+    feeds_polled: int = 0
+    feeds_failed: int = 0
+    pages_requested: int = 0
 
 
 @task(cache_policy=NONE)
 def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
     """Read every seed file; bad ones come back as failures."""
     return list(iter_seed_documents(Path(seeds_dir), now=_utcnow()))
+
+
+@task(cache_policy=NONE)
+def plan_feeds_task(db_path: str, sources_file: str, force: bool) -> list[FeedState]:
+    """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
+    sources = load_sources(Path(sources_file))
+    with warehouse_section(db_path) as con:
+        sync_sources(con, sources, _utcnow())
+        names = [source.name for source in sources if source.enabled]
+        return select_due_feeds(con, names, _utcnow(), force=force)
+
+
+@task(cache_policy=NONE)
+def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedPoll]:
+    """Poll one batch of feeds concurrently (no database: results are returned)."""
+    polls = fetch_feeds(
+        states,
+        policy=fetch.policy,
+        deadline=fetch.feed_deadline,
+        max_bytes=fetch.max_feed_bytes,
+    )
+    report_progress("feeds", len(polls))
+    return polls
+
+
+@task(cache_policy=NONE)
+def record_polls_task(db_path: str, run_id: str, polls: list[FeedPoll]) -> list[PageRequest]:
+    """Store polls, items and schedules; return the new items' pages to fetch."""
+    with warehouse_section(db_path) as con:
+        return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+
+
+@task(cache_policy=NONE)
+def fetch_pages_task(
+    requests: list[PageRequest], fetch: FetchSettings
+) -> list[RawDocument | Failure]:
+    """Fetch one batch of article pages concurrently."""
+    results = fetch_pages(
+        requests,
+        policy=fetch.policy,
+        deadline=fetch.page_deadline,
+        max_bytes=fetch.max_page_bytes,
+    )
+    report_progress("pages", len(results))
+    return results
 
 
 @task(cache_policy=NONE)
@@ -65,13 +133,17 @@ def ingest(
     seeds_dir: str | None = None,
     db_path: str | None = None,
     batch_size: int | None = None,
+    sources_file: str | None = None,
+    force: bool = False,
 ) -> RunSummary:
-    """Read seeds, extract, tag and load them, batch by batch.
+    """Read seeds and poll due feeds, then extract, tag and load, batch by batch.
 
     Args:
         seeds_dir: Folder of seed files (default: NEWSFLOW_SEEDS, else seeds).
         db_path: Warehouse file (default: NEWSFLOW_DB, else data/news.duckdb).
         batch_size: Articles per transform task and load transaction (default: NEWSFLOW_BATCH_SIZE).
+        sources_file: Feeds to poll (none when empty).
+        force: Poll the feeds even inside their poll interval.
     """
     settings = load_settings()
     seeds_dir = seeds_dir or str(settings.seeds_dir)
@@ -83,32 +155,69 @@ def ingest(
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
-    report_progress("extract", 0, len(documents))
-    report_progress("load", 0, len(documents))
-    counts = LoadCounts()
-    all_failures = list(failures)
-    pending_failures = failures  # seed failures ride with the first batch
-    for start in range(0, max(len(documents), 1), batch_size):
-        results = transform_task(documents[start : start + batch_size])
-        tagged = [r for r in results if isinstance(r, TaggedArticle)]
-        batch_failures = [r for r in results if isinstance(r, Failure)]
-        all_failures += batch_failures
-        batch_counts = load_task(db_path, run_id, tagged, pending_failures + batch_failures)
-        emit_batch_loaded(
-            run_id=run_id,
-            flow=flow_name,
-            batch=start // batch_size + 1,
-            counts=batch_counts,
-            tagged=tagged,
+    requests: list[PageRequest] = []
+    polled = failed = 0
+    fetch = settings.fetch
+    if sources_file is not None:
+        states = plan_feeds_task(db_path, sources_file, force)
+        report_progress("feeds", 0, len(states))
+        for start in range(0, len(states), FEEDS_PER_POLL_TASK):
+            polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
+            requests += record_polls_task(db_path, run_id, polls)
+            failures += [poll.failure for poll in polls if poll.failure is not None]
+            polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
+    report_progress("pages", 0, len(requests))
+    report_progress("extract", 0, len(documents) + len(requests))
+    report_progress("load", 0, len(documents) + len(requests))
+    counts, all_failures = _transform_and_load(
+        db_path, run_id, flow_name, documents, failures, batch_size
+    )
+    for start in range(0, len(requests), batch_size):
+        fetched = fetch_pages_task(requests[start : start + batch_size], fetch)
+        pages = [item for item in fetched if isinstance(item, RawDocument)]
+        page_failures = [item for item in fetched if isinstance(item, Failure)]
+        more, more_failures = _transform_and_load(
+            db_path, run_id, flow_name, pages, page_failures, batch_size
         )
-        counts += batch_counts
-        pending_failures = []
+        counts, all_failures = counts + more, all_failures + more_failures
     _record_run_end(db_path, run_id, counts)
     report_run_task(db_path, run_id, flow_name, flow_run.get_name() or flow_name, counts)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
-    return RunSummary(run_id=run_id, counts=counts, failures_by_code=by_code)
+    return RunSummary(run_id, counts, by_code, polled, failed, len(requests))
+
+
+def _transform_and_load(
+    db_path: str,
+    run_id: str,
+    flow_name: str,
+    documents: list[RawDocument],
+    failures: list[Failure],
+    batch_size: int,
+) -> tuple[LoadCounts, list[Failure]]:
+    """Extract, tag and load documents batch by batch; earlier failures ride with the first."""
+    counts = LoadCounts()
+    all_failures = list(failures)
+    pending_failures = failures
+    for start in range(0, max(len(documents), 1), batch_size):
+        batch = documents[start : start + batch_size]
+        results = transform_task(batch) if batch else []
+        tagged = [r for r in results if isinstance(r, TaggedArticle)]
+        batch_failures = [r for r in results if isinstance(r, Failure)]
+        all_failures += batch_failures
+        if tagged or pending_failures or batch_failures:
+            loaded = load_task(db_path, run_id, tagged, pending_failures + batch_failures)
+            emit_batch_loaded(
+                run_id=run_id,
+                flow=flow_name,
+                batch=start // batch_size + 1,
+                counts=loaded,
+                tagged=tagged,
+            )
+            counts += loaded
+        pending_failures = []
+    return counts, all_failures
 
 
 def _record_run_start(db_path: str, run_id: str, flow_name: str) -> None:

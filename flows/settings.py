@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
+
+from connectors import settings as limits
+from connectors.addresses import parse_networks
+from connectors.http import HttpPolicy
 
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
+DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_BATCH_SIZE = 200
 # The Prefect global concurrency limit (limit 1) that `newsflow deploy` creates; with
 # NEWSFLOW_WRITE_LIMIT set to it, warehouse sections also hold it (workers on several machines).
@@ -15,11 +22,24 @@ WAREHOUSE_WRITE_LIMIT = "warehouse-write"
 WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
 WRITE_LOCK_TIMEOUT_SECONDS = 900.0
 
+T = TypeVar("T", int, float)
+
 # Prefect phones home unless told not to; newsflow runs offline by default.
 PREFECT_OFFLINE_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """Limits and politeness of feed and page fetching (see the README's settings table)."""
+
+    policy: HttpPolicy = field(default_factory=HttpPolicy)  # connect timeout, concurrency, ...
+    feed_deadline: float = limits.FEED_DEADLINE_SECONDS  # NEWSFLOW_FEED_DEADLINE_SECONDS
+    page_deadline: float = limits.PAGE_DEADLINE_SECONDS  # NEWSFLOW_PAGE_DEADLINE_SECONDS
+    max_feed_bytes: int = limits.MAX_FEED_BYTES  # NEWSFLOW_MAX_FEED_BYTES
+    max_page_bytes: int = limits.MAX_PAGE_BYTES  # NEWSFLOW_MAX_PAGE_BYTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +50,9 @@ class Settings:
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
     write_limit: str | None = None  # NEWSFLOW_WRITE_LIMIT: Prefect limit held around DB access
+    sources_path: Path = DEFAULT_SOURCES  # NEWSFLOW_SOURCES
+    sources_from_env: bool = False  # NEWSFLOW_SOURCES was set: a missing file is an error
+    fetch: FetchSettings = field(default_factory=FetchSettings)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -50,7 +73,55 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
         write_limit=env.get("NEWSFLOW_WRITE_LIMIT") or None,
+        sources_path=Path(env.get("NEWSFLOW_SOURCES") or DEFAULT_SOURCES),
+        sources_from_env=bool(env.get("NEWSFLOW_SOURCES")),
+        fetch=_load_fetch_settings(env),
     )
+
+
+def _load_fetch_settings(env: Mapping[str, str]) -> FetchSettings:
+    try:
+        networks = parse_networks(env.get("NEWSFLOW_ALLOWED_NETWORKS", ""))
+    except ValueError as error:
+        raise ValueError(f"NEWSFLOW_ALLOWED_NETWORKS: {error}") from None
+    policy = HttpPolicy(
+        allowed_networks=networks,
+        user_agent=env.get("NEWSFLOW_USER_AGENT") or limits.USER_AGENT,
+        connect_timeout=_number(
+            env, "NEWSFLOW_CONNECT_TIMEOUT_SECONDS", float, 0.1, limits.CONNECT_TIMEOUT_SECONDS
+        ),
+        global_concurrency=_number(env, "NEWSFLOW_CONCURRENCY", int, 1, limits.GLOBAL_CONCURRENCY),
+        host_concurrency=_number(env, "NEWSFLOW_HOST_CONCURRENCY", int, 1, limits.HOST_CONCURRENCY),
+        host_delay_seconds=_number(
+            env, "NEWSFLOW_HOST_DELAY_SECONDS", float, 0.0, limits.HOST_DELAY_SECONDS
+        ),
+    )
+    return FetchSettings(
+        policy=policy,
+        feed_deadline=_number(
+            env, "NEWSFLOW_FEED_DEADLINE_SECONDS", float, 0.1, limits.FEED_DEADLINE_SECONDS
+        ),
+        page_deadline=_number(
+            env, "NEWSFLOW_PAGE_DEADLINE_SECONDS", float, 0.1, limits.PAGE_DEADLINE_SECONDS
+        ),
+        max_feed_bytes=_number(env, "NEWSFLOW_MAX_FEED_BYTES", int, 1, limits.MAX_FEED_BYTES),
+        max_page_bytes=_number(env, "NEWSFLOW_MAX_PAGE_BYTES", int, 1, limits.MAX_PAGE_BYTES),
+    )
+
+
+def _number(
+    env: Mapping[str, str], name: str, kind: Callable[[str], T], minimum: T, default: T
+) -> T:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}")
+    return value
 
 
 def apply_prefect_offline_defaults() -> None:

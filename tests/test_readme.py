@@ -24,12 +24,14 @@ def test_quickstart_holds_exactly_two_commands() -> None:
 
 @pytest.fixture(scope="module")
 def seeded_db(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
-    """The bundled seeds plus one broken seed, so that every query has rows to show."""
+    """The bundled seeds plus one broken seed and one refused feed, so every query has rows."""
     folder = tmp_path_factory.mktemp("readme")
     seeds = folder / "seeds"
     shutil.copytree(ROOT / "seeds", seeds)
     (seeds / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
-    ingest(seeds_dir=str(seeds), db_path=str(folder / "news.duckdb"))
+    sources = folder / "sources.yaml"  # loopback is refused by default: no request is made
+    sources.write_text("sources:\n  - {name: Local, url: 'http://127.0.0.1:9/feed'}\n")
+    ingest(seeds_dir=str(seeds), db_path=str(folder / "news.duckdb"), sources_file=str(sources))
     return folder / "news.duckdb"
 
 

@@ -1,0 +1,221 @@
+"""Polling feeds: conditional GETs, body hashes and parsing, many at once, failures as values."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import re
+from collections.abc import Coroutine, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from connectors.errors import FeedError, FetchError
+from connectors.feeds import ParsedFeed, parse_feed
+from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
+from connectors.records import Failure
+from connectors.settings import (
+    FEED_DEADLINE_SECONDS,
+    MAX_ENTRIES_PER_FETCH,
+    MAX_FEED_BYTES,
+    UNCONDITIONAL_EVERY_MINUTES,
+)
+
+T = TypeVar("T")
+_MAX_AGE = re.compile(r"max-age\s*=\s*(\d{1,9})", re.IGNORECASE)
+_FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the warehouse remembers about a source, as the poller needs it."""
+
+    name: str
+    url: str
+    kind: str = "auto"
+    interval_minutes: int = 60
+    poll_interval_minutes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    last_unconditional_at: datetime | None = None
+    validators_trusted: bool = True
+    consecutive_failures: int = 0
+    last_success_at: datetime | None = None
+    tracked_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """The outcome of one poll: a parsed feed, an unchanged feed, or a failure."""
+
+    source: str
+    url: str
+    final_url: str
+    started_at: datetime
+    duration_ms: float
+    conditional: bool  # validators were sent
+    status: int | None = None
+    bytes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    unchanged: bool = False  # 304, or the same body as last time
+    validators_lied: bool = False  # same validators, different body
+    feed: ParsedFeed | None = None
+    failure: Failure | None = None
+    retry_after_seconds: float | None = None
+    max_age_seconds: float | None = None
+
+
+def fetch_feeds(
+    states: Sequence[FeedState],
+    *,
+    policy: HttpPolicy | None = None,
+    resolver: Resolver | None = None,
+    deadline: float = FEED_DEADLINE_SECONDS,
+    max_bytes: int = MAX_FEED_BYTES,
+    max_entries: int = MAX_ENTRIES_PER_FETCH,
+) -> list[FeedPoll]:
+    """Poll every feed concurrently (within the policy's limits); one result per feed, in order."""
+
+    async def poll_all() -> list[FeedPoll]:
+        async with make_client(policy, resolver=resolver) as client:
+            return list(
+                await asyncio.gather(
+                    *(
+                        fetch_feed(
+                            client,
+                            s,
+                            deadline=deadline,
+                            max_bytes=max_bytes,
+                            max_entries=max_entries,
+                        )
+                        for s in states
+                    )
+                )
+            )
+
+    return run_async(poll_all()) if states else []
+
+
+async def fetch_feed(
+    client: GuardedClient,
+    state: FeedState,
+    *,
+    deadline: float = FEED_DEADLINE_SECONDS,
+    max_bytes: int = MAX_FEED_BYTES,
+    max_entries: int = MAX_ENTRIES_PER_FETCH,
+) -> FeedPoll:
+    """Poll one feed with a conditional GET when the validators deserve trust; never raises."""
+    started = _utcnow()
+    conditional = _send_validators(state, started)
+    headers = {"Accept": _FEED_ACCEPT}
+    if conditional and state.etag:
+        headers["If-None-Match"] = state.etag
+    if conditional and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    base = FeedPoll(
+        source=state.name,
+        url=state.url,
+        final_url=state.url,
+        started_at=started,
+        duration_ms=0.0,
+        conditional=conditional,
+    )
+    try:
+        response = await fetch(
+            client, state.url, deadline=deadline, max_bytes=max_bytes, headers=headers
+        )
+    except FetchError as error:
+        return replace(
+            base,
+            duration_ms=_elapsed_ms(started),
+            status=error.status,
+            failure=_failure(state, error.code, str(error)),
+            retry_after_seconds=error.retry_after_seconds,
+        )
+    except Exception as error:  # a bug must not stop the other feeds; it is recorded instead
+        return replace(
+            base,
+            duration_ms=_elapsed_ms(started),
+            failure=_failure(state, "unexpected_error", f"{type(error).__name__}: {error}"),
+        )
+    match = _MAX_AGE.search(response.headers.get("cache-control", ""))
+    fetched = replace(
+        base,
+        final_url=response.final_url,
+        duration_ms=response.duration_ms,
+        status=response.status,
+        bytes=len(response.body),
+        max_age_seconds=float(match.group(1)) if match else None,
+    )
+    if response.status == 304:
+        return replace(
+            fetched,
+            etag=state.etag,
+            last_modified=state.last_modified,
+            body_sha256=state.body_sha256,
+            unchanged=True,
+        )
+    digest = hashlib.sha256(response.body).hexdigest()
+    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+    changed = state.body_sha256 is not None and digest != state.body_sha256
+    lied = changed and (
+        (etag is not None and etag == state.etag)
+        or (modified is not None and modified == state.last_modified)
+    )
+    fetched = replace(fetched, etag=etag, last_modified=modified, validators_lied=lied)
+    if digest == state.body_sha256:
+        return replace(fetched, body_sha256=digest, unchanged=True)
+    try:
+        feed = parse_feed(
+            response.body,
+            url=response.final_url,
+            headers=response.headers,
+            kind=state.kind,
+            max_entries=max_entries,
+        )
+    except FeedError as error:
+        return replace(fetched, failure=_failure(state, error.code, f"{state.url}: {error}"))
+    return replace(fetched, body_sha256=digest, feed=feed)
+
+
+def _send_validators(state: FeedState, now: datetime) -> bool:
+    """Validators are sent only when trusted and an unconditional fetch happened within 12 h."""
+    if not state.validators_trusted or not (state.etag or state.last_modified):
+        return False
+    last = state.last_unconditional_at
+    return last is not None and now - last < timedelta(minutes=UNCONDITIONAL_EVERY_MINUTES)
+
+
+def _failure(state: FeedState, code: str, message: str) -> Failure:
+    return Failure(
+        stage="feed",
+        source=state.name,
+        url_or_path=state.url,
+        error_code=code,
+        message=f"source {state.name!r}: {message}",
+    )
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from sync code, even where a loop is already running."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _elapsed_ms(started: datetime) -> float:
+    return round((_utcnow() - started).total_seconds() * 1000, 1)

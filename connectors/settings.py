@@ -1,0 +1,51 @@
+"""Connector constants: the fetch limits and polling rules, with the evidence behind each.
+
+The numbers come from ``shared/notes/reliability-security.md`` §5. ``flows/settings.py``
+lets a deployment override the ones marked there; everything else takes them as
+keyword-only defaults.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+PROJECT_URL = "https://github.com/newsflow/newsflow"
+
+
+def _version() -> str:
+    try:
+        return version("newsflow")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "0"
+
+
+USER_AGENT = f"newsflow/{_version()} (+{PROJECT_URL})"
+ROBOTS_AGENT = "newsflow"  # the product token robots.txt groups are matched against
+
+CONNECT_TIMEOUT_SECONDS = 10.0  # Miniflux dialer 10 s
+READ_TIMEOUT_SECONDS = 10.0  # idle time between two chunks
+DNS_TIMEOUT_SECONDS = 5.0  # a resolver that never answers must not eat the whole deadline
+FEED_DEADLINE_SECONDS = 20.0  # wall clock for DNS + connect + redirects + body (Miniflux 20 s)
+PAGE_DEADLINE_SECONDS = 30.0  # trafilatura / Media Cloud 30 s
+MAX_REDIRECTS = 5  # SimplePie 5; RFC 9309 asks robots fetchers for at least five
+MAX_FEED_BYTES = 15 * 1024 * 1024  # decompressed; Miniflux 15 MiB
+MAX_PAGE_BYTES = 10 * 1024 * 1024  # decompressed; extraction cost grows fast beyond it
+MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
+MAX_URL_LENGTH = 2048  # Media Cloud MAX_URL
+MAX_ENTRIES_PER_FETCH = 2000  # Media Cloud MAX_STORIES_PER_FEED
+DECODE_STEP_BYTES = 1024 * 1024  # a bounded decoder emits at most this much per step
+
+GLOBAL_CONCURRENCY = 16  # Miniflux worker pool, Scrapy CONCURRENT_REQUESTS
+HOST_CONCURRENCY = 2  # Media Cloud RSS_FETCH_FEED_CONCURRENCY
+HOST_DELAY_SECONDS = 1.0  # Scrapy template DOWNLOAD_DELAY
+
+PAGE_CONTENT_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+ACCEPTED_ENCODINGS = frozenset({"identity", "gzip", "x-gzip", "deflate"})
+
+DEFAULT_INTERVAL_MINUTES = 60
+MIN_INTERVAL_MINUTES = 10
+MAX_INTERVAL_MINUTES = 24 * 60
+UNCONDITIONAL_EVERY_MINUTES = 12 * 60  # TT-RSS MAX_CONDITIONAL_INTERVAL: validators can lie
+FAILING_AFTER_FAILURES = 3  # Miniflux POLLING_PARSING_ERROR_LIMIT
+DISABLE_AFTER_DAYS = 30  # TT-RSS DAEMON_UNSUCCESSFUL_DAYS_LIMIT
+ROBOTS_CACHE_MINUTES = 24 * 60  # RFC 9309 §2.4

@@ -1,0 +1,234 @@
+"""Feed state in DuckDB: due feeds, new-item anti-join and dedupe, failure states, re-enabling."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors import Failure, FeedItem, FeedPoll, ParsedFeed, Source
+from connectors.schedule import plan_next_poll
+from warehouse import (
+    connect_warehouse,
+    enable_source,
+    list_sources,
+    load_feed_polls,
+    select_due_feeds,
+    sync_sources,
+)
+
+NOW = datetime(2026, 1, 10, 12, 0)
+LAB = Source("Lab", "https://lab.example/feed", interval_minutes=60)
+WIRE = Source("Wire", "https://wire.example/rss", interval_minutes=30)
+
+
+@pytest.fixture
+def con(db_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_warehouse(db_path)
+    sync_sources(connection, [LAB, WIRE], NOW)
+    return connection
+
+
+def item(guid: str, url: str | None) -> FeedItem:
+    return FeedItem(guid, url, f"title {guid}", None, None, None)
+
+
+def success(source: str, *items: FeedItem, **kwargs: object) -> FeedPoll:
+    feed = ParsedFeed("rss20", "t", tuple(items), None, 0, None)
+    fields: dict[str, object] = {
+        "source": source,
+        "url": "u",
+        "final_url": "u",
+        "started_at": NOW,
+        "duration_ms": 1.0,
+        "conditional": False,
+        "status": 200,
+        "feed": feed,
+        "body_sha256": "h1",
+        **kwargs,
+    }
+    return FeedPoll(**fields)  # type: ignore[arg-type]
+
+
+def failure(source: str, code: str = "dns_error", **kwargs: object) -> FeedPoll:
+    fields: dict[str, object] = {
+        "source": source,
+        "url": "u",
+        "final_url": "u",
+        "started_at": NOW,
+        "duration_ms": 1.0,
+        "conditional": False,
+        "failure": Failure("feed", source, "u", code, "boom"),
+        **kwargs,
+    }
+    return FeedPoll(**fields)  # type: ignore[arg-type]
+
+
+def due(con: duckdb.DuckDBPyConnection, at: datetime, force: bool = False) -> list[str]:
+    return [s.name for s in select_due_feeds(con, ["Lab", "Wire"], at, force=force)]
+
+
+def test_new_sources_are_due_at_once(con: duckdb.DuckDBPyConnection) -> None:
+    assert due(con, NOW) == ["Lab", "Wire"]
+
+
+def test_a_polled_source_is_not_due_inside_its_interval_unless_forced(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+    assert due(con, NOW + timedelta(minutes=5)) == ["Wire"]
+    assert due(con, NOW + timedelta(minutes=5), force=True) == ["Lab", "Wire"]
+    assert due(con, NOW + timedelta(minutes=61)) == ["Lab", "Wire"]
+
+
+def test_items_are_deduplicated_by_guid_and_canonical_url_within_and_across_feeds(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    first = success(
+        "Lab",
+        item("a", "https://x.example/story?utm_source=rss"),
+        item("a", "https://x.example/other"),  # same GUID again: ignored
+        item("b", "https://x.example/story"),  # same canonical URL
+        item("c", None),  # no link: stored, nothing to fetch
+    )
+    second = success("Wire", item("w1", "https://X.example/story#top"))
+    requests = load_feed_polls(con, run_id="r1", polls=[first, second], now=NOW)
+    assert [r.url for r in requests] == ["https://x.example/story?utm_source=rss"]
+    rows = con.execute(
+        "SELECT source, guid, duplicate_of_seen FROM feed_items ORDER BY source, guid"
+    ).fetchall()
+    assert rows == [
+        ("Lab", "a", False),
+        ("Lab", "b", True),
+        ("Lab", "c", False),
+        ("Wire", "w1", True),
+    ]
+    fetches = con.execute(
+        "SELECT source, items_new, items_seen FROM feed_fetches ORDER BY source"
+    ).fetchall()
+    assert fetches == [("Lab", 2, 2), ("Wire", 0, 1)]
+
+
+def test_a_second_poll_of_the_same_items_finds_nothing_new(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    poll = success("Lab", item("a", "https://x/a"), item("b", "https://x/b"))
+    assert len(load_feed_polls(con, run_id="r1", polls=[poll], now=NOW)) == 2
+    later = NOW + timedelta(hours=2)
+    assert load_feed_polls(con, run_id="r2", polls=[poll], now=later) == []
+
+
+def test_a_url_already_loaded_as_an_article_is_not_fetched_again(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    con.execute(
+        "INSERT INTO articles (article_id, url, canonical_url, source, origin, title, "
+        "title_derived, text, word_count, content_hash, first_seen_at, last_seen_at, "
+        "fetched_at, extractor_version, tagger_version, run_id) VALUES "
+        "('id', 'https://x/a', 'https://x/a', 's', 'seed', 't', false, 'x', 1, 'h', "
+        "now(), now(), now(), 'e', 't', 'r0')"
+    )
+    assert (
+        load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+        == []
+    )
+
+
+def test_three_failures_make_a_source_failing_and_the_wait_grows(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    moment = NOW
+    waits = []
+    for _ in range(3):
+        load_feed_polls(con, run_id="r", polls=[failure("Lab")], now=moment)
+        [(state, failures, next_poll)] = con.execute(
+            "SELECT state, consecutive_failures, next_poll_at FROM sources WHERE name = 'Lab'"
+        ).fetchall()
+        waits.append(next_poll - moment)
+        moment = next_poll
+    assert (state, failures) == ("failing", 3)
+    assert waits == [timedelta(minutes=60), timedelta(minutes=120), timedelta(minutes=180)]
+    assert con.execute(
+        "SELECT count(*) FROM feed_fetches WHERE error_code = 'dns_error'"
+    ).fetchone() == (3,)
+
+
+def test_no_success_for_thirty_days_disables_and_enable_restores(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+    later = NOW + timedelta(days=31)
+    load_feed_polls(con, run_id="r2", polls=[failure("Lab", "http_status")], now=later)
+    [status] = [s for s in list_sources(con) if s.name == "Lab"]
+    assert status.state == "disabled"
+    assert "Lab" not in due(con, later + timedelta(days=2), force=True)
+    assert con.execute("SELECT count(*) FROM feed_items WHERE source = 'Lab'").fetchone() == (1,)
+    assert enable_source(con, "Lab", later)
+    assert due(con, later) == ["Lab", "Wire"]
+    assert not enable_source(con, "Nobody", later)
+
+
+def test_a_success_resets_the_failure_count(con: duckdb.DuckDBPyConnection) -> None:
+    load_feed_polls(con, run_id="r1", polls=[failure("Lab")], now=NOW)
+    load_feed_polls(con, run_id="r2", polls=[success("Lab")], now=NOW + timedelta(hours=1))
+    [status] = [s for s in list_sources(con) if s.name == "Lab"]
+    assert (status.state, status.consecutive_failures) == ("active", 0)
+
+
+def test_a_server_that_keeps_its_etag_for_a_new_body_loses_trust(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_feed_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
+    lying = success("Lab", etag='"v1"', body_sha256="h2", validators_lied=True)
+    load_feed_polls(con, run_id="r2", polls=[lying], now=NOW + timedelta(hours=13))
+    [state] = select_due_feeds(con, ["Lab"], NOW + timedelta(days=2))
+    assert (state.validators_trusted, state.body_sha256, state.etag) == (False, "h2", '"v1"')
+
+
+def test_a_changed_url_forgets_the_validators(con: duckdb.DuckDBPyConnection) -> None:
+    load_feed_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
+    sync_sources(con, [Source("Lab", "https://lab.example/new-feed"), WIRE], NOW)
+    [state] = select_due_feeds(con, ["Lab"], NOW)
+    assert (state.url, state.etag, state.body_sha256) == (
+        "https://lab.example/new-feed",
+        None,
+        None,
+    )
+
+
+def test_sources_that_leave_the_file_stop_polling_but_keep_history(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    sync_sources(con, [WIRE], NOW)
+    assert due(con, NOW) == ["Wire"]
+    assert {s.name: s.enabled for s in list_sources(con)} == {"Lab": False, "Wire": True}
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "minutes"),
+    [
+        pytest.param({"retry_after_seconds": 3600.0}, 60, id="retry-after"),
+        pytest.param({"retry_after_seconds": 10 * 86400.0}, 1440, id="retry-after-capped"),
+        pytest.param({"failed": False, "hint_minutes": 240.0}, 240, id="ttl-hint"),
+        pytest.param({"failed": False, "items_new": 0, "current_minutes": 20}, 30, id="quiet"),
+        pytest.param({"failed": False, "items_new": 3, "current_minutes": 60}, 20, id="busy"),
+    ],
+)
+def test_the_next_poll_honours_hints_within_bounds(kwargs: dict[str, object], minutes: int) -> None:
+    arguments: dict[str, object] = {
+        "now": NOW,
+        "base_minutes": 20,
+        "current_minutes": None,
+        "failed": True,
+        "consecutive_failures": 0,
+        "items_new": 0,
+        "hint_minutes": None,
+        "retry_after_seconds": None,
+        "last_success_at": None,
+        "tracked_since": NOW,
+        **kwargs,
+    }
+    schedule = plan_next_poll(**arguments)  # type: ignore[arg-type]
+    assert schedule.next_poll_at == NOW + timedelta(minutes=minutes)

@@ -1,0 +1,300 @@
+"""Feed state in the warehouse: sources, polls, items, due feeds and which items are new."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+
+from connectors.feeds import FeedItem
+from connectors.pages import PageRequest
+from connectors.polling import FeedPoll, FeedState
+from connectors.schedule import plan_next_poll
+from connectors.sources import Source
+from transforms.normalise import canonical_url
+
+_RESET_CHANGED_URL = """
+UPDATE sources SET etag = NULL, last_modified = NULL, body_sha256 = NULL,
+    last_unconditional_at = NULL, validators_trusted = true, next_poll_at = NULL
+WHERE name = ? AND url <> ?
+"""
+_UPSERT_SOURCE = """
+INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, tracked_since)
+VALUES (?, ?, ?, ?, ?, ?, 'active', ?)
+ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind, tags = excluded.tags,
+    interval_minutes = excluded.interval_minutes, enabled = excluded.enabled
+"""
+_DISABLE_UNLISTED = """
+UPDATE sources SET enabled = false WHERE name NOT IN (SELECT unnest(?::VARCHAR[]))
+"""
+_STATE_COLUMNS = """
+name, url, kind, interval_minutes, poll_interval_minutes, etag, last_modified, body_sha256,
+last_unconditional_at, validators_trusted, consecutive_failures, last_success_at, tracked_since
+"""
+_DUE = f"""
+SELECT {_STATE_COLUMNS} FROM sources
+WHERE name IN (SELECT unnest(?::VARCHAR[])) AND enabled AND state <> 'disabled'
+    AND (? OR next_poll_at IS NULL OR next_poll_at <= ?)
+ORDER BY name
+"""
+_STATES = f"SELECT {_STATE_COLUMNS} FROM sources WHERE name IN (SELECT unnest(?::VARCHAR[]))"
+_KNOWN_GUIDS = """
+SELECT guid FROM feed_items WHERE source = ? AND guid IN (SELECT unnest(?::VARCHAR[]))
+"""
+_KNOWN_URLS = """
+SELECT canonical_url FROM feed_items WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))
+UNION
+SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))
+"""
+_INSERT_ITEMS = """
+INSERT OR IGNORE INTO feed_items
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::TIMESTAMP[]), ?::TIMESTAMP, unnest(?::BOOLEAN[]), ?::VARCHAR)
+"""
+_INSERT_FETCH = "INSERT INTO feed_fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_UPDATE_SUCCESS = """
+UPDATE sources SET state = ?, consecutive_failures = ?, poll_interval_minutes = ?,
+    next_poll_at = ?, last_polled_at = ?, last_success_at = ?, etag = ?, last_modified = ?,
+    body_sha256 = ?, last_unconditional_at = coalesce(?, last_unconditional_at),
+    validators_trusted = validators_trusted AND NOT ?
+WHERE name = ?
+"""
+_UPDATE_FAILURE = """
+UPDATE sources SET state = ?, consecutive_failures = ?, poll_interval_minutes = ?,
+    next_poll_at = ?, last_polled_at = ?, last_error_code = ?, last_error = ?
+WHERE name = ?
+"""
+_LIST = """
+SELECT name, state, enabled, consecutive_failures, last_success_at, next_poll_at,
+    validators_trusted, last_error_code, url
+FROM sources ORDER BY name
+"""
+_ENABLE = """
+UPDATE sources SET state = 'active', consecutive_failures = 0, next_poll_at = NULL,
+    tracked_since = ?
+WHERE name = ?
+RETURNING name
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """One line of ``newsflow sources list``."""
+
+    name: str
+    state: str
+    enabled: bool
+    consecutive_failures: int
+    last_success_at: datetime | None
+    next_poll_at: datetime | None
+    validators_trusted: bool
+    last_error_code: str | None
+    url: str
+
+
+def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now: datetime) -> None:
+    """Make the sources table match the configuration; sources that left the file stop polling.
+
+    History (fetches, items, articles) is never deleted. A source whose URL
+    changed forgets its validators and is due at once.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for s in sources:
+            con.execute(_RESET_CHANGED_URL, [s.name, s.url])
+            con.execute(
+                _UPSERT_SOURCE,
+                [s.name, s.url, s.kind, list(s.tags), s.interval_minutes, s.enabled, now],
+            )
+        con.execute(_DISABLE_UNLISTED, [[s.name for s in sources]])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def select_due_feeds(
+    con: duckdb.DuckDBPyConnection, names: Sequence[str], now: datetime, *, force: bool = False
+) -> list[FeedState]:
+    """The enabled, not disabled sources among ``names`` whose next poll time has come.
+
+    ``force`` ignores poll times (never the disabled state).
+    """
+    rows = con.execute(_DUE, [list(names), force, now]).fetchall()
+    return [FeedState(*row) for row in rows]
+
+
+def load_feed_polls(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, polls: Sequence[FeedPoll], now: datetime
+) -> list[PageRequest]:
+    """Record polls, store their items and move each source's schedule, in one transaction.
+
+    Returns:
+        The pages to fetch: items seen for the first time whose canonical URL
+        is new to the warehouse (no other entry, feed or article has it).
+    """
+    states = {
+        row[0]: FeedState(*row)
+        for row in con.execute(_STATES, [[p.source for p in polls]]).fetchall()
+    }
+    requests: list[PageRequest] = []
+    claimed: set[str] = set()  # canonical URLs taken by earlier polls of this batch
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for poll in polls:
+            state = states.get(poll.source) or FeedState(poll.source, poll.url, tracked_since=now)
+            new, items_new, items_seen = _store_items(con, run_id, poll, now, claimed)
+            requests += new
+            _record_poll(con, run_id, poll, state, items_new, items_seen, now)
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return requests
+
+
+def _store_items(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    poll: FeedPoll,
+    now: datetime,
+    claimed: set[str],
+) -> tuple[list[PageRequest], int, int | None]:
+    """Insert the poll's unseen items; return the page requests, items new and items seen."""
+    if poll.feed is None:
+        return [], 0, None
+    items: dict[str, FeedItem] = {}
+    for item in poll.feed.items:
+        items.setdefault(item.guid, item)  # duplicate GUIDs within one fetch: the first wins
+    known = {row[0] for row in con.execute(_KNOWN_GUIDS, [poll.source, list(items)]).fetchall()}
+    fresh = [item for guid, item in items.items() if guid not in known]
+    canon = {item.guid: canonical_url(item.url) if item.url else None for item in fresh}
+    urls = [c for c in canon.values() if c]
+    stored = {row[0] for row in con.execute(_KNOWN_URLS, [urls, urls]).fetchall()}
+    requests: list[PageRequest] = []
+    duplicate: list[bool] = []
+    for item in fresh:
+        key = canon[item.guid]
+        is_duplicate = key is not None and (key in stored or key in claimed)
+        duplicate.append(is_duplicate)
+        if key is not None and not is_duplicate and item.url is not None:
+            claimed.add(key)
+            requests.append(
+                PageRequest(poll.source, item.url, item.title, item.published_at, item.author)
+            )
+    if fresh:
+        con.execute(
+            _INSERT_ITEMS,
+            [
+                [poll.source] * len(fresh),
+                [i.guid for i in fresh],
+                [i.url for i in fresh],
+                [canon[i.guid] for i in fresh],
+                [i.title for i in fresh],
+                [i.summary for i in fresh],
+                [i.author for i in fresh],
+                [i.published_at for i in fresh],
+                now,
+                duplicate,
+                run_id,
+            ],
+        )
+    items_new = len(fresh) - sum(duplicate)
+    return requests, items_new, len(poll.feed.items) - items_new
+
+
+def _record_poll(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    poll: FeedPoll,
+    state: FeedState,
+    items_new: int,
+    items_seen: int | None,
+    now: datetime,
+) -> None:
+    feed = poll.feed
+    con.execute(
+        _INSERT_FETCH,
+        [
+            run_id,
+            poll.source,
+            poll.started_at,
+            poll.final_url,
+            poll.conditional,
+            poll.status,
+            poll.bytes,
+            poll.duration_ms,
+            poll.unchanged,
+            items_new if poll.failure is None else None,
+            items_seen,
+            feed.entries_dropped if feed else None,
+            poll.failure.error_code if poll.failure else None,
+            feed.warning if feed else None,
+        ],
+    )
+    hints = [
+        h
+        for h in (feed.interval_hint_minutes if feed else None, _minutes(poll.max_age_seconds))
+        if h
+    ]
+    schedule = plan_next_poll(
+        now=now,
+        base_minutes=state.interval_minutes,
+        current_minutes=state.poll_interval_minutes,
+        failed=poll.failure is not None,
+        consecutive_failures=state.consecutive_failures,
+        items_new=items_new,
+        hint_minutes=max(hints, default=None),
+        retry_after_seconds=poll.retry_after_seconds,
+        last_success_at=state.last_success_at,
+        tracked_since=state.tracked_since or now,
+    )
+    common = [schedule.state, schedule.consecutive_failures, schedule.poll_interval_minutes]
+    if poll.failure is not None:
+        con.execute(
+            _UPDATE_FAILURE,
+            [
+                *common,
+                schedule.next_poll_at,
+                now,
+                poll.failure.error_code,
+                poll.failure.message,
+                poll.source,
+            ],
+        )
+        return
+    con.execute(
+        _UPDATE_SUCCESS,
+        [
+            *common,
+            schedule.next_poll_at,
+            now,
+            now,
+            poll.etag,
+            poll.last_modified,
+            poll.body_sha256,
+            None if poll.conditional else now,
+            poll.validators_lied,
+            poll.source,
+        ],
+    )
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return seconds / 60 if seconds else None
+
+
+def list_sources(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
+    """Every known source with its health, by name."""
+    return [SourceStatus(*row) for row in con.execute(_LIST).fetchall()]
+
+
+def enable_source(con: duckdb.DuckDBPyConnection, name: str, now: datetime) -> bool:
+    """Put a failing or disabled source back to active and due now; False if unknown.
+
+    The 30-day clock restarts, so the source has a month to recover.
+    """
+    return bool(con.execute(_ENABLE, [now, name]).fetchall())

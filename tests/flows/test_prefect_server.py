@@ -26,6 +26,7 @@ import httpx
 import pytest
 
 from tests.conftest import ROOT
+from tests.loopback import LoopbackServer, serve
 from warehouse import hold_writer_lock
 
 BIN = Path(sys.executable).parent
@@ -47,6 +48,38 @@ SEEDS = {
         "published: 2024-04-10\n---\nNvidia shipped new GPUs for AI training to Microsoft.\n"
     ),
 }
+
+
+PAGE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    + "<p>Paragraph: the lab released an open-weights language model today, and researchers "
+    "across the industry started testing it on reasoning benchmarks.</p>"
+    * 6
+    + "</article></body></html>"
+)
+# Two feeds that share one story, as outlets syndicating the same wire piece do.
+FEEDS = {"/lab.xml": ["/news/model", "/news/chips"], "/wire.xml": ["/news/model", "/news/policy"]}
+PAGES = {"/news/model", "/news/chips", "/news/policy"}
+
+
+@pytest.fixture(scope="module")
+def feed_site() -> Iterator[LoopbackServer]:
+    with serve("127.0.0.1") as site:
+        for feed, paths in FEEDS.items():
+            items = "".join(
+                f"<item><guid>{p}</guid><link>{site.url(p)}</link><title>{p}</title>"
+                "<pubDate>Mon, 04 Mar 2024 09:00:00 GMT</pubDate></item>"
+                for p in paths
+            )
+            site.add(
+                feed,
+                f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode(),
+            )
+        for path in PAGES:
+            site.add(
+                path, PAGE.format(title=path).encode(), content_type="text/html; charset=utf-8"
+            )
+        yield site
 
 
 @dataclass(frozen=True)
@@ -95,11 +128,17 @@ def _stop(process: subprocess.Popen[bytes], *, signals: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, feed_site: LoopbackServer) -> Iterator[Server]:
     home = tmp_path_factory.mktemp("prefect-home")
     seeds = tmp_path_factory.mktemp("seeds")
     for name, text in SEEDS.items():
         (seeds / name).write_text(text, encoding="utf-8")
+    sources = home / "sources.yaml"
+    sources.write_text(
+        "sources:\n"
+        + "".join(f"  - {{name: {f[1:-4]}, url: '{feed_site.url(f)}'}}\n" for f in FEEDS),
+        encoding="utf-8",
+    )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
@@ -114,6 +153,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         PREFECT_LOGGING_LEVEL="INFO",
         NEWSFLOW_DB=str(home / "warehouse" / "news.duckdb"),
         NEWSFLOW_SEEDS=str(seeds),
+        NEWSFLOW_SOURCES=str(sources),
+        NEWSFLOW_ALLOWED_NETWORKS="127.0.0.0/8",  # the loopback feed site
+        NEWSFLOW_HOST_DELAY_SECONDS="0",
     )
     process = subprocess.Popen(
         [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
@@ -261,16 +303,23 @@ def test_backfill_run_from_the_api_loads_each_day_of_its_window(
     assert run["state_type"] == "COMPLETED", run["state"]["message"]
     assert run["name"] == "backfill-2024-03-01..2024-03-05"
     assert run["parameters"] == {"start": "2024-03-01", "end": "2024-03-05"}
-    rows = _query(server.db, "SELECT title FROM articles WHERE run_id = ? ORDER BY 1", [run_id])
+    rows = _query(
+        server.db,
+        "SELECT title FROM articles WHERE published_at::DATE BETWEEN '2024-03-01' AND '2024-03-05'"
+        " AND source = 'seeds' ORDER BY 1",
+    )
     assert rows == [("EU AI Act passes",), ("OpenAI opens its weights",)]
+    assert _query(server.db, "SELECT status FROM runs WHERE run_id = ?", [run_id]) == [
+        ("completed",)
+    ]
     tasks = api.post("/task_runs/filter", json={"flow_runs": {"id": {"any_": [run_id]}}}).json()
     days = sorted(t["name"] for t in tasks if t["name"].startswith("day-"))
     assert days == [f"day-2024-03-0{n}" for n in range(1, 6)]
     [artifact] = api.post(
         "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}
     ).json()
-    assert "**2 new, 0 updated" in artifact["data"]
-    assert "| seeds | 2 | 0 |" in artifact["data"]
+    assert "# backfill-2024-03-01..2024-03-05" in artifact["data"]
+    assert "## New and updated articles by topic" in artifact["data"]
 
 
 INVALID_BACKFILLS = [
@@ -293,7 +342,7 @@ def test_backfills_with_invalid_input_fail_with_a_clear_message_before_any_day(
 
 
 def test_scheduled_poll_runs_on_a_worker(
-    api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
+    server: Server, api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
 ) -> None:
     deployment_id = deployments["poll-feeds"]["id"]
 
@@ -322,27 +371,30 @@ def test_scheduled_poll_runs_on_a_worker(
     run = _wait_run(api, first["id"])
     assert run["state_type"] == "COMPLETED", run["state"]["message"]
     assert re.fullmatch(r"poll-\d{4}-\d\d-\d\dT\d\d:\d\d", run["name"])
+    polled = _query(server.db, "SELECT DISTINCT source FROM feed_fetches ORDER BY 1")
+    assert polled == [("lab",), ("wire",)]
 
 
 def test_concurrent_runs_on_two_workers_store_each_article_once(
     server: Server, api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
 ) -> None:
     run_ids = [
-        _create_run(api, deployments[name], {})
-        for name in ("poll-feeds", "poll-feeds", "ingest-seeds", "ingest-seeds")
+        _create_run(api, deployments["poll-feeds"], {"force": True}),
+        _create_run(api, deployments["poll-feeds"], {"force": True}),
+        _create_run(api, deployments["ingest-seeds"], {}),
     ]
     runs = [_wait_run(api, run_id) for run_id in run_ids]
-    assert [r["state_type"] for r in runs] == ["COMPLETED"] * 4, [r["state"] for r in runs]
+    assert [r["state_type"] for r in runs] == ["COMPLETED"] * 3, [r["state"] for r in runs]
     [(articles, distinct)] = _query(
         server.db, "SELECT count(*), count(DISTINCT canonical_url) FROM articles"
     )
-    assert articles == distinct == len(SEEDS)
+    assert articles == distinct == len(SEEDS) + len(PAGES)
     statuses = _query(
         server.db,
         "SELECT status FROM runs WHERE run_id IN (SELECT unnest(?::VARCHAR[]))",
         [run_ids],
     )
-    assert sorted(statuses) == [("completed",)] * 4
+    assert sorted(statuses) == [("completed",)] * 3
     logs = [(server.db.parent.parent / f"{name}.log").read_text() for name in WORKERS]
     assert all(any(f"submitting flow run '{r}'" in log for r in run_ids) for log in logs)
 

@@ -14,9 +14,9 @@ from prefect.runtime import flow_run
 from connectors import RawDocument
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
-from flows.ingest import load_task, read_seeds_task, transform_task
-from flows.reporting import emit_batch_loaded, report_run_task
-from flows.settings import load_settings
+from flows.ingest import load_task, publish_task, read_seeds_task, spool_task, transform_task
+from flows.reporting import report_run_task
+from flows.settings import load_settings, warehouse_paths
 from flows.write_section import warehouse_section
 from transforms import TaggedArticle
 from warehouse import LoadCounts, finish_run, start_run
@@ -37,14 +37,21 @@ class BackfillSummary:
 
 @task(cache_policy=NONE, task_run_name="day-{day}")
 def backfill_day_task(
-    day: date, documents: list[RawDocument], db_path: str, run_id: str, batch: int
+    day: date,
+    documents: list[RawDocument],
+    write_db: str,
+    spool_dir: str,
+    run_id: str,
+    lock_wait: float,
 ) -> LoadCounts:
-    """Extract, tag and load one day of the window in one transaction, then announce it."""
+    """Extract, tag, stage and load one day of the window in one transaction."""
     results = transform_task.fn(documents)
     tagged = [r for r in results if isinstance(r, TaggedArticle)]
     failures = [r for r in results if not isinstance(r, TaggedArticle)]
-    counts = load_task.fn(db_path, run_id, tagged, failures)
-    emit_batch_loaded(run_id=run_id, flow="backfill", batch=batch, counts=counts, tagged=tagged)
+    if not tagged and not failures:
+        return LoadCounts()
+    spool_file = spool_task.fn(spool_dir, run_id, tagged, failures)
+    counts: LoadCounts = load_task.fn(write_db, spool_file, run_id, lock_wait)
     return counts
 
 
@@ -67,7 +74,9 @@ def backfill(
     """
     settings = load_settings()
     db_path = str(settings.db_path)
-    with warehouse_section(db_path) as con:
+    paths = warehouse_paths(settings.db_path, settings.private_dir)
+    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    with warehouse_section(write_db) as con:
         stored_sources = read_article_sources(con)
     window = check_backfill_window(
         start=start,
@@ -78,21 +87,26 @@ def backfill(
         available_modes=AVAILABLE_MODES,
     )
     run_id = str(flow_run.get_id() or "local")
-    with warehouse_section(db_path) as con:
+    with warehouse_section(write_db) as con:
         start_run(con, run_id=run_id, flow="backfill", now=_utcnow())
     by_day = _seed_documents_by_day(settings.seeds_dir, window)
     counts = LoadCounts()
     failed: list[date] = []
-    for batch, day in enumerate(window.days, start=1):
+    for day in window.days:
         try:
-            counts += backfill_day_task(day, by_day.get(day, []), db_path, run_id, batch)
+            documents = by_day.get(day, [])
+            counts += backfill_day_task(
+                day, documents, write_db, spool_dir, run_id, settings.lock_wait
+            )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
             print(f"{day} failed: {error}")
             failed.append(day)
     status = "failed" if failed else "completed"
-    with warehouse_section(db_path) as con:
+    with warehouse_section(write_db) as con:
         finish_run(con, run_id=run_id, counts=counts, status=status, now=_utcnow())
-    report_run_task(db_path, run_id, "backfill", flow_run.get_name() or "backfill", counts)
+    publish_task(write_db, db_path, settings.lock_wait)
+    run_name = flow_run.get_name() or "backfill"
+    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts)
     if failed:
         days = ", ".join(str(day) for day in failed)
         raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")

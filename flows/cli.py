@@ -11,7 +11,11 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.settings import apply_prefect_offline_defaults, load_settings
+import duckdb
+
+from flows.render import FORMATS, render
+from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
+from warehouse import connect_snapshot, export_parquet, fetch_query, fetch_status, list_spooled
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -60,6 +64,26 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     deploy.set_defaults(handler=_run_deploy)
     _add_sources_parser(commands)
+
+    sql = commands.add_parser("sql", help="run SQL read-only against the analysts' database")
+    sql.add_argument("query", help="SQL to run; several statements: the last one's rows")
+    sql.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
+    sql.add_argument("--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)")
+    sql.set_defaults(handler=_run_sql)
+
+    status = commands.add_parser("status", help="sources' health, the last runs and counts")
+    status.add_argument("--runs", type=int, default=5, help="how many recent runs (default: 5)")
+    status.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    status.set_defaults(handler=_run_status)
+
+    export = commands.add_parser("export", help="write the warehouse as Parquet for other engines")
+    export.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
+    export.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    export.set_defaults(handler=_run_export)
     return parser
 
 
@@ -84,14 +108,27 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     seeds = args.seeds or settings.seeds_dir
     db = args.db or settings.db_path
     sources = _sources_file(args.sources, settings)
-    with _progress_bar():
-        summary = ingest(
-            seeds_dir=str(seeds),
-            db_path=str(db),
-            batch_size=settings.batch_size,
-            sources_file=None if sources is None else str(sources),
-            force=args.force,
+    private_dir = settings.private_dir
+    try:
+        with _progress_bar():
+            summary = ingest(
+                seeds_dir=str(seeds),
+                db_path=str(db),
+                batch_size=settings.batch_size,
+                sources_file=None if sources is None else str(sources),
+                force=args.force,
+                private_dir=str(private_dir) if private_dir else None,
+                lock_wait=settings.lock_wait,
+            )
+    except duckdb.Error as error:  # lock, disk full, I/O: DuckDB's own words, and what is kept
+        spool = warehouse_paths(db, private_dir).spool_dir
+        print(f"newsflow: ingest failed: {error}", file=sys.stderr)
+        print(
+            f"newsflow: {len(list_spooled(spool))} fetched batch(es) stay staged in {spool} "
+            "and load on the next run",
+            file=sys.stderr,
         )
+        return 1
     counts = summary.counts
     if sources is not None:
         print(
@@ -104,6 +141,54 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     )
     for code, number in sorted(summary.failures_by_code.items()):
         print(f"  failure {code}: {number}")
+    if summary.batches_replayed:
+        print(f"  loaded {summary.batches_replayed} batch(es) staged by earlier runs")
+    return 0
+
+
+def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        with connect_snapshot(args.db or settings.db_path) as con:
+            result = fetch_query(con, args.query)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(render(result, args.format))
+    return 0
+
+
+def _run_status(args: argparse.Namespace, settings: Settings) -> int:
+    db = args.db or settings.db_path
+    try:
+        with connect_snapshot(db) as con:
+            status = fetch_status(con, last_runs=args.runs)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    published = datetime.fromtimestamp(db.stat().st_mtime, UTC)
+    spool = warehouse_paths(db, settings.private_dir).spool_dir
+    print(
+        f"warehouse {db}: schema version {status.schema_version}, "
+        f"published {published:%Y-%m-%d %H:%M:%S} UTC, {db.stat().st_size:,} bytes"
+    )
+    print("  " + ", ".join(f"{number:,} {name}" for name, number in status.counts.items()))
+    print(f"  staged batches waiting for the next run: {len(list_spooled(spool))} ({spool})")
+    print("\nlast runs")
+    sys.stdout.write(render(status.runs, "table"))
+    print("\nsources")
+    sys.stdout.write(render(status.sources, "table"))
+    return 0
+
+
+def _run_export(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        with connect_snapshot(args.db or settings.db_path) as con:
+            written = export_parquet(con, args.parquet)
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    for path in written:
+        print(path)
     return 0
 
 
@@ -124,31 +209,49 @@ def _sources_file(given: Path | None, settings: object) -> Path | None:
 
 
 def _run_sources(args: argparse.Namespace, settings: object) -> int:
-    from flows.settings import Settings
-    from warehouse import connect_warehouse, enable_source, list_sources
+    from warehouse import list_sources
 
     assert isinstance(settings, Settings)
     db = args.db or settings.db_path
-    con = connect_warehouse(db)
+    if args.action == "enable":
+        return _enable_source(args.name, db, settings)
     try:
-        if args.action == "enable":
-            if not enable_source(con, args.name, _utcnow()):
-                print(f"newsflow: no source named {args.name!r} in {db}", file=sys.stderr)
-                return 1
-            print(f"newsflow: {args.name} is active again and due at the next ingest")
-            return 0
+        con = connect_snapshot(db)
+    except FileNotFoundError as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 1
+    try:
         for row in list_sources(con):
             last = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
             due = f"{row.next_poll_at:%Y-%m-%d %H:%M}" if row.next_poll_at else "now"
             state = row.state if row.enabled else f"{row.state} (off in sources file)"
-            error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
+            last_error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
             print(
                 f"{row.name}: {state}, {row.consecutive_failures} failures, "
-                f"last success {last}, next poll {due}{error}"
+                f"last success {last}, next poll {due}{last_error}"
             )
-        return 0
     finally:
         con.close()
+    return 0
+
+
+def _enable_source(name: str, db: Path, settings: object) -> int:
+    """Re-enable a source in the flows' private database, then publish it to analysts."""
+    from warehouse import connect_warehouse, enable_source, publish_snapshot
+
+    assert isinstance(settings, Settings)
+    paths = warehouse_paths(db, settings.private_dir)
+    con = connect_warehouse(paths.write_db, lock_wait=settings.lock_wait)
+    try:
+        found = enable_source(con, name, _utcnow())
+    finally:
+        con.close()
+    if not found:
+        print(f"newsflow: no source named {name!r} in {db}", file=sys.stderr)
+        return 1
+    publish_snapshot(paths.write_db, db, lock_wait=settings.lock_wait)
+    print(f"newsflow: {name} is active again and due at the next ingest")
+    return 0
 
 
 def _utcnow() -> datetime:

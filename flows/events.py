@@ -67,14 +67,14 @@ def feed_polled_event(poll: PolledFeed, *, run_id: str) -> EventSpec:
 
 
 def batch_loaded_event(
-    *, run_id: str, flow: str, batch: int, counts: LoadCounts, topics: Iterable[str]
+    *, run_id: str, flow: str, batch: str, counts: LoadCounts, topics: Iterable[str]
 ) -> EventSpec:
     """``newsflow.batch.loaded``: one per committed batch, with its counts by topic.
 
     Args:
         run_id: the run that loaded it.
         flow: the flow's name (ingest, poll, backfill, ...).
-        batch: the batch number, from 1 within each group of documents (seeds, fetched pages).
+        batch: the batch's id (its spool file's name).
         counts: what the load did.
         topics: every topic of every article in the batch (one entry per article and topic).
     """

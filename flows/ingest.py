@@ -1,4 +1,4 @@
-"""The ingest flow: seed files and due feeds to tagged articles in DuckDB."""
+"""The ingest flow: seed files and due feeds to tagged articles in DuckDB, then published."""
 
 from __future__ import annotations
 
@@ -23,15 +23,20 @@ from connectors import (
 )
 from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
-from flows.settings import FetchSettings, load_settings
-from flows.write_section import warehouse_section
+from flows.settings import FetchSettings, load_settings, warehouse_paths
+from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle, extract_article, tag_article
 from warehouse import (
     LoadCounts,
+    PublishStats,
     finish_run,
-    load_batch,
+    list_spooled,
     load_feed_polls,
+    load_spooled,
+    publish_snapshot,
+    read_spooled,
     select_due_feeds,
+    spool_batch,
     start_run,
     sync_sources,
 )
@@ -49,6 +54,8 @@ class RunSummary:
     feeds_polled: int = 0
     feeds_failed: int = 0
     pages_requested: int = 0
+    batches_replayed: int = 0  # spooled by earlier runs that did not finish loading
+    publish: PublishStats | None = None
 
 
 @task(cache_policy=NONE)
@@ -58,10 +65,12 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 
 
 @task(cache_policy=NONE)
-def plan_feeds_task(db_path: str, sources_file: str, force: bool) -> list[FeedState]:
+def plan_feeds_task(
+    write_db: str, sources_file: str, force: bool, lock_wait: float
+) -> list[FeedState]:
     """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
     sources = load_sources(Path(sources_file))
-    with warehouse_section(db_path) as con:
+    with warehouse_section(write_db) as con:
         sync_sources(con, sources, _utcnow())
         names = [source.name for source in sources if source.enabled]
         return select_due_feeds(con, names, _utcnow(), force=force)
@@ -81,9 +90,11 @@ def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedP
 
 
 @task(cache_policy=NONE)
-def record_polls_task(db_path: str, run_id: str, polls: list[FeedPoll]) -> list[PageRequest]:
+def record_polls_task(
+    write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
+) -> list[PageRequest]:
     """Store polls, items and schedules; return the new items' pages to fetch."""
-    with warehouse_section(db_path) as con:
+    with warehouse_section(write_db) as con:
         return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
 
 
@@ -114,14 +125,54 @@ def transform_task(documents: list[RawDocument]) -> list[TaggedArticle | Failure
 
 
 @task(cache_policy=NONE)
-def load_task(
-    db_path: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
-) -> LoadCounts:
-    """Load one batch into the warehouse in one transaction."""
-    with warehouse_section(db_path) as con:
-        counts = load_batch(con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow())
-    report_progress("load", len(tagged))
+def spool_task(
+    spool_dir: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
+) -> str:
+    """Stage one batch on disk before any load, so a failed or killed run loses nothing."""
+    path = spool_batch(
+        Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow()
+    )
+    return str(path)
+
+
+@task(cache_policy=NONE)
+def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
+    """Load one spooled batch into the private database in one transaction.
+
+    A concurrent run may have loaded the file already (runs load every spooled
+    batch, leftovers included): in this run's turn that shows as a missing file.
+    """
+    path = Path(spool_file)
+    with warehouse_section(write_db) as con:
+        if not path.exists():
+            return LoadCounts()
+        topics = _topics_of(path)
+        counts = load_spooled(con, path, run_id=run_id, now=_utcnow())
+    emit_batch_loaded(
+        run_id=run_id,
+        flow=flow_run.get_flow_name() or "ingest",
+        batch=path.stem,
+        counts=counts,
+        topics=topics,
+    )
+    report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
+
+
+@task(cache_policy=NONE)
+def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
+    """Publish the analysts' snapshot of the private database."""
+    with writer_turn(write_db):
+        return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
+
+
+def _topics_of(spool_file: Path) -> list[str]:
+    """Every topic of every article in a spooled batch, for its batch event."""
+    try:
+        batch = read_spooled(spool_file)
+    except ValueError:
+        return []  # load_spooled rejects the file and records why
+    return [tag.topic for item in batch.tagged for tag in item.topics]
 
 
 def _run_name() -> str:
@@ -135,69 +186,88 @@ def ingest(
     batch_size: int | None = None,
     sources_file: str | None = None,
     force: bool = False,
+    private_dir: str | None = None,
+    lock_wait: float | None = None,
 ) -> RunSummary:
-    """Read seeds and poll due feeds, then extract, tag and load, batch by batch.
+    """Read seeds and poll due feeds; extract, tag and spool batch by batch; load; publish.
 
     Args:
-        seeds_dir: Folder of seed files (default: NEWSFLOW_SEEDS, else seeds).
-        db_path: Warehouse file (default: NEWSFLOW_DB, else data/news.duckdb).
-        batch_size: Articles per transform task and load transaction (default: NEWSFLOW_BATCH_SIZE).
-        sources_file: Feeds to poll (none when empty).
-        force: Poll the feeds even inside their poll interval.
+        seeds_dir: folder of seed files (default: NEWSFLOW_SEEDS, else seeds).
+        db_path: the analysts' database, which this run publishes (default: NEWSFLOW_DB).
+        batch_size: articles per transform task and load (default: NEWSFLOW_BATCH_SIZE).
+        sources_file: the feeds to poll (none when ``None``).
+        force: poll feeds even inside their poll interval.
+        private_dir: where the private database and the spool live (default: beside db_path).
+        lock_wait: seconds to wait whenever another process holds the private database.
     """
     settings = load_settings()
     seeds_dir = seeds_dir or str(settings.seeds_dir)
     db_path = db_path or str(settings.db_path)
     batch_size = batch_size or settings.batch_size
+    private_dir = private_dir or (str(settings.private_dir) if settings.private_dir else None)
+    lock_wait = settings.lock_wait if lock_wait is None else lock_wait
     run_id = str(flow_run.get_id() or "local")
     flow_name = flow_run.get_flow_name() or "ingest"
-    _record_run_start(db_path, run_id, flow_name)
+    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
+    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     documents = [item for item in items if isinstance(item, RawDocument)]
     failures = [item for item in items if isinstance(item, Failure)]
+    report_progress("extract", 0, len(documents))
+    # Seeds are staged before the first write, so a locked warehouse loses nothing read.
+    all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
+    _record_run_start(write_db, run_id, flow_name)
     requests: list[PageRequest] = []
     polled = failed = 0
     fetch = settings.fetch
+    feed_failures: list[Failure] = []
     if sources_file is not None:
-        states = plan_feeds_task(db_path, sources_file, force)
+        states = plan_feeds_task(write_db, sources_file, force, lock_wait)
         report_progress("feeds", 0, len(states))
         for start in range(0, len(states), FEEDS_PER_POLL_TASK):
             polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
-            requests += record_polls_task(db_path, run_id, polls)
-            failures += [poll.failure for poll in polls if poll.failure is not None]
+            requests += record_polls_task(write_db, run_id, polls, lock_wait)
+            feed_failures += [poll.failure for poll in polls if poll.failure is not None]
             polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
     report_progress("pages", 0, len(requests))
     report_progress("extract", 0, len(documents) + len(requests))
     report_progress("load", 0, len(documents) + len(requests))
-    counts, all_failures = _transform_and_load(
-        db_path, run_id, flow_name, documents, failures, batch_size
-    )
+    all_failures += _transform_and_spool(spool_dir, run_id, [], feed_failures, batch_size)
     for start in range(0, len(requests), batch_size):
         fetched = fetch_pages_task(requests[start : start + batch_size], fetch)
         pages = [item for item in fetched if isinstance(item, RawDocument)]
         page_failures = [item for item in fetched if isinstance(item, Failure)]
-        more, more_failures = _transform_and_load(
-            db_path, run_id, flow_name, pages, page_failures, batch_size
-        )
-        counts, all_failures = counts + more, all_failures + more_failures
-    _record_run_end(db_path, run_id, counts)
-    report_run_task(db_path, run_id, flow_name, flow_run.get_name() or flow_name, counts)
+        all_failures += _transform_and_spool(spool_dir, run_id, pages, page_failures, batch_size)
+    counts = LoadCounts()
+    for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
+        counts += load_task(write_db, str(spool_file), run_id, lock_wait)
+    _record_run_end(write_db, run_id, counts)
+    published = publish_task(write_db, db_path, lock_wait)
+    report_run_task(write_db, db_path, run_id, flow_name, flow_run.get_name() or flow_name, counts)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
-    return RunSummary(run_id, counts, by_code, polled, failed, len(requests))
+    return RunSummary(
+        run_id=run_id,
+        counts=counts,
+        failures_by_code=by_code,
+        feeds_polled=polled,
+        feeds_failed=failed,
+        pages_requested=len(requests),
+        batches_replayed=len(leftovers),
+        publish=published,
+    )
 
 
-def _transform_and_load(
-    db_path: str,
+def _transform_and_spool(
+    spool_dir: str,
     run_id: str,
-    flow_name: str,
     documents: list[RawDocument],
     failures: list[Failure],
     batch_size: int,
-) -> tuple[LoadCounts, list[Failure]]:
-    """Extract, tag and load documents batch by batch; earlier failures ride with the first."""
-    counts = LoadCounts()
+) -> list[Failure]:
+    """Extract, tag and stage documents batch by batch; earlier failures ride with the first."""
     all_failures = list(failures)
     pending_failures = failures
     for start in range(0, max(len(documents), 1), batch_size):
@@ -207,26 +277,18 @@ def _transform_and_load(
         batch_failures = [r for r in results if isinstance(r, Failure)]
         all_failures += batch_failures
         if tagged or pending_failures or batch_failures:
-            loaded = load_task(db_path, run_id, tagged, pending_failures + batch_failures)
-            emit_batch_loaded(
-                run_id=run_id,
-                flow=flow_name,
-                batch=start // batch_size + 1,
-                counts=loaded,
-                tagged=tagged,
-            )
-            counts += loaded
+            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures)
         pending_failures = []
-    return counts, all_failures
+    return all_failures
 
 
-def _record_run_start(db_path: str, run_id: str, flow_name: str) -> None:
-    with warehouse_section(db_path) as con:
+def _record_run_start(write_db: str, run_id: str, flow_name: str) -> None:
+    with warehouse_section(write_db) as con:
         start_run(con, run_id=run_id, flow=flow_name, now=_utcnow())
 
 
-def _record_run_end(db_path: str, run_id: str, counts: LoadCounts) -> None:
-    with warehouse_section(db_path) as con:
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts) -> None:
+    with warehouse_section(write_db) as con:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
 
 

@@ -19,7 +19,7 @@ from flows.events import (
     warehouse_published_event,
 )
 from flows.write_section import warehouse_section
-from transforms import TAGGER_VERSION, TaggedArticle
+from transforms import TAGGER_VERSION
 from warehouse.load import LoadCounts
 from warehouse.reports import read_run_report, read_stale_tags
 
@@ -33,21 +33,30 @@ def emit(spec: EventSpec) -> None:
 
 
 def emit_batch_loaded(
-    *, run_id: str, flow: str, batch: int, counts: LoadCounts, tagged: Sequence[TaggedArticle]
+    *, run_id: str, flow: str, batch: str, counts: LoadCounts, topics: Sequence[str]
 ) -> None:
     """Announce one committed batch with its counts by topic."""
-    topics = [tag.topic for item in tagged for tag in item.topics]
     emit(batch_loaded_event(run_id=run_id, flow=flow, batch=batch, counts=counts, topics=topics))
 
 
 @task(cache_policy=NONE)
-def report_run_task(db_path: str, run_id: str, flow: str, run_name: str, counts: LoadCounts) -> str:
+def report_run_task(
+    write_db: str, db_path: str, run_id: str, flow: str, run_name: str, counts: LoadCounts
+) -> str:
     """Emit the run's feed, article and warehouse events and create its summary artifact.
+
+    Args:
+        write_db: the private database the run wrote (read back here).
+        db_path: the analysts' database it published.
+        run_id: the run.
+        flow: the flow's name (ingest, poll, backfill).
+        run_name: the flow run's readable name, the artifact's title.
+        counts: what the run's loads did.
 
     Returns:
         The artifact's markdown, so callers and tests can see what the UI shows.
     """
-    with warehouse_section(db_path) as con:
+    with warehouse_section(write_db) as con:
         report = read_run_report(con, run_id=run_id)
         stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
     for poll in report.feeds:

@@ -21,6 +21,12 @@ DEFAULT_BATCH_SIZE = 200
 WAREHOUSE_WRITE_LIMIT = "warehouse-write"
 WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
 WRITE_LOCK_TIMEOUT_SECONDS = 900.0
+DEFAULT_LOCK_WAIT = 30.0  # seconds a flow waits for another process holding the private database
+# The flows write a private database beside the analysts' one and publish a snapshot of it
+# as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
+PRIVATE_DIR_SUFFIX = ".private"
+WRITE_DB_NAME = "warehouse.duckdb"
+SPOOL_DIR_NAME = "spool"
 
 T = TypeVar("T", int, float)
 
@@ -53,6 +59,27 @@ class Settings:
     sources_path: Path = DEFAULT_SOURCES  # NEWSFLOW_SOURCES
     sources_from_env: bool = False  # NEWSFLOW_SOURCES was set: a missing file is an error
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    private_dir: Path | None = None  # NEWSFLOW_PRIVATE_DIR; None: beside db_path
+    lock_wait: float = DEFAULT_LOCK_WAIT  # NEWSFLOW_LOCK_WAIT
+
+
+@dataclass(frozen=True, slots=True)
+class WarehousePaths:
+    """Where the warehouse lives: the analysts' snapshot, the flows' private database, the spool."""
+
+    snapshot: Path
+    write_db: Path
+    spool_dir: Path
+
+
+def warehouse_paths(db_path: Path, private_dir: Path | None = None) -> WarehousePaths:
+    """The private database and spool that belong to the analysts' database ``db_path``.
+
+    By default they live in ``<db folder>/<db name>.private/`` (``data/news.private/`` for
+    ``data/news.duckdb``), so every ``--db`` gets its own private side.
+    """
+    folder = private_dir or db_path.with_name(db_path.stem + PRIVATE_DIR_SUFFIX)
+    return WarehousePaths(db_path, folder / WRITE_DB_NAME, folder / SPOOL_DIR_NAME)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -68,6 +95,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be a whole number") from None
     if batch_size < 1:
         raise ValueError("NEWSFLOW_BATCH_SIZE must be at least 1")
+    try:
+        lock_wait = float(env.get("NEWSFLOW_LOCK_WAIT", DEFAULT_LOCK_WAIT))
+    except ValueError:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be a number of seconds") from None
+    if not lock_wait >= 0:
+        raise ValueError("NEWSFLOW_LOCK_WAIT must be 0 or more seconds")
     return Settings(
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
@@ -76,6 +109,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         sources_path=Path(env.get("NEWSFLOW_SOURCES") or DEFAULT_SOURCES),
         sources_from_env=bool(env.get("NEWSFLOW_SOURCES")),
         fetch=_load_fetch_settings(env),
+        private_dir=Path(env["NEWSFLOW_PRIVATE_DIR"]) if env.get("NEWSFLOW_PRIVATE_DIR") else None,
+        lock_wait=lock_wait,
     )
 
 

@@ -13,8 +13,8 @@ from warehouse import connect_warehouse, hold_writer_lock
 
 
 @contextmanager
-def warehouse_section(db_path: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse for one short section, after every other writer has left it.
+def writer_turn(db_path: str) -> Iterator[None]:
+    """Wait until no other newsflow process uses the database file, and keep it that way.
 
     DuckDB lets one process at a time open the file and fails at once
     otherwise, so concurrent runs (a scheduled poll during a backfill, several
@@ -26,11 +26,18 @@ def warehouse_section(db_path: str) -> Iterator[duckdb.DuckDBPyConnection]:
     """
     with _prefect_limit(load_settings().write_limit):
         with hold_writer_lock(Path(db_path), timeout_seconds=WRITE_LOCK_TIMEOUT_SECONDS):
-            con = connect_warehouse(Path(db_path))
-            try:
-                yield con
-            finally:
-                con.close()
+            yield
+
+
+@contextmanager
+def warehouse_section(db_path: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one short section, in this process's turn (see ``writer_turn``)."""
+    with writer_turn(db_path):
+        con = connect_warehouse(Path(db_path), lock_wait=load_settings().lock_wait)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def _prefect_limit(limit: str | None) -> AbstractContextManager[object]:

@@ -10,22 +10,45 @@ from warehouse.feeds import (
     sync_sources,
 )
 from warehouse.load import LoadCounts, finish_run, load_batch, start_run
+from warehouse.publish import PublishStats, publish_snapshot
+from warehouse.query import (
+    QueryResult,
+    WarehouseStatus,
+    connect_snapshot,
+    export_parquet,
+    fetch_query,
+    fetch_status,
+)
+from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.writer_lock import hold_writer_lock, lock_path_for
 
 __all__ = [
     "LoadCounts",
+    "PublishStats",
+    "QueryResult",
     "SourceStatus",
+    "SpooledBatch",
+    "WarehouseStatus",
     "apply_schema",
+    "connect_snapshot",
     "connect_warehouse",
     "enable_source",
+    "export_parquet",
+    "fetch_query",
+    "fetch_status",
     "finish_run",
     "hold_writer_lock",
     "list_sources",
+    "list_spooled",
     "load_batch",
     "load_feed_polls",
+    "load_spooled",
     "lock_path_for",
     "migrations",
+    "publish_snapshot",
+    "read_spooled",
     "select_due_feeds",
+    "spool_batch",
     "start_run",
     "sync_sources",
 ]

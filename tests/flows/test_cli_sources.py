@@ -9,8 +9,8 @@ import pytest
 
 from connectors import Source
 from flows.cli import main
-from flows.settings import load_settings
-from warehouse import connect_warehouse, sync_sources
+from flows.settings import load_settings, warehouse_paths
+from warehouse import connect_warehouse, publish_snapshot, sync_sources
 
 
 def test_an_invalid_sources_file_names_file_entry_and_field(tmp_path: Path) -> None:
@@ -27,10 +27,12 @@ def test_sources_enable_brings_a_disabled_source_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "db.duckdb"
-    con = connect_warehouse(db)
+    write_db = warehouse_paths(db).write_db  # flows write the private side, analysts read db
+    con = connect_warehouse(write_db)
     sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
     con.execute("UPDATE sources SET state = 'disabled', consecutive_failures = 40")
     con.close()
+    publish_snapshot(write_db, db)
     assert main(["sources", "enable", "Lab", "--db", str(db)]) == 0
     assert main(["sources", "list", "--db", str(db)]) == 0
     output = capsys.readouterr().out

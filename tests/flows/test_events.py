@@ -51,14 +51,14 @@ def test_batch_event_counts_topics() -> None:
     spec = batch_loaded_event(
         run_id="r1",
         flow="poll",
-        batch=2,
+        batch="b2",
         counts=LoadCounts(new=2, updated=1),
         topics=["safety", "regulation", "safety"],
     )
     event = _validated(spec)
     assert event.resource.id == "newsflow.run.r1"
     assert event.payload["topics"] == {"regulation": 1, "safety": 2}
-    assert (event.payload["batch"], event.payload["new"], event.payload["updated"]) == (2, 2, 1)
+    assert (event.payload["batch"], event.payload["new"], event.payload["updated"]) == ("b2", 2, 1)
 
 
 def test_feed_and_warehouse_events_carry_their_outcome() -> None:

@@ -1,0 +1,81 @@
+"""Printing query results for people (an aligned table) and for programs (CSV, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from warehouse import QueryResult
+
+FORMATS = ("table", "csv", "json")
+MAX_CELL_CHARS = 60  # the table is for reading; csv and json carry every character
+
+
+def render(result: QueryResult, fmt: str) -> str:
+    """Render ``result`` as ``table``, ``csv`` or ``json`` text, ending with a newline."""
+    if fmt == "csv":
+        return render_csv(result)
+    if fmt == "json":
+        return render_json(result)
+    if fmt == "table":
+        return render_table(result)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def render_table(result: QueryResult) -> str:
+    """An aligned text table with a row count; long cells are cut with an ellipsis."""
+    if not result.columns:
+        return "(no result)\n"
+    cells = [[_cell(value) for value in row] for row in result.rows]
+    widths = [
+        max([len(name)] + [len(row[index]) for row in cells])
+        for index, name in enumerate(result.columns)
+    ]
+    lines = [_line(result.columns, widths), _line(["-" * w for w in widths], widths)]
+    lines += [_line(row, widths) for row in cells]
+    count = len(result.rows)
+    lines.append(f"({count} row{'' if count == 1 else 's'})")
+    return "\n".join(lines) + "\n"
+
+
+def render_csv(result: QueryResult) -> str:
+    """RFC 4180 CSV with a header; lists and structs are written as JSON."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(result.columns)
+    for row in result.rows:
+        writer.writerow([_scalar(value) for value in row])
+    return buffer.getvalue()
+
+
+def render_json(result: QueryResult) -> str:
+    """A JSON array of objects, one per row; times in ISO 8601."""
+    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+    return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(_scalar(value)).replace("\n", " ")
+    return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def _scalar(value: object) -> object:
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, default=_json_default, ensure_ascii=False)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _line(values: Sequence[str], widths: Sequence[int]) -> str:
+    cells = (value.ljust(width) for value, width in zip(values, widths, strict=True))
+    return "  ".join(cells).rstrip()

@@ -1,0 +1,125 @@
+"""`newsflow sql`, `status` and `export`: read-only views of the analysts' database."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from tests.factories import FETCHED, failure, tagged_article
+from warehouse import connect_warehouse, load_batch, publish_snapshot
+
+
+@pytest.fixture
+def snapshot(tmp_path: Path) -> Path:
+    """A published warehouse with two articles in two months and one failure."""
+    write_db, snapshot = tmp_path / "private.duckdb", tmp_path / "news.duckdb"
+    with connect_warehouse(write_db) as con:
+        load_batch(
+            con,
+            run_id="r1",
+            tagged=[
+                tagged_article("a", published=datetime(2024, 1, 5)),
+                tagged_article("b", published=datetime(2024, 2, 5), topics=("open-source",)),
+            ],
+            failures=[failure("https://example.com/down")],
+            now=FETCHED,
+        )
+    publish_snapshot(write_db, snapshot)
+    return snapshot
+
+
+def _sql(snapshot: Path, query: str, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["sql", query, "--format", fmt, "--db", str(snapshot)]) == 0
+    return capsys.readouterr().out
+
+
+def test_sql_prints_an_aligned_table_with_a_row_count(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _sql(
+        snapshot, "SELECT article_id, topics FROM articles_enriched ORDER BY 1", "table", capsys
+    )
+    assert out.splitlines() == [
+        "article_id  topics",
+        "----------  ---------------",
+        'a           ["regulation"]',
+        'b           ["open-source"]',
+        "(2 rows)",
+    ]
+
+
+def test_sql_csv_and_json_carry_lists_and_times(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT article_id, published_at, entities FROM articles_enriched ORDER BY 1"
+    rows = list(csv.DictReader(io.StringIO(_sql(snapshot, query, "csv", capsys))))
+    records = json.loads(_sql(snapshot, query, "json", capsys))
+    assert rows[0] == {
+        "article_id": "a",
+        "published_at": "2024-01-05T00:00:00",
+        "entities": '["OpenAI", "EU AI Act"]',
+    }
+    assert records[1] == {
+        "article_id": "b",
+        "published_at": "2024-02-05T00:00:00",
+        "entities": ["OpenAI", "EU AI Act"],
+    }
+
+
+def test_sql_cannot_change_the_warehouse(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sql", "DELETE FROM articles", "--db", str(snapshot)]) == 1
+    assert "read-only" in capsys.readouterr().err
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+
+
+def test_sql_on_a_missing_database_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sql", "SELECT 1", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "run `newsflow ingest` first" in capsys.readouterr().err
+
+
+def test_status_shows_counts_runs_and_sources(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with connect_warehouse(snapshot.parent / "private.duckdb") as con:
+        con.execute(
+            "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
+            "last_error_code, tracked_since) VALUES ('down', 'https://example.com/feed', 'rss', "
+            "[], 30, true, 'failing', 'http_status', TIMESTAMP '2026-01-01')"
+        )
+        con.execute(
+            "INSERT INTO runs (run_id, flow, started_at, status) VALUES ('r1', 'ingest', "
+            "TIMESTAMP '2026-01-01 12:00', 'completed')"
+        )
+    publish_snapshot(snapshot.parent / "private.duckdb", snapshot)
+    assert main(["status", "--db", str(snapshot)]) == 0
+    out = capsys.readouterr().out
+    assert "2 articles" in out and "1 failures" in out
+    assert "r1" in out and "completed" in out
+    assert "down" in out and "failing" in out and "http_status" in out
+
+
+def test_export_writes_parquet_partitioned_by_published_month(
+    snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "parquet"
+    assert main(["export", "--parquet", str(out), "--db", str(snapshot)]) == 0
+    months = sorted(p.name for p in (out / "articles").iterdir())
+    assert months == ["published_month=2024-01", "published_month=2024-02"]
+    with duckdb.connect() as con:
+        rows = con.execute(
+            f"SELECT article_id, published_month FROM read_parquet('{out}/articles/*/*.parquet', "
+            "hive_partitioning = true) ORDER BY 1"
+        ).fetchall()
+    assert rows == [("a", "2024-01"), ("b", "2024-02")]

@@ -1,0 +1,50 @@
+"""A loader process for the SIGKILL test: spool, load and publish like a run, saying where it is.
+
+Usage: python -m tests.warehouse.load_child PRIVATE_DIR SNAPSHOT RUN_ID ARTICLES BATCH_SIZE
+It prints ``load <n> <file>`` before each load transaction, ``publish`` before the publish and
+``done`` at the end, flushing each line so the parent can kill it at a known stage.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from tests.factories import failure, tagged_article
+from warehouse import connect_warehouse, list_spooled, load_spooled, publish_snapshot, spool_batch
+
+# Long enough texts that a batch's transaction takes a while, so kills land inside it.
+TEXT = " ".join(["OpenAI and the EU AI Act."] * 200)
+
+
+def main(private_dir: Path, snapshot: Path, run_id: str, articles: int, batch_size: int) -> None:
+    """Spool ``articles`` articles in batches, then load every spool file and publish."""
+    spool_dir, write_db = private_dir / "spool", private_dir / "warehouse.duckdb"
+    now = datetime(2026, 1, 1)
+    for start in range(0, articles, batch_size):
+        batch = [
+            tagged_article(f"a{i:05d}", text=f"{TEXT} {i}")
+            for i in range(start, min(start + batch_size, articles))
+        ]
+        spool_batch(
+            spool_dir,
+            run_id=run_id,
+            tagged=batch,
+            failures=[failure(f"{run_id}/batch-{start}")],
+            now=now,
+        )
+    for number, path in enumerate(list_spooled(spool_dir)):
+        print(f"load {number} {path.name}", flush=True)
+        con = connect_warehouse(write_db)
+        try:
+            load_spooled(con, path, run_id=run_id, now=now)
+        finally:
+            con.close()
+    print("publish", flush=True)
+    publish_snapshot(write_db, snapshot)
+    print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5]))

@@ -1,0 +1,50 @@
+"""Opening a database made by an older newsflow migrates it, and its data survives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from tests.factories import FETCHED, failure, tagged_article
+from warehouse import apply_schema, connect_warehouse, load_batch, migrations
+
+
+def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
+    db_path: Path,
+) -> None:
+    versions = [number for number, _, _ in migrations()]
+    previous = versions[-2]
+    db_path.parent.mkdir(parents=True)
+    with duckdb.connect(str(db_path)) as old:
+        assert apply_schema(old, up_to=previous) == previous
+        load_batch(
+            old,
+            run_id="r-old",
+            tagged=[tagged_article("a"), tagged_article("b", topics=("open-source",))],
+            failures=[failure("https://example.com/broken")],
+            now=FETCHED,
+        )
+    with connect_warehouse(db_path) as con:
+        applied = [
+            r[0] for r in con.execute("SELECT version FROM _migrations ORDER BY 1").fetchall()
+        ]
+        articles = con.execute(
+            "SELECT article_id, topics, entities, run_id FROM articles_enriched ORDER BY 1"
+        ).fetchall()
+        failures = con.execute("SELECT url_or_path FROM failures").fetchall()
+    assert applied == versions
+    assert articles == [
+        ("a", ["regulation"], ["OpenAI", "EU AI Act"], "r-old"),
+        ("b", ["open-source"], ["OpenAI", "EU AI Act"], "r-old"),
+    ]
+    assert failures == [("https://example.com/broken",)]
+
+
+def test_every_view_is_documented(db_path: Path) -> None:
+    with connect_warehouse(db_path) as con:
+        views = con.execute(
+            "SELECT view_name FROM duckdb_views() WHERE database_name = current_database() "
+            "AND NOT internal AND (comment IS NULL OR comment = '')"
+        ).fetchall()
+    assert views == []

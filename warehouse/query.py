@@ -1,0 +1,123 @@
+"""Read-only access for analysts and the CLI: ad-hoc SQL, the status summary, Parquet export."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+_COUNTS = """
+SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_topics),
+       (SELECT count(*) FROM entities), (SELECT count(*) FROM article_entities),
+       (SELECT count(*) FROM failures), (SELECT count(*) FROM runs),
+       (SELECT max(version) FROM _migrations)
+"""
+_COUNTED = ("articles", "article_topics", "entities", "article_entities", "failures", "runs")
+_LAST_RUNS = """
+SELECT run_id, flow, started_at, finished_at, status, articles_new AS new,
+       articles_updated AS updated, articles_unchanged AS unchanged, failures
+FROM runs ORDER BY started_at DESC LIMIT ?
+"""
+_SOURCES = """
+SELECT source, state, consecutive_failures AS failures_in_a_row, last_success_at,
+       fetches, failed_fetches, last_error_code, last_error
+FROM feed_health ORDER BY state = 'active', source
+"""
+# Articles and their tags are partitioned by publication month so engines can prune by date.
+_EXPORTS = {
+    "articles": (
+        "SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'unknown') AS published_month "
+        "FROM articles"
+    ),
+    "article_topics": (
+        "SELECT t.*, coalesce(strftime(a.published_at, '%Y-%m'), 'unknown') AS published_month "
+        "FROM article_topics t JOIN articles a USING (article_id)"
+    ),
+    "article_entities": (
+        "SELECT e.*, coalesce(strftime(a.published_at, '%Y-%m'), 'unknown') AS published_month "
+        "FROM article_entities e JOIN articles a USING (article_id)"
+    ),
+    "entities": "SELECT * FROM entities",
+    "runs": "SELECT * FROM runs",
+    "failures": "SELECT * FROM failures",
+}
+_PARTITIONED = frozenset({"articles", "article_topics", "article_entities"})
+
+
+@dataclass(frozen=True, slots=True)
+class QueryResult:
+    """Rows of a query with their column names."""
+
+    columns: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WarehouseStatus:
+    """What `newsflow status` shows: counts, the last runs and the sources' health."""
+
+    schema_version: int
+    counts: dict[str, int]
+    runs: QueryResult
+    sources: QueryResult
+
+
+def connect_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the analysts' database read-only: nothing done through it can change the data.
+
+    Raises:
+        FileNotFoundError: there is no database at ``path`` yet.
+        duckdb.Error: DuckDB cannot open it (its message says why).
+    """
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no warehouse here yet; run `newsflow ingest` first")
+    return duckdb.connect(str(path), read_only=True)
+
+
+def fetch_query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
+) -> QueryResult:
+    """Run ``sql`` (several statements: the last one's result) and return its rows."""
+    cursor = con.execute(sql, list(params)) if params else con.execute(sql)
+    if cursor.description is None:
+        return QueryResult((), ())
+    columns = tuple(str(column[0]) for column in cursor.description)
+    return QueryResult(columns, tuple(tuple(row) for row in cursor.fetchall()))
+
+
+def fetch_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> WarehouseStatus:
+    """Summarise the warehouse: row counts, the ``last_runs`` latest runs, every source."""
+    row = con.execute(_COUNTS).fetchone()
+    assert row is not None  # an aggregate query always returns one row
+    return WarehouseStatus(
+        schema_version=int(row[-1]),
+        counts={name: int(value) for name, value in zip(_COUNTED, row[:-1], strict=True)},
+        runs=fetch_query(con, _LAST_RUNS, [last_runs]),
+        sources=fetch_query(con, _SOURCES),
+    )
+
+
+def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
+    """Write the main tables as Parquet under ``out_dir`` for other engines.
+
+    Articles and their tags go to ``<table>/published_month=YYYY-MM/*.parquet`` (Hive
+    partitions; ``unknown`` for undated articles), the rest to ``<table>.parquet``.
+    Existing files of the same names are overwritten.
+
+    Returns:
+        The files and partition folders written, one per table.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, sql in _EXPORTS.items():
+        relation = con.sql(sql)
+        if table in _PARTITIONED:
+            target = out_dir / table
+            relation.write_parquet(str(target), partition_by=["published_month"], overwrite=True)
+        else:
+            target = out_dir / f"{table}.parquet"
+            relation.write_parquet(str(target))
+        written.append(target)
+    return written

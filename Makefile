@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean deploy worker
+.PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging deploy worker
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ fmt: $(STAMP)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
+
+# Tagging accuracy on ../shared/corpora/tagging/dev.jsonl (text and raw_text), and tagging speed.
+eval-tagging: $(STAMP)
+	$(BIN)/python -m transforms.evaluate
+
+bench-tagging: $(STAMP)
+	$(BIN)/python -m transforms.benchmark
 
 # Against the server in PREFECT_API_URL: work pool, write limit, every deployment of prefect.yaml.
 deploy: $(STAMP)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -84,6 +84,16 @@ def _build_parser() -> argparse.ArgumentParser:
         "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
     )
     export.set_defaults(handler=_run_export)
+
+    retag = commands.add_parser(
+        "retag", help="re-apply the current entity catalog and topic taxonomy to stored articles"
+    )
+    retag.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD")
+    retag.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
+    retag.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    retag.set_defaults(handler=_run_retag)
     return parser
 
 
@@ -270,6 +280,40 @@ def _run_deploy(args: argparse.Namespace, settings: object) -> int:
         print(f"newsflow deploy: prefect deploy failed ({error.returncode})", file=sys.stderr)
         return 1
     return 0
+
+
+def _run_retag(args: argparse.Namespace, settings: object) -> int:
+    from flows.retag import retag_articles
+
+    assert isinstance(settings, Settings)
+    db = args.db or settings.db_path
+    paths = warehouse_paths(db, settings.private_dir)
+    if not paths.write_db.exists():
+        print(
+            f"newsflow: no warehouse at {paths.write_db}; run newsflow ingest first",
+            file=sys.stderr,
+        )
+        return 1
+    summary = retag_articles(
+        db,
+        since=args.since,
+        until=args.until,
+        batch_size=settings.batch_size,
+        private_dir=settings.private_dir,
+        lock_wait=settings.lock_wait,
+    )
+    print(
+        f"newsflow: retagged {summary.retagged} articles with {summary.tagger_version} "
+        f"({summary.stale} had older tags) -> {db}"
+    )
+    return 0
+
+
+def _day(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 @contextmanager

@@ -1,12 +1,14 @@
 """Transforms: pure functions from raw documents to articles and tags."""
 
+from transforms.catalog import CatalogError, load_catalog, load_taxonomy
 from transforms.extract import EXTRACTOR_VERSION, extract_article, extract_text
 from transforms.normalise import article_id_for, canonical_url, content_hash, normalise_text
-from transforms.records import Article, EntityMention, TaggedArticle, TopicTag
-from transforms.tagging import TAGGER_VERSION, CatalogError, load_catalog, tag_article
+from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
+from transforms.tagging import TAGGER_VERSION, tag_article
 
 __all__ = [
     "Article",
+    "CandidateName",
     "CatalogError",
     "EXTRACTOR_VERSION",
     "EntityMention",
@@ -19,6 +21,7 @@ __all__ = [
     "extract_article",
     "extract_text",
     "load_catalog",
+    "load_taxonomy",
     "normalise_text",
     "tag_article",
 ]

@@ -46,6 +46,15 @@ class EntityMention:
     wikidata_id: str | None
     mentions: int
     evidence: tuple[str, ...]  # "matched text@offset"
+    score: float = 0.0  # salience: mentions weighted by where they are (title, lead, body)
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateName:
+    """A capitalised name the catalog does not know yet, and how often the article uses it."""
+
+    name: str
+    mentions: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +65,4 @@ class TaggedArticle:
     topics: tuple[TopicTag, ...]
     entities: tuple[EntityMention, ...]
     tagger_version: str
+    candidates: tuple[CandidateName, ...] = ()

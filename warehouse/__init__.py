@@ -20,6 +20,13 @@ from warehouse.query import (
     fetch_status,
 )
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
+from warehouse.tags import (
+    StoredArticle,
+    fetch_stored_articles,
+    replace_tags,
+    select_article_ids,
+    write_tags,
+)
 from warehouse.writer_lock import hold_writer_lock, lock_path_for
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
     "QueryResult",
     "SourceStatus",
     "SpooledBatch",
+    "StoredArticle",
     "WarehouseStatus",
     "apply_schema",
     "connect_snapshot",
@@ -36,6 +44,7 @@ __all__ = [
     "export_parquet",
     "fetch_query",
     "fetch_status",
+    "fetch_stored_articles",
     "finish_run",
     "hold_writer_lock",
     "list_sources",
@@ -47,8 +56,11 @@ __all__ = [
     "migrations",
     "publish_snapshot",
     "read_spooled",
+    "replace_tags",
+    "select_article_ids",
     "select_due_feeds",
     "spool_batch",
     "start_run",
     "sync_sources",
+    "write_tags",
 ]

@@ -10,6 +10,7 @@ import duckdb
 
 from connectors.records import Failure
 from transforms.records import TaggedArticle
+from warehouse.tags import write_tags
 
 _EXISTING = """
 SELECT article_id, content_hash, title, author, published_at, source,
@@ -37,23 +38,7 @@ ON CONFLICT (article_id) DO UPDATE SET
 _TOUCH_ARTICLES = """
 UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-_DELETE_TOPICS = "DELETE FROM article_topics WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-_DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 # Many rows go in as one statement over column arrays (see _insert_rows).
-_INSERT_TOPIC = """
-INSERT INTO article_topics SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::DOUBLE[]), unnest(?::VARCHAR[][]))
-"""
-_INSERT_ARTICLE_ENTITY = """
-INSERT INTO article_entities SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::INTEGER[]), unnest(?::VARCHAR[][]))
-"""
-_UPSERT_ENTITY = """
-INSERT INTO entities SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
-ON CONFLICT (entity_id) DO UPDATE SET
-    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
-"""
 _INSERT_FAILURE = """
 INSERT INTO failures SELECT * FROM (SELECT unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
     unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
@@ -198,9 +183,6 @@ def _signature(item: TaggedArticle) -> tuple[object, ...]:
 def _write_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[TaggedArticle], now: datetime
 ) -> None:
-    keys = [item.article.article_id for item in items]
-    con.execute(_DELETE_TOPICS, [keys])
-    con.execute(_DELETE_ENTITIES, [keys])
     _insert_rows(
         con,
         _INSERT_ARTICLE,
@@ -230,23 +212,4 @@ def _write_articles(
             for a in (item.article,)
         ],
     )
-    topics = [
-        [item.article.article_id, t.topic, t.score, list(t.evidence)]
-        for item in items
-        for t in item.topics
-    ]
-    mentions = [(item.article.article_id, e) for item in items for e in item.entities]
-    if topics:
-        _insert_rows(con, _INSERT_TOPIC, topics)
-    if mentions:
-        entities = {e.entity_id: e for _, e in mentions}
-        _insert_rows(
-            con,
-            _UPSERT_ENTITY,
-            [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
-        )
-        _insert_rows(
-            con,
-            _INSERT_ARTICLE_ENTITY,
-            [[key, e.entity_id, e.mentions, list(e.evidence)] for key, e in mentions],
-        )
+    write_tags(con, items)

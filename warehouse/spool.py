@@ -27,14 +27,22 @@ from typing import Any
 import duckdb
 
 from connectors.records import Failure, RawDocument
-from transforms.records import Article, EntityMention, TaggedArticle, TopicTag
+from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from warehouse.files import fsync_file, replace_durably
 from warehouse.load import LoadCounts, load_batch
 
 SPOOL_SUFFIX = ".json"
 _RECORD_TYPES: dict[str, type[Any]] = {
     cls.__name__: cls
-    for cls in (Article, EntityMention, Failure, RawDocument, TaggedArticle, TopicTag)
+    for cls in (
+        Article,
+        CandidateName,
+        EntityMention,
+        Failure,
+        RawDocument,
+        TaggedArticle,
+        TopicTag,
+    )
 }
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from tests.conftest import ROOT
 from transforms import Article, CatalogError, load_catalog, tag_article
 
 
@@ -70,3 +74,68 @@ def test_invalid_catalog_entry_is_named(tmp_path: Path, yaml_text: str, message:
 def test_shipped_catalog_is_valid() -> None:
     catalog = load_catalog()
     assert len({e.entity_id for e in catalog}) == len(catalog) > 0
+
+
+def test_catalog_has_at_least_400_entities_of_every_type() -> None:
+    catalog = load_catalog()
+    assert len(catalog) >= 400
+    assert {e.type for e in catalog} >= {
+        "person",
+        "company",
+        "ai_lab",
+        "product",
+        "regulator",
+        "law",
+    }
+
+
+def test_no_name_or_wikidata_id_belongs_to_two_entities() -> None:
+    catalog = load_catalog()
+    names = [n for e in catalog for n in {e.name, *e.aliases}]
+    qids = [e.wikidata_id for e in catalog if e.wikidata_id]
+    assert len(names) == len(set(names))
+    assert len(qids) == len(set(qids))
+
+
+def test_unknown_catalog_field_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "entities.yaml"
+    path.write_text("entities:\n  - {id: a, name: A, type: company, alias: [B]}\n", "utf-8")
+    with pytest.raises(CatalogError, match=re.escape("entry 'a': unknown field(s) ['alias']")):
+        load_catalog(path)
+
+
+def test_seed_article_keeps_its_topics_and_entities() -> None:
+    text = (ROOT / "seeds" / "meta-open-source-ai-2023-12-17.txt").read_text("utf-8")
+    tagged = tag_article(_article(text.split(" ", 2)[2]))
+    assert {"open-source", "regulation"} <= {t.topic for t in tagged.topics}
+    names = {e.name for e in tagged.entities}
+    assert {"Meta", "Yann LeCun", "PyTorch", "Google", "Microsoft"} <= names
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    title=st.text(max_size=80),
+    pieces=st.lists(
+        st.sampled_from(["Meta", "AI", "Claude", "Yann LeCun", "LeCun", "-", "’s", " ", "\n", "x"])
+        | st.text(max_size=5),
+        max_size=80,
+    ),
+)
+def test_any_text_tags_without_error_and_with_valid_evidence(title: str, pieces: list[str]) -> None:
+    text = "".join(pieces)
+    tagged = tag_article(_article(text, title=title))
+    for mention in tagged.entities:
+        assert mention.mentions >= len(mention.evidence) >= 1
+        for item in mention.evidence:
+            matched, _, where = item.rpartition("@")
+            assert where == "title" or text[int(where) :].startswith(matched)
+    assert all(t.topic != "not-ai" for t in tagged.topics) or len(tagged.topics) == 1
+
+
+def test_derived_title_is_not_counted_twice() -> None:
+    text = "OpenAI released a model. It is good."
+    article = _article(text, title="OpenAI released a model")
+    derived = tag_article(replace(article, title_derived=True))
+    given_title = tag_article(article)
+    assert [e.mentions for e in derived.entities] == [1]
+    assert [e.mentions for e in given_title.entities] == [2]

@@ -1,0 +1,103 @@
+"""Re-tagging stored articles: tags replaced by the current tagger, runs recorded, CLI."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from flows.retag import retag, retag_articles
+from flows.settings import warehouse_paths
+from transforms import TAGGER_VERSION, tag_article
+from transforms.evaluate import article_for
+from transforms.records import TopicTag
+from warehouse import connect_warehouse, load_batch
+
+
+def _seed_stale(db_path: Path) -> None:
+    """Store an article whose tags came from an older tagger, with a wrong topic."""
+    article = replace(
+        article_for(
+            "a",
+            "Nvidia unveils a chip",
+            "Nvidia launched the H100 GPU for AI with Kestrel Labs. " * 4,
+        ),
+        published_at=datetime(2023, 11, 3),
+    )
+    stale = replace(
+        tag_article(article), topics=(TopicTag("labor-jobs", 1.0, ("x@1",)),), tagger_version="old"
+    )
+    con = connect_warehouse(warehouse_paths(db_path).write_db)
+    load_batch(con, run_id="ingest-1", tagged=[stale], failures=[], now=datetime(2024, 1, 1))
+    con.close()
+
+
+def _topics(db_path: Path) -> set[str]:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        return {row[0] for row in con.execute("SELECT topic FROM article_topics").fetchall()}
+
+
+def test_retag_replaces_old_tags_and_records_the_run(db_path: Path) -> None:
+    _seed_stale(db_path)
+    summary = retag_articles(db_path, run_id="retag-1")
+    assert (summary.retagged, summary.stale) == (1, 1)
+    assert "labor-jobs" not in _topics(db_path)
+    assert "chips-hardware" in _topics(db_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        runs = con.execute(
+            "SELECT flow, status, articles_updated, articles_unchanged FROM runs"
+        ).fetchall()
+        version = con.execute("SELECT tagger_version FROM articles").fetchone()
+        candidates = con.execute("SELECT name, mentions FROM candidate_entities").fetchall()
+    assert runs == [("retag", "completed", 1, 0)]
+    assert version == (TAGGER_VERSION,)
+    assert candidates == [("Kestrel Labs", 4)]
+
+
+def test_second_retag_changes_nothing(db_path: Path) -> None:
+    _seed_stale(db_path)
+    retag_articles(db_path)
+    before = _topics(db_path)
+    summary = retag_articles(db_path)
+    assert (summary.retagged, summary.stale) == (1, 0)
+    assert _topics(db_path) == before
+
+
+def test_retag_outside_the_date_range_touches_nothing(db_path: Path) -> None:
+    _seed_stale(db_path)
+    assert main(["retag", "--db", str(db_path), "--since", "2023-11-04"]) == 0
+    assert _topics(db_path) == {"labor-jobs"}
+
+
+def test_cli_retag_without_a_warehouse_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["retag", "--db", str(tmp_path / "none.duckdb")]) == 1
+    assert "run newsflow ingest first" in capsys.readouterr().err
+
+
+def test_cli_retag_reports_counts(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _seed_stale(db_path)
+    assert main(["retag", "--db", str(db_path), "--until", "2023-11-03"]) == 0
+    assert "retagged 1 articles" in capsys.readouterr().out
+
+
+def test_cli_retag_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["retag", "--since", "2023-13-01"])
+    assert "not a date" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_retag_flow_records_its_flow_run_id(db_path: Path) -> None:
+    _seed_stale(db_path)
+    summary = retag(db_path=str(db_path))
+    assert summary.retagged == 1
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        [(run_id, flow)] = con.execute("SELECT run_id, flow FROM runs").fetchall()
+    assert (run_id, flow) == (summary.run_id, "retag")
+    assert not run_id.startswith("retag-")

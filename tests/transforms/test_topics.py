@@ -1,0 +1,100 @@
+"""Topic scoring: the AI gate, chips without AI, gates, hints, position and evidence."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from transforms import CatalogError, load_taxonomy
+from transforms.entities import find_entities
+from transforms.topics import measure_topics, score_topics
+
+AI_LEAD = "Artificial intelligence (AI) companies and their AI chatbots and LLMs. "
+
+
+def _topics(text: str, title: str = "") -> dict[str, float]:
+    tags = score_topics(title, text, find_entities(title, text))
+    return {t.topic: t.score for t in tags}
+
+
+def test_article_without_ai_is_not_ai_only() -> None:
+    text = "The city council approved new parking regulation and lawmakers passed laws. " * 5
+    assert list(_topics(text)) == ["not-ai"]
+
+
+def test_semiconductor_story_is_chips_not_not_ai() -> None:
+    text = (
+        "TSMC and Samsung make chips. Semiconductor export restrictions hit chipmakers. "
+        "The foundry builds wafers for processors and GPUs. "
+    ) * 3
+    topics = _topics(text, title="Chip war: semiconductor export restrictions")
+    assert "chips-hardware" in topics
+    assert "not-ai" not in topics
+
+
+def test_funding_needs_an_amount_or_an_investor() -> None:
+    words = "The AI startup closed a funding round that lifts its valuation. " * 3
+    assert "funding" not in _topics(AI_LEAD + words)
+    assert "funding" in _topics(AI_LEAD + words + "It raised $300m.")
+
+
+def test_eu_ai_act_implies_regulation() -> None:
+    text = AI_LEAD + "The EU AI Act was agreed. The AI Act covers models. The AI Act applies soon."
+    measured = measure_topics("", text, find_entities("", text))
+    assert measured.scores["regulation"] >= 9.0
+    assert measured.evidence["regulation"][0] == "entity:EU AI Actx3"
+
+
+def test_title_weighs_more_than_body() -> None:
+    body = AI_LEAD + "Nothing else happened here. " * 30
+    in_title = measure_topics("OpenAI sued over copyright", body, ())
+    in_body = measure_topics("", body + " OpenAI sued over copyright.", ())
+    assert in_title.scores["legal-copyright"] > in_body.scores["legal-copyright"]
+
+
+def test_density_not_length_decides() -> None:
+    paragraph = AI_LEAD + "Workers fear job losses and layoffs as automation spreads. "
+    filler = "The weather was mild and the trains ran on time. " * 400
+    short = measure_topics("", paragraph * 3, ())
+    long = measure_topics("", paragraph * 3 + filler, ())
+    assert "labor-jobs" in _topics(paragraph * 3)
+    assert long.scores["labor-jobs"] < short.scores["labor-jobs"] / 2
+
+
+def test_topic_tags_carry_score_and_evidence_with_offsets() -> None:
+    text = AI_LEAD + "A lawsuit says the chatbot infringed copyright; the court will rule. " * 2
+    [tag] = score_topics("", text, ())
+    assert tag.topic == "legal-copyright"
+    assert tag.score > 0
+    assert all(re.fullmatch(r".+@(\d+|title)", item) for item in tag.evidence)
+
+
+def test_an_ai_article_may_have_no_topic() -> None:
+    assert _topics(AI_LEAD + "The board met on Friday and chose a new chief executive.") == {}
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "message"),
+    [
+        ("topics: {}\n", "missing or malformed setting"),
+        (
+            "positions: {title: 3, lead: 1.5, lead_chars: 600}\nrepeat_cap: 4\n"
+            "reference_words: 500\nai: {threshold: 4, terms: {AI: 1}}\n"
+            "topics:\n  weather: {threshold: 1, terms: {rain: 1}}\n",
+            "topic 'weather': unknown topic",
+        ),
+        (
+            "positions: {title: 3, lead: 1.5, lead_chars: 600}\nrepeat_cap: 4\n"
+            "reference_words: 500\nai: {threshold: 4, terms: {AI: 1}}\n"
+            "topics:\n  safety: {threshold: 1, terms: {risk: high}}\n",
+            "topic 'safety': bad term 'risk'",
+        ),
+    ],
+)
+def test_invalid_taxonomy_is_named(tmp_path: Path, yaml_text: str, message: str) -> None:
+    path = tmp_path / "topics.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    with pytest.raises(CatalogError, match=re.escape(message)):
+        load_taxonomy(path)

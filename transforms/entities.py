@@ -1,0 +1,189 @@
+"""Entity tagging: catalog names found in an article, counted, with matched strings and offsets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.catalog import CatalogEntity, load_catalog
+from transforms.matcher import Hit, PhraseMatcher, boilerplate_spans, in_navigation, in_spans
+from transforms.records import EntityMention
+
+MAX_EVIDENCE = 5
+# News puts the subject and actors early: one passing mention after the first quarter of
+# an article (or in a scrape's related-links footer) is not what the article is about.
+LATE_MENTION = 0.25
+EARLY_CHARS = 1500  # in a short article the first few paragraphs are early anyway
+PASSING_MENTIONS = 1
+# Salience: a mention in the title or lead says more about the article than one further down.
+TITLE_WEIGHT, LEAD_WEIGHT, LEAD_CHARS = 3.0, 1.5, 600
+# Photo and illustration credits name tools and agencies, not the story's actors (rule E4).
+_CREDIT_MARKERS = (
+    "credit:",
+    "credits:",
+    "made with",
+    "image by",
+    "image:",
+    "photo:",
+    "photograph:",
+    "illustration:",
+    "getty images",
+    "/mittr",
+    "share on",
+)
+_CREDIT_WINDOW = 50
+_FULL, _SURNAME = "full", "surname"
+_PUNCTUATION = ".,;:!?()'’\"“”"
+
+
+@dataclass(frozen=True, slots=True)
+class _Name:
+    """What a matched string may stand for: an entity by one of its names, or a surname."""
+
+    entity: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityIndex:
+    """The catalog compiled into one matcher; built once per process."""
+
+    entities: tuple[CatalogEntity, ...]
+    matcher: PhraseMatcher[_Name]
+
+
+@cache
+def entity_index() -> EntityIndex:
+    """The shipped catalog, compiled (cached: building it is the slow part)."""
+    return build_entity_index(load_catalog())
+
+
+def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:
+    """Compile catalog names, aliases and surnames into one case-sensitive matcher."""
+    phrases: list[tuple[str, _Name]] = []
+    for index, entity in enumerate(catalog):
+        for name in {entity.name, *entity.aliases}:
+            phrases.append((name, _Name(index, _FULL)))
+        if entity.surname:
+            phrases.append((entity.surname, _Name(index, _SURNAME)))
+    return EntityIndex(catalog, PhraseMatcher(phrases, hyphen_joins=True))
+
+
+def find_entities(
+    title: str, text: str, index: EntityIndex | None = None
+) -> tuple[EntityMention, ...]:
+    """Catalog entities mentioned in an article, in order of first mention."""
+    return match_entities(title, text, index)[0]
+
+
+def match_entities(
+    title: str, text: str, index: EntityIndex | None = None
+) -> tuple[tuple[EntityMention, ...], tuple[tuple[int, int], ...]]:
+    """Catalog entities mentioned in an article, and the spans of every catalog match.
+
+    The spans (offsets into ``title + "\n" + text``) cover every string the
+    catalog recognised, kept or not, so that candidate names can skip them.
+
+    A surname alone counts only after the person's full name (rule E6); when two
+    introduced people share it, the one named most recently wins. Ambiguous names
+    need a context word somewhere in the article ("Gemini" with Google or model).
+    An entity named once, late in the article, is left out (``LATE_MENTION``).
+
+    Args:
+        title: the headline ("" when none); offsets of its matches read ``@title``.
+        text: the body; evidence offsets are character offsets into it.
+        index: a compiled catalog (default: the shipped one).
+    """
+    index = index or entity_index()
+    haystack = f"{title}\n{text}"
+    body_start = len(title) + 1
+    introduced: dict[int, int] = {}  # entity -> position of its latest full mention
+    found: dict[int, list[Hit[_Name]]] = {}
+    spans = []
+    boilerplate = boilerplate_spans(haystack)
+    for hit in index.matcher.iter_hits(haystack):
+        spans.append((hit.start, hit.end))
+        if (
+            _in_credit(haystack, hit.start)
+            or in_navigation(haystack, hit.start, hit.end, body_start)
+            or in_spans(boilerplate, hit.start)
+        ):
+            continue
+        resolved = _resolve(hit, introduced, index.entities, haystack)
+        if resolved is not None:
+            found.setdefault(resolved, []).append(hit)
+    early_end = _early_end(title, text)
+    mentions = []
+    for position, hits in found.items():
+        entity = index.entities[position]
+        if entity.context and not any(word in haystack for word in entity.context):
+            continue
+        if len(hits) <= PASSING_MENTIONS and hits[0].start - body_start > early_end:
+            continue
+        mentions.append(
+            EntityMention(
+                entity_id=entity.entity_id,
+                name=entity.name,
+                type=entity.type,
+                wikidata_id=entity.wikidata_id,
+                mentions=len(hits),
+                evidence=tuple(_where(hit, body_start) for hit in hits[:MAX_EVIDENCE]),
+                score=round(sum(_salience(hit.start - body_start) for hit in hits), 2),
+            )
+        )
+    return tuple(mentions), tuple(spans)
+
+
+def _resolve(
+    hit: Hit[_Name],
+    introduced: dict[int, int],
+    entities: tuple[CatalogEntity, ...],
+    haystack: str,
+) -> int | None:
+    """Which entity a matched string stands for here, or None."""
+    surnames = [n.entity for n in hit.values if n.kind == _SURNAME and n.entity in introduced]
+    if surnames:
+        return max(surnames, key=lambda e: introduced[e])
+    for name in hit.values:
+        if name.kind == _FULL and not _vetoed(entities[name.entity], haystack, hit.start, hit.end):
+            introduced[name.entity] = hit.start
+            return name.entity
+    return None
+
+
+def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
+    """True when a neighbouring word shows another sense ("Apple pie", "Claude Monet")."""
+    if entity.veto_next:
+        following = haystack[end : end + 40].split(maxsplit=1)
+        if following and following[0].strip(_PUNCTUATION) in entity.veto_next:
+            return True
+    if entity.veto_prev:
+        preceding = haystack[max(start - 40, 0) : start].rsplit(maxsplit=1)
+        if preceding and preceding[-1].strip(_PUNCTUATION) in entity.veto_prev:
+            return True
+    return False
+
+
+def _early_end(title: str, text: str) -> float:
+    """Where the early part of the story ends; a scrape's story starts at its headline."""
+    start = text.find(title[:40]) if len(title) >= 20 else -1
+    start = start if 0 <= start < len(text) // 2 else 0
+    return start + max(EARLY_CHARS, LATE_MENTION * (len(text) - start))
+
+
+def _in_credit(haystack: str, start: int) -> bool:
+    window = haystack[max(start - _CREDIT_WINDOW, 0) : start]
+    window = window[max(window.rfind("\n") + 1, window.rfind(". ") + 2) :].lower()
+    return any(marker in window for marker in _CREDIT_MARKERS)
+
+
+def _salience(offset: int) -> float:
+    if offset < 0:
+        return TITLE_WEIGHT
+    return LEAD_WEIGHT if offset < LEAD_CHARS else 1.0
+
+
+def _where(hit: Hit[_Name], body_start: int) -> str:
+    """Evidence string: the matched text and its offset in the body, or ``@title``."""
+    offset = hit.start - body_start
+    return f"{hit.text}@{offset if offset >= 0 else 'title'}"

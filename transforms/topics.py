@@ -1,0 +1,171 @@
+"""Topic scoring: terms weighted by position and density, entity hints, measured thresholds."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+
+from transforms.catalog import CatalogEntity, Taxonomy, load_catalog, load_taxonomy
+from transforms.matcher import PhraseMatcher, boilerplate_spans, in_navigation, in_spans
+from transforms.records import EntityMention, TopicTag
+
+MAX_EVIDENCE = 8
+ENTITY_HINT_CAP = 3  # a law named ten times is not ten times more regulation
+_AI = "ai"
+
+
+@dataclass(frozen=True, slots=True)
+class _Term:
+    """A taxonomy term: which topic (or the AI gate) it counts for, and how much."""
+
+    group: str
+    phrase: str
+    weight: float
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TopicIndex:
+    """The taxonomy compiled into matchers, plus entity hints by entity id."""
+
+    taxonomy: Taxonomy
+    cased: PhraseMatcher[_Term]
+    folded: PhraseMatcher[_Term]
+    hints: dict[str, tuple[tuple[str, float], ...]]
+
+
+@cache
+def topic_index() -> TopicIndex:
+    """The shipped taxonomy and catalog hints, compiled (cached)."""
+    return build_topic_index(load_taxonomy(), load_catalog())
+
+
+def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) -> TopicIndex:
+    """Compile terms: ones with capitals match exactly ("AI"), others in any case."""
+    terms = [_Term(_AI, phrase, weight, False) for phrase, weight in taxonomy.ai_terms]
+    for rule in taxonomy.rules:
+        terms += [_Term(rule.topic, p, w, False) for p, w in rule.terms]
+        terms += [_Term(rule.topic, p, 0.0, True) for p in rule.requires]
+    cased = [(t.phrase, t) for t in terms if t.phrase != t.phrase.lower()]
+    folded = [(t.phrase, t) for t in terms if t.phrase == t.phrase.lower()]
+    by_type = dict(taxonomy.ai_entity_types)
+    hints = {}
+    for entity in catalog:
+        entity_hints = entity.hints
+        if entity.type in by_type and all(topic != _AI for topic, _ in entity_hints):
+            entity_hints = (*entity_hints, (_AI, by_type[entity.type]))
+        if entity_hints:
+            hints[entity.entity_id] = entity_hints
+    return TopicIndex(taxonomy, PhraseMatcher(cased), PhraseMatcher(folded, fold_case=True), hints)
+
+
+@dataclass(frozen=True, slots=True)
+class TopicScores:
+    """Every topic's density-normalised score (and the AI gate's, under ``ai``), with evidence."""
+
+    scores: dict[str, float]
+    evidence: dict[str, tuple[str, ...]]
+    gated: frozenset[str]  # topics whose ``requires`` terms were present
+
+
+def score_topics(
+    title: str,
+    text: str,
+    entities: tuple[EntityMention, ...],
+    index: TopicIndex | None = None,
+) -> tuple[TopicTag, ...]:
+    """Topics the article substantially discusses, each with its score and evidence.
+
+    An article below the AI threshold is ``not-ai`` alone (rule T1), unless a topic
+    that may apply without AI passes its threshold: semiconductor stories are part
+    of the AI supply chain (rule T2), and then every topic is scored as usual.
+    """
+    index = index or topic_index()
+    measured = measure_topics(title, text, entities, index)
+    passed = [
+        rule
+        for rule in index.taxonomy.rules
+        if measured.scores[rule.topic] >= rule.threshold
+        and (not rule.requires or rule.topic in measured.gated)
+    ]
+    in_scope = measured.scores[_AI] >= index.taxonomy.ai_threshold or any(
+        rule.without_ai for rule in passed
+    )
+    if not in_scope:
+        return (TopicTag("not-ai", round(measured.scores[_AI], 2), measured.evidence[_AI]),)
+    tags = [
+        TopicTag(rule.topic, round(measured.scores[rule.topic], 2), measured.evidence[rule.topic])
+        for rule in passed
+    ]
+    return tuple(tags)
+
+
+def measure_topics(
+    title: str,
+    text: str,
+    entities: tuple[EntityMention, ...],
+    index: TopicIndex | None = None,
+) -> TopicScores:
+    """Score every topic, before thresholds: the explainable part of topic tagging.
+
+    Each term hit weighs its taxonomy weight times a position factor (title, lead,
+    body); repeats of one term count up to a cap; catalog entities add their topic
+    hints. The sum is divided by the square root of the length relative to a
+    reference length, so that density, not length, decides.
+    """
+    index = index or topic_index()
+    taxonomy = index.taxonomy
+    scores: dict[str, float] = defaultdict(float)
+    evidence: dict[str, list[tuple[float, str]]] = {}
+    gated: set[str] = set()
+    repeats: Counter[str] = Counter()
+    body_start = len(title) + 1
+    haystack = f"{title}\n{text}"
+    boilerplate = boilerplate_spans(haystack)
+    for hit in (*index.cased.iter_hits(haystack), *index.folded.iter_hits(haystack)):
+        if in_navigation(haystack, hit.start, hit.end, body_start) or in_spans(
+            boilerplate, hit.start
+        ):
+            continue
+        offset = hit.start - body_start
+        factor = (
+            taxonomy.title_weight
+            if offset < 0
+            else taxonomy.lead_weight
+            if offset < taxonomy.lead_chars
+            else 1.0
+        )
+        where = offset if offset >= 0 else "title"
+        for term in hit.values:
+            if term.required:
+                gated.add(term.group)
+                continue
+            repeats[term.phrase] += 1
+            if repeats[term.phrase] <= taxonomy.repeat_cap:
+                scores[term.group] += term.weight * factor
+                evidence.setdefault(term.group, []).append(
+                    (term.weight * factor, f"{hit.text}@{where}")
+                )
+    for mention in entities:
+        for topic, weight in index.hints.get(mention.entity_id, ()):
+            gain = weight * min(mention.mentions, ENTITY_HINT_CAP)
+            scores[topic] += gain
+            evidence.setdefault(topic, []).append(
+                (gain, f"entity:{mention.name}x{mention.mentions}")
+            )
+            if weight > 0:
+                gated.add(topic)
+    density = math.sqrt(max(len(text.split()), taxonomy.reference_words) / taxonomy.reference_words)
+    groups = [_AI, *(rule.topic for rule in taxonomy.rules)]
+    return TopicScores(
+        scores={group: scores[group] / density for group in groups},
+        evidence={group: _strongest(evidence.get(group, [])) for group in groups},
+        gated=frozenset(gated),
+    )
+
+
+def _strongest(evidence: list[tuple[float, str]]) -> tuple[str, ...]:
+    ranked = sorted(evidence, key=lambda item: -item[0])
+    return tuple(dict.fromkeys(text for _, text in ranked))[:MAX_EVIDENCE]

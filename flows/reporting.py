@@ -23,8 +23,10 @@ from transforms import TAGGER_VERSION
 from warehouse.load import LoadCounts
 from warehouse.reports import read_run_report, read_stale_tags
 
-# Runs that notice a catalog change. Not backfill, which the change triggers: that would loop.
+# Runs that notice a catalog change (not retag, which the change triggers: that would loop).
 _CATALOG_WATCHERS = frozenset({"ingest", "poll"})
+# Runs whose written articles are news; a retag rewrites tags of every article in its range.
+_ARTICLE_EVENT_FLOWS = frozenset({"ingest", "poll", "backfill"})
 
 
 def emit(spec: EventSpec) -> None:
@@ -61,7 +63,7 @@ def report_run_task(
         stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
     for poll in report.feeds:
         emit(feed_polled_event(poll, run_id=run_id))
-    for article in report.articles:
+    for article in report.articles if flow in _ARTICLE_EVENT_FLOWS else ():
         emit(article_ingested_event(article, run_id=run_id))
     emit(warehouse_published_event(db_path=db_path, run_id=run_id, flow=flow, counts=counts))
     if flow in _CATALOG_WATCHERS and report.articles and stale.articles:

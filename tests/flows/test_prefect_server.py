@@ -272,7 +272,7 @@ def test_deploy_is_idempotent_and_sets_up_pool_limit_and_deployments(
     assert {name: d["id"] for name, d in after.items()} == {
         name: d["id"] for name, d in deployments.items()
     }
-    assert {"poll-feeds", "ingest-seeds", "backfill"} <= set(after)
+    assert {"poll-feeds", "ingest-seeds", "backfill", "retag"} <= set(after)
     assert api.get("/work_pools/newsflow").json()["type"] == "process"
     limit = api.get("/v2/concurrency_limits/warehouse-write").json()
     assert (limit["limit"], limit["active"]) == (1, True)
@@ -399,10 +399,10 @@ def test_concurrent_runs_on_two_workers_store_each_article_once(
     assert all(any(f"submitting flow run '{r}'" in log for r in run_ids) for log in logs)
 
 
-def test_catalog_changed_event_starts_the_triggered_backfill(
-    api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
+def test_catalog_changed_event_starts_the_triggered_retag(
+    server: Server, api: httpx.Client, deployments: dict[str, dict[str, Any]], workers: None
 ) -> None:
-    deployment_id = deployments["backfill"]["id"]
+    deployment_id = deployments["retag"]["id"]
     [automation] = api.get(f"/automations/related-to/prefect.deployment.{deployment_id}").json()
     event = {
         "id": str(uuid.uuid4()),
@@ -428,8 +428,10 @@ def test_catalog_changed_event_starts_the_triggered_backfill(
     assert created["created_by"]["display_value"] == automation["name"]
     run = _wait_run(api, created["id"])
     assert run["state_type"] == "COMPLETED", run["state"]["message"]
-    assert run["parameters"] == {"start": "2024-03-02", "end": "2024-03-02", "mode": "reprocess"}
-    assert run["name"] == "backfill-2024-03-02..2024-03-02"
+    assert run["parameters"] == {"since": "2024-03-02", "until": "2024-03-02"}
+    assert run["name"].startswith("retag-")
+    retag_runs = _query(server.db, "SELECT flow, status FROM runs WHERE run_id = ?", [run["id"]])
+    assert retag_runs == [("retag", "completed")]
 
 
 def test_backfill_submitted_from_the_ui_run_form_completes(

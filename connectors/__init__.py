@@ -16,6 +16,7 @@ from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, m
 from connectors.pages import PageRequest, decode_html, fetch_pages
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
+from connectors.refetch import find_history_pages
 from connectors.seeds import derive_title, iter_seed_documents, parse_published
 from connectors.sources import Source, load_sources, parse_sources
 
@@ -43,6 +44,7 @@ __all__ = [
     "fetch",
     "fetch_feeds",
     "fetch_pages",
+    "find_history_pages",
     "iter_feed_history",
     "iter_seed_documents",
     "iter_sitemap_entries",

@@ -11,19 +11,26 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from connectors import RawDocument
+from connectors import PageRequest, RawDocument, Source, find_history_pages, load_sources
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
-from flows.ingest import load_task, publish_task, read_seeds_task, spool_task, transform_task
+from flows.ingest import (
+    fetch_pages_task,
+    load_task,
+    publish_task,
+    read_seeds_task,
+    spool_task,
+    transform_task,
+)
 from flows.reporting import report_run_task
-from flows.settings import load_settings, warehouse_paths
+from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section
 from transforms import TaggedArticle
 from warehouse import LoadCounts, finish_run, start_run
 from warehouse.reports import read_article_sources
 
 Mode = Literal["reprocess", "refetch"]
-AVAILABLE_MODES = ("reprocess",)
+AVAILABLE_MODES = ("reprocess", "refetch")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +40,44 @@ class BackfillSummary:
     run_id: str
     days: int
     counts: LoadCounts
+    pages_requested: int = 0
+
+
+@task(cache_policy=NONE, task_run_name="history-{start}..{end}")
+def find_history_task(
+    sources: list[Source], start: date, end: date, fetch: FetchSettings
+) -> list[PageRequest]:
+    """Walk each feed's history back to ``start``: the pages published in the window."""
+    return find_history_pages(
+        sources,
+        since=start,
+        until=end,
+        policy=fetch.policy,
+        deadline=fetch.feed_deadline,
+        max_bytes=fetch.max_feed_bytes,
+    )
 
 
 @task(cache_policy=NONE, task_run_name="day-{day}")
 def backfill_day_task(
     day: date,
     documents: list[RawDocument],
+    requests: list[PageRequest],
     write_db: str,
     spool_dir: str,
     run_id: str,
-    lock_wait: float,
+    settings: Settings,
 ) -> LoadCounts:
-    """Extract, tag, stage and load one day of the window in one transaction."""
+    """Fetch (refetch mode), extract, tag, stage and load one day of the window."""
+    fetched = fetch_pages_task.fn(requests, settings.fetch) if requests else []
+    documents = documents + [item for item in fetched if isinstance(item, RawDocument)]
     results = transform_task.fn(documents)
     tagged = [r for r in results if isinstance(r, TaggedArticle)]
-    failures = [r for r in results if not isinstance(r, TaggedArticle)]
+    failures = [r for r in results + fetched if not isinstance(r, TaggedArticle | RawDocument)]
     if not tagged and not failures:
         return LoadCounts()
     spool_file = spool_task.fn(spool_dir, run_id, tagged, failures)
-    counts: LoadCounts = load_task.fn(write_db, spool_file, run_id, lock_wait)
+    counts: LoadCounts = load_task.fn(write_db, spool_file, run_id, settings.lock_wait)
     return counts
 
 
@@ -76,6 +102,7 @@ def backfill(
     db_path = str(settings.db_path)
     paths = warehouse_paths(settings.db_path, settings.private_dir)
     write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    feeds = _feed_sources(settings)
     with warehouse_section(write_db) as con:
         stored_sources = read_article_sources(con)
     window = check_backfill_window(
@@ -83,20 +110,31 @@ def backfill(
         end=end,
         sources=sources,
         mode=mode,
-        known_sources=[SEED_SOURCE, *stored_sources],
+        known_sources=[SEED_SOURCE, *stored_sources, *(feed.name for feed in feeds)],
         available_modes=AVAILABLE_MODES,
     )
     run_id = str(flow_run.get_id() or "local")
     with warehouse_section(write_db) as con:
         start_run(con, run_id=run_id, flow="backfill", now=_utcnow())
-    by_day = _seed_documents_by_day(settings.seeds_dir, window)
+    documents = _seed_documents_by_day(settings.seeds_dir, window)
+    requests: dict[date, list[PageRequest]] = {}
+    if window.mode == "refetch":
+        chosen = [feed for feed in feeds if feed.name in window.sources]
+        for request in find_history_task(chosen, window.start, window.end, settings.fetch):
+            if request.published_at is not None:
+                requests.setdefault(request.published_at.date(), []).append(request)
     counts = LoadCounts()
     failed: list[date] = []
     for day in window.days:
         try:
-            documents = by_day.get(day, [])
             counts += backfill_day_task(
-                day, documents, write_db, spool_dir, run_id, settings.lock_wait
+                day,
+                documents.get(day, []) if window.mode == "reprocess" else [],
+                requests.get(day, []),
+                write_db,
+                spool_dir,
+                run_id,
+                settings,
             )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
             print(f"{day} failed: {error}")
@@ -110,13 +148,21 @@ def backfill(
     if failed:
         days = ", ".join(str(day) for day in failed)
         raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")
-    return BackfillSummary(run_id=run_id, days=len(window.days), counts=counts)
+    pages = sum(len(day_requests) for day_requests in requests.values())
+    return BackfillSummary(run_id, len(window.days), counts, pages)
+
+
+def _feed_sources(settings: Settings) -> list[Source]:
+    """The feeds of the sources file (NEWSFLOW_SOURCES, else sources.yaml when present)."""
+    if not settings.sources_from_env and not settings.sources_path.exists():
+        return []
+    return load_sources(settings.sources_path)
 
 
 def _seed_documents_by_day(
     seeds_dir: Path, window: BackfillWindow
 ) -> dict[date, list[RawDocument]]:
-    if SEED_SOURCE not in window.sources or not seeds_dir.is_dir():
+    if window.mode != "reprocess" or SEED_SOURCE not in window.sources or not seeds_dir.is_dir():
         return {}
     items = read_seeds_task(str(seeds_dir))
     return group_by_day((i for i in items if isinstance(i, RawDocument)), window)

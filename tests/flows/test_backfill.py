@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from flows.backfill import backfill
 from flows.backfill_window import MAX_BACKFILL_DAYS, check_backfill_window
+from tests.loopback import LoopbackServer, serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -57,7 +59,7 @@ def test_backfill_of_one_day_reruns_that_day_alone(seeded: Path) -> None:
 
 
 def test_backfill_rejects_an_unknown_source_before_any_work(seeded: Path) -> None:
-    with pytest.raises(ValueError, match="unknown source\\(s\\): nope; known sources: seeds"):
+    with pytest.raises(ValueError, match="unknown source\\(s\\): nope; known sources: .*seeds"):
         backfill(start=date(2024, 3, 1), end=date(2024, 3, 3), sources=["nope"])
     assert not seeded.exists() or _titles(seeded) == []
 
@@ -103,3 +105,67 @@ def test_check_backfill_window_lists_every_day_once() -> None:
     )
     assert window.days == [date(2024, 2, 28), date(2024, 2, 29), date(2024, 3, 1)]
     assert window.sources == ("seeds",)
+
+
+PAGE = (
+    "<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+    + "<p>The lab released an open-weights language model, and researchers across the industry "
+    "started testing it on reasoning benchmarks the same afternoon.</p>"
+    * 6
+    + "</article></body></html>"
+)
+
+
+def _atom(site: LoopbackServer, days: list[str], older: str | None) -> bytes:
+    link = f'<link rel="prev-archive" href="{older}"/>' if older else ""
+    entries = "".join(
+        f"<entry><id>{d}</id><title>Story {d}</title><link href='{site.url('/p/' + d)}'/>"
+        f"<updated>{d}T09:00:00Z</updated></entry>"
+        for d in days
+    )
+    return f'<feed xmlns="http://www.w3.org/2005/Atom"><title>Lab</title>{link}{entries}</feed>'.encode()
+
+
+@pytest.fixture
+def archived_feed(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[LoopbackServer]:
+    with serve("127.0.0.1") as site:
+        site.add("/feed.xml", _atom(site, ["2024-03-10", "2024-03-09"], "/archive-1.xml"))
+        site.add(
+            "/archive-1.xml",
+            _atom(site, ["2024-03-03", "2024-03-01", "2024-02-27"], "/archive-0.xml"),
+        )
+        site.add("/archive-0.xml", _atom(site, ["2024-02-01"], None))
+        for day in ("2024-03-10", "2024-03-09", "2024-03-03", "2024-03-01", "2024-02-27"):
+            site.add(
+                f"/p/{day}", PAGE.format(title=f"Story {day}").encode(), content_type="text/html"
+            )
+        sources = tmp_path / "sources.yaml"
+        sources.write_text(f"sources:\n  - {{name: lab, url: '{site.url('/feed.xml')}'}}\n")
+        monkeypatch.setenv("NEWSFLOW_SOURCES", str(sources))
+        monkeypatch.setenv("NEWSFLOW_ALLOWED_NETWORKS", "127.0.0.0/8")
+        monkeypatch.setenv("NEWSFLOW_HOST_DELAY_SECONDS", "0")
+        monkeypatch.setenv("NEWSFLOW_DB", str(db_path))
+        monkeypatch.setenv("NEWSFLOW_SEEDS", str(tmp_path / "no-seeds"))
+        yield site
+
+
+def test_refetch_walks_the_archive_and_loads_only_the_window(
+    archived_feed: LoopbackServer, db_path: Path
+) -> None:
+    summary = backfill(start=date(2024, 3, 1), end=date(2024, 3, 3), mode="refetch")
+    assert (summary.days, summary.pages_requested, summary.counts.new) == (3, 2, 2)
+    assert _titles(db_path) == ["Story 2024-03-01", "Story 2024-03-03"]
+    fetched_pages = sorted(p for p in archived_feed.seen.paths if p.startswith("/p/"))
+    assert fetched_pages == ["/p/2024-03-01", "/p/2024-03-03"]
+
+
+def test_refetch_of_an_unknown_feed_fails_before_any_request(
+    archived_feed: LoopbackServer,
+) -> None:
+    with pytest.raises(ValueError, match="unknown source\\(s\\): elsewhere"):
+        backfill(
+            start=date(2024, 3, 1), end=date(2024, 3, 3), sources=["elsewhere"], mode="refetch"
+        )
+    assert archived_feed.seen.paths == []

@@ -142,9 +142,9 @@ def backfill(
     status = "failed" if failed else "completed"
     with warehouse_section(write_db) as con:
         finish_run(con, run_id=run_id, counts=counts, status=status, now=_utcnow())
-    publish_task(write_db, db_path, settings.lock_wait)
+    published = publish_task(write_db, db_path, settings.lock_wait)
     run_name = flow_run.get_name() or "backfill"
-    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts)
+    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts, published)
     if failed:
         days = ", ".join(str(day) for day in failed)
         raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")

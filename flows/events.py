@@ -137,9 +137,15 @@ def article_ingested_event(article: WrittenArticle, *, run_id: str) -> EventSpec
 
 
 def warehouse_published_event(
-    *, db_path: str, run_id: str, flow: str, counts: LoadCounts
+    *,
+    db_path: str,
+    run_id: str,
+    flow: str,
+    counts: LoadCounts,
+    snapshot_bytes: int | None = None,
+    schema_version: int | None = None,
 ) -> EventSpec:
-    """``newsflow.warehouse.published``: a run's writes are committed and readable."""
+    """``newsflow.warehouse.published``: a run's writes are in the analysts' snapshot."""
     return EventSpec(
         event=WAREHOUSE_PUBLISHED,
         resource={"prefect.resource.id": "newsflow.warehouse", "prefect.resource.name": db_path},
@@ -152,6 +158,8 @@ def warehouse_published_event(
             "updated": counts.updated,
             "unchanged": counts.unchanged,
             "failures": counts.failures,
+            "snapshot_bytes": snapshot_bytes,
+            "schema_version": schema_version,
         },
     )
 

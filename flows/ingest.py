@@ -244,7 +244,8 @@ def ingest(
         counts += load_task(write_db, str(spool_file), run_id, lock_wait)
     _record_run_end(write_db, run_id, counts)
     published = publish_task(write_db, db_path, lock_wait)
-    report_run_task(write_db, db_path, run_id, flow_name, flow_run.get_name() or flow_name, counts)
+    run_name = flow_run.get_name() or flow_name
+    report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1

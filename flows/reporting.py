@@ -20,7 +20,7 @@ from flows.events import (
 )
 from flows.write_section import warehouse_section
 from transforms import TAGGER_VERSION
-from warehouse.load import LoadCounts
+from warehouse import LoadCounts, PublishStats
 from warehouse.reports import read_run_report, read_stale_tags
 
 # Runs that notice a catalog change (not retag, which the change triggers: that would loop).
@@ -43,7 +43,13 @@ def emit_batch_loaded(
 
 @task(cache_policy=NONE)
 def report_run_task(
-    write_db: str, db_path: str, run_id: str, flow: str, run_name: str, counts: LoadCounts
+    write_db: str,
+    db_path: str,
+    run_id: str,
+    flow: str,
+    run_name: str,
+    counts: LoadCounts,
+    published: PublishStats | None = None,
 ) -> str:
     """Emit the run's feed, article and warehouse events and create its summary artifact.
 
@@ -54,6 +60,7 @@ def report_run_task(
         flow: the flow's name (ingest, poll, backfill).
         run_name: the flow run's readable name, the artifact's title.
         counts: what the run's loads did.
+        published: the snapshot the run published, when it reports one.
 
     Returns:
         The artifact's markdown, so callers and tests can see what the UI shows.
@@ -65,7 +72,16 @@ def report_run_task(
         emit(feed_polled_event(poll, run_id=run_id))
     for article in report.articles if flow in _ARTICLE_EVENT_FLOWS else ():
         emit(article_ingested_event(article, run_id=run_id))
-    emit(warehouse_published_event(db_path=db_path, run_id=run_id, flow=flow, counts=counts))
+    emit(
+        warehouse_published_event(
+            db_path=db_path,
+            run_id=run_id,
+            flow=flow,
+            counts=counts,
+            snapshot_bytes=published.bytes if published else None,
+            schema_version=published.schema_version if published else None,
+        )
+    )
     if flow in _CATALOG_WATCHERS and report.articles and stale.articles:
         emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
     markdown = run_summary_markdown(report, counts=counts, title=run_name)

@@ -41,6 +41,7 @@ def test_ingest_emits_article_batch_and_warehouse_events(db_path: Path) -> None:
     assert batch["resource"]["prefect.resource.name"] == "ingest"
     [published] = _events("newsflow.warehouse.published", summary.run_id)
     assert published["payload"]["db_path"] == str(db_path)
+    assert published["payload"]["snapshot_bytes"] == db_path.stat().st_size
 
 
 def test_ingest_leaves_a_summary_artifact(db_path: Path) -> None:

@@ -6,10 +6,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 from prefect.client.orchestration import get_client
 
 from flows.ingest import ingest
+from flows.settings import warehouse_paths
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -53,3 +55,29 @@ def test_ingest_leaves_a_summary_artifact(db_path: Path) -> None:
     [artifact] = [a for a in artifacts if summary.run_id in a["data"]]
     assert artifact["type"] == "markdown"
     assert "| seeds | 1 | 0 |" in artifact["data"]
+
+
+def test_a_run_that_meets_older_tags_announces_the_catalog_change(
+    tmp_path: Path, db_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.md").write_text(
+        "---\ntitle: A\nurl: https://e.org/a\npublished: 2024-03-02\n---\nOpenAI news.\n"
+    )
+    ingest(seeds_dir=str(seeds), db_path=str(db_path))
+    write_db = warehouse_paths(db_path).write_db
+    with duckdb.connect(str(write_db)) as con:
+        con.execute("UPDATE articles SET tagger_version = 'keywords-0'")
+    (seeds / "a.md").unlink()  # a re-read seed would be re-tagged by the load itself
+    (seeds / "b.md").write_text(
+        "---\ntitle: B\nurl: https://e.org/b\npublished: 2024-03-05\n---\nMeta news.\n"
+    )
+    summary = ingest(seeds_dir=str(seeds), db_path=str(db_path))
+    changed = _events("newsflow.catalog.changed", "")
+    assert any(
+        e["payload"]["start"] == "2024-03-02"
+        and e["payload"]["end"] == "2024-03-02"
+        and e["payload"]["stale_articles"] == 1
+        for e in changed
+    ), (summary.run_id, changed)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -11,7 +11,14 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from connectors import PageRequest, RawDocument, Source, find_history_pages, load_sources
+from connectors import (
+    Failure,
+    PageRequest,
+    RawDocument,
+    Source,
+    find_history_pages,
+    load_sources,
+)
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
 from flows.ingest import (
@@ -24,10 +31,11 @@ from flows.ingest import (
 )
 from flows.reporting import report_run_task
 from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
-from flows.write_section import warehouse_section
+from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle
 from warehouse import LoadCounts, finish_run, start_run
 from warehouse.reports import read_article_sources
+from warehouse.reprocess import reprocess_stored_pages
 
 Mode = Literal["reprocess", "refetch"]
 AVAILABLE_MODES = ("reprocess", "refetch")
@@ -67,18 +75,35 @@ def backfill_day_task(
     spool_dir: str,
     run_id: str,
     settings: Settings,
+    stored_pages: bool,
 ) -> LoadCounts:
-    """Fetch (refetch mode), extract, tag, stage and load one day of the window."""
+    """One day of the window: re-extract its stored pages, or fetch them; extract, tag, load.
+
+    ``stored_pages`` re-extracts and re-tags the raw pages stored for the day
+    (fetched that day, any source) with today's extractor and tagger.
+    """
+    counts = LoadCounts()
+    if stored_pages:
+        with writer_turn(write_db):  # it holds the database for all its batches
+            counts += reprocess_stored_pages(
+                Path(write_db),
+                run_id=run_id,
+                since=datetime(day.year, day.month, day.day),
+                until=datetime(day.year, day.month, day.day) + timedelta(days=1),
+                lock_wait=settings.lock_wait,
+            )
     fetched = fetch_pages_task.fn(requests, settings.fetch) if requests else []
     documents = documents + [item for item in fetched if isinstance(item, RawDocument)]
-    results = transform_task.fn(documents)
-    tagged = [r for r in results if isinstance(r, TaggedArticle)]
-    failures = [r for r in results + fetched if not isinstance(r, TaggedArticle | RawDocument)]
-    if not tagged and not failures:
-        return LoadCounts()
-    spool_file = spool_task.fn(spool_dir, run_id, tagged, failures)
-    counts: LoadCounts = load_task.fn(write_db, spool_file, run_id, settings.lock_wait)
-    return counts
+    results = transform_task.fn(documents) if documents else []
+    tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
+    failures = [r.result for r in results if isinstance(r.result, Failure)]
+    failures += [item for item in fetched if isinstance(item, Failure)]
+    raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
+    if not tagged and not failures and not raw:
+        return counts
+    spool_file = spool_task.fn(spool_dir, run_id, tagged, failures, raw)
+    loaded: LoadCounts = load_task.fn(write_db, spool_file, run_id, settings.lock_wait)
+    return counts + loaded
 
 
 @flow(name="backfill", flow_run_name="backfill-{start}..{end}", log_prints=True)
@@ -135,6 +160,7 @@ def backfill(
                 spool_dir,
                 run_id,
                 settings,
+                window.mode == "reprocess",
             )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
             print(f"{day} failed: {error}")

@@ -63,6 +63,19 @@ def _build_parser() -> argparse.ArgumentParser:
         "--project", type=Path, default=Path("."), help="folder with prefect.yaml (default: .)"
     )
     deploy.set_defaults(handler=_run_deploy)
+    reprocess = commands.add_parser(
+        "reprocess", help="re-extract and re-tag stored raw pages (no network)"
+    )
+    reprocess.add_argument(
+        "--since", type=_parse_day, help="only pages fetched on or after this date (YYYY-MM-DD)"
+    )
+    reprocess.add_argument(
+        "--until", type=_parse_day, help="only pages fetched before this date (YYYY-MM-DD)"
+    )
+    reprocess.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
+    reprocess.set_defaults(handler=_run_reprocess)
     _add_sources_parser(commands)
 
     sql = commands.add_parser("sql", help="run SQL read-only against the analysts' database")
@@ -153,6 +166,37 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
         print(f"  failure {code}: {number}")
     if summary.batches_replayed:
         print(f"  loaded {summary.batches_replayed} batch(es) staged by earlier runs")
+    return 0
+
+
+def _parse_day(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
+
+    db = args.db or settings.db_path
+    private_dir = settings.private_dir
+    try:
+        with _progress_bar():
+            counts = reprocess(
+                db_path=str(db),
+                since=args.since,
+                until=args.until,
+                private_dir=str(private_dir) if private_dir else None,
+                lock_wait=settings.lock_wait,
+            )
+    except duckdb.Error as error:  # a lock held too long, disk full: DuckDB's own words
+        print(f"newsflow: reprocess failed: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"newsflow reprocess: {counts.new} new, {counts.updated} updated, "
+        f"{counts.unchanged} unchanged articles; {counts.failures} failures -> {db}"
+    )
     return 0
 
 

@@ -25,7 +25,9 @@ from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
-from transforms import TaggedArticle, extract_article, tag_article
+from transforms import TaggedArticle
+from transforms.pipeline import Transformed, transform_documents
+from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
     PublishStats,
@@ -114,23 +116,29 @@ def fetch_pages_task(
 
 
 @task(cache_policy=NONE)
-def transform_task(documents: list[RawDocument]) -> list[TaggedArticle | Failure]:
-    """Extract and tag one batch of documents."""
-    results: list[TaggedArticle | Failure] = []
-    for document in documents:
-        article = extract_article(document)
-        results.append(article if isinstance(article, Failure) else tag_article(article))
-        report_progress("extract", 1)
+def transform_task(documents: list[RawDocument]) -> list[Transformed]:
+    """Extract and tag one batch of documents in the worker-process pool (30 s limit per page)."""
+    results = transform_documents(documents)
+    report_progress("extract", len(documents))
     return results
 
 
 @task(cache_policy=NONE)
 def spool_task(
-    spool_dir: str, run_id: str, tagged: list[TaggedArticle], failures: list[Failure]
+    spool_dir: str,
+    run_id: str,
+    tagged: list[TaggedArticle],
+    failures: list[Failure],
+    raw: list[tuple[RawPage, str | None]] | None = None,
 ) -> str:
-    """Stage one batch on disk before any load, so a failed or killed run loses nothing."""
+    """Stage one batch (its raw pages included) on disk before any load, so nothing is lost."""
     path = spool_batch(
-        Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow()
+        Path(spool_dir),
+        run_id=run_id,
+        tagged=tagged,
+        failures=failures,
+        now=_utcnow(),
+        raw=raw or [],
     )
     return str(path)
 
@@ -274,11 +282,12 @@ def _transform_and_spool(
     for start in range(0, max(len(documents), 1), batch_size):
         batch = documents[start : start + batch_size]
         results = transform_task(batch) if batch else []
-        tagged = [r for r in results if isinstance(r, TaggedArticle)]
-        batch_failures = [r for r in results if isinstance(r, Failure)]
+        tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
+        batch_failures = [r.result for r in results if isinstance(r.result, Failure)]
+        raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
         all_failures += batch_failures
-        if tagged or pending_failures or batch_failures:
-            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures)
+        if tagged or pending_failures or batch_failures or raw:
+            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures, raw)
         pending_failures = []
     return all_failures
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import courlan
 
 _C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -17,6 +19,8 @@ _TRACKING_PARAMS = re.compile(
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_VARIANT_HOST_LABELS = frozenset({"m", "mobile", "amp"})
+_AMP_PATH_END = re.compile(r"(?<=.)/amp(?=/?$)|\.amp(?=\.html?$)|(?<=.)/amp\.html$", re.IGNORECASE)
 
 
 def strip_control_characters(text: str) -> str:
@@ -41,23 +45,73 @@ def canonical_url(url: str) -> str:
     """Reduce a URL to the form that identifies its article.
 
     Lower-case scheme and host, no default port, no fragment, no tracking
-    parameters, remaining query parameters sorted. Non-HTTP URLs (such as
-    ``seed://``) are returned without their fragment changes only.
+    parameters (courlan's list and ours), remaining query parameters sorted,
+    AMP and mobile variants folded onto the plain page (``m.``/``amp.`` hosts,
+    ``/amp`` path ends, ``amp``/``outputType=amp`` parameters). Non-HTTP URLs
+    (such as ``seed://``) are returned unchanged.
     """
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unbalanced IPv6 bracket: keep it as given, it is still a key
+        return url.strip()
     scheme = parts.scheme.lower()
     if scheme not in _DEFAULT_PORTS:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, parts.fragment))
-    host = (parts.hostname or "").lower().rstrip(".")
-    port = parts.port
+        return url.strip()
+    try:
+        normalised = urlsplit(courlan.normalize_url(parts, strict=False))
+        port = normalised.port
+    except ValueError:
+        normalised, port = parts, None
+    host = _fold_host((normalised.hostname or "").lower().rstrip("."))
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = sorted(
         (key, value)
-        for key, value in parse_qsl(parts.query, keep_blank_values=True)
-        if not _TRACKING_PARAMS.match(key)
+        for key, value in parse_qsl(normalised.query, keep_blank_values=True)
+        if not _TRACKING_PARAMS.match(key) and not _is_amp_param(key, value)
     )
-    path = parts.path or "/"
+    path = _AMP_PATH_END.sub("", normalised.path) or "/"
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def resolve_canonical(url: str, page_canonical: str | None) -> str:
+    """The canonical URL of a fetched page, honouring its own canonical link on the same site.
+
+    A ``rel=canonical``/``og:url`` that points to another site (a syndication
+    partner, a misconfigured CMS) is ignored: it would let a page claim
+    another outlet's identity. Relative links are resolved against ``url``.
+    """
+    own = canonical_url(url)
+    if not page_canonical or not own.startswith(("http://", "https://")):
+        return own
+    try:
+        claimed = canonical_url(urljoin(url, page_canonical.strip()))
+        same_site = _site(urlsplit(claimed).hostname) == _site(urlsplit(own).hostname)
+    except ValueError:  # a malformed link (bad IPv6 literal, bad port) claims nothing
+        return own
+    return claimed if same_site and claimed.startswith(("http://", "https://")) else own
+
+
+def _fold_host(host: str) -> str:
+    """Fold mobile and AMP host variants onto the desktop host (m.example.com -> example.com)."""
+    labels = host.split(".")
+    if len(labels) > 2 and labels[0] in _VARIANT_HOST_LABELS:
+        return ".".join(labels[1:])
+    return host
+
+
+def _site(host: str | None) -> str:
+    """The host without www/mobile/AMP labels: what "the same site" means for canonical links."""
+    folded = _fold_host((host or "").lower())
+    return folded[4:] if folded.startswith("www.") else folded
+
+
+def _is_amp_param(key: str, value: str) -> bool:
+    lowered = key.lower()
+    return (
+        lowered == "amp"
+        and value in ("", "1", "true")
+        or (lowered == "outputtype" and value.lower() == "amp")
+    )
 
 
 def article_id_for(canonical: str) -> str:

@@ -25,6 +25,11 @@ class Article:
     content_hash: str
     fetched_at: datetime
     extractor_version: str
+    authors: tuple[str, ...] = ()  # every author the page names; author joins them with "; "
+    site_name: str | None = None
+    lead_image_url: str | None = None
+    page_canonical_url: str | None = None  # the page's rel=canonical / og:url, as given
+    sketch: tuple[int, ...] = ()  # MinHash signature of the text, for story clustering
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,10 @@ from warehouse.query import (
     fetch_query,
     fetch_status,
 )
+from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store_raw_files
+from warehouse.reprocess import reprocess_stored_pages
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
+from warehouse.stories import load_article_extras
 from warehouse.tags import (
     StoredArticle,
     fetch_stored_articles,
@@ -47,20 +50,26 @@ __all__ = [
     "fetch_stored_articles",
     "finish_run",
     "hold_writer_lock",
+    "iter_stored_pages",
     "list_sources",
     "list_spooled",
+    "load_article_extras",
     "load_batch",
     "load_feed_polls",
+    "load_raw_rows",
     "load_spooled",
     "lock_path_for",
     "migrations",
     "publish_snapshot",
+    "raw_store_for",
     "read_spooled",
     "replace_tags",
+    "reprocess_stored_pages",
     "select_article_ids",
     "select_due_feeds",
     "spool_batch",
     "start_run",
+    "store_raw_files",
     "sync_sources",
     "write_tags",
 ]

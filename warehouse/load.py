@@ -9,7 +9,10 @@ from datetime import datetime
 import duckdb
 
 from connectors.records import Failure
+from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
+from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
+from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
 
 _EXISTING = """
@@ -84,6 +87,7 @@ def load_batch(
     now: datetime,
     batch_id: str | None = None,
     spooled_at: datetime | None = None,
+    raw: Sequence[tuple[RawPage, str | None]] = (),
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
@@ -95,8 +99,12 @@ def load_batch(
             ``load_batches`` in the same transaction, and a batch already recorded is
             skipped, so replaying a spool file after a crash loads it exactly once.
         spooled_at: when that batch was staged (defaults to ``now``).
+        raw: each raw page with the article it gave (``None`` when extraction failed);
+            the pages' files are written to the raw store beside the database first.
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
+    if raw:
+        store_raw_files(raw_store_of(con), [page for page, _ in raw])
     con.execute("BEGIN TRANSACTION")
     try:
         if batch_id is not None:
@@ -123,6 +131,11 @@ def load_batch(
                     for f in failures
                 ],
             )
+        load_raw_rows(con, run_id=run_id, pages=raw)
+        raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
+        load_article_extras(
+            con, run_id=run_id, tagged=list(latest.values()), raw_hashes=raw_hashes, now=now
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -27,6 +27,7 @@ from typing import Any
 import duckdb
 
 from connectors.records import Failure, RawDocument
+from transforms.rawpage import RawPage
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from warehouse.files import fsync_file, replace_durably
 from warehouse.load import LoadCounts, load_batch
@@ -40,6 +41,7 @@ _RECORD_TYPES: dict[str, type[Any]] = {
         EntityMention,
         Failure,
         RawDocument,
+        RawPage,
         TaggedArticle,
         TopicTag,
     )
@@ -55,6 +57,7 @@ class SpooledBatch:
     spooled_at: datetime
     tagged: tuple[TaggedArticle, ...]
     failures: tuple[Failure, ...]
+    raw: tuple[tuple[RawPage, str | None], ...] = ()  # raw pages and the article each gave
 
 
 def spool_batch(
@@ -64,6 +67,7 @@ def spool_batch(
     tagged: Sequence[TaggedArticle],
     failures: Sequence[Failure],
     now: datetime,
+    raw: Sequence[tuple[RawPage, str | None]] = (),
 ) -> Path:
     """Stage one batch durably (written, fsynced, renamed into place) and return its file.
 
@@ -78,6 +82,7 @@ def spool_batch(
         "spooled_at": _encode(now),
         "tagged": _encode(list(tagged)),
         "failures": _encode(list(failures)),
+        "raw": _encode(list(raw)),
     }
     path = spool_dir / f"{batch_id}{SPOOL_SUFFIX}"
     partial = spool_dir / f".{batch_id}.partial"
@@ -112,6 +117,7 @@ def read_spooled(path: Path) -> SpooledBatch:
             spooled_at=_decode(payload["spooled_at"]),
             tagged=tuple(_decode(payload["tagged"])),
             failures=tuple(_decode(payload["failures"])),
+            raw=tuple(_decode(payload.get("raw", []))),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ValueError(f"{path}: not a readable spool file ({error})") from error
@@ -142,6 +148,7 @@ def load_spooled(
         now=now,
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
+        raw=batch.raw,
     )
     path.unlink(missing_ok=True)
     return counts

@@ -1,0 +1,80 @@
+"""Reprocessing stored raw pages: offline, idempotent, and it upgrades old extractions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.cli import main
+from flows.ingest import ingest
+from flows.reprocess import reprocess
+from flows.settings import warehouse_paths
+from tests.transforms.test_extract import PARAGRAPHS, _page
+from warehouse.raw import raw_store_for
+from warehouse.reprocess import reprocess_stored_pages
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+
+@pytest.fixture
+def ingested(tmp_path: Path, db_path: Path) -> Path:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "ai-act.html").write_text(_page(), encoding="utf-8")
+    (seeds / "note.txt").write_text("A plain text seed without any raw page.\n", encoding="utf-8")
+    summary = ingest(seeds_dir=str(seeds), db_path=str(db_path))
+    assert (summary.counts.new, summary.counts.failures) == (2, 0)
+    return db_path
+
+
+def test_ingest_keeps_the_raw_page_of_html_seeds_only(ingested: Path) -> None:
+    with duckdb.connect(str(ingested), read_only=True) as con:
+        rows = con.execute(
+            "SELECT r.url, r.bytes, r.article_id = a.article_id, a.raw_sha256 = r.sha256 "
+            "FROM raw_documents r JOIN articles a USING (article_id)"
+        ).fetchall()
+    assert rows == [("seed://ai-act.html", len(_page().encode()), True, True)]
+    store = raw_store_for(warehouse_paths(ingested).write_db)  # beside the private database
+    assert len(list(store.rglob("*.html.gz"))) == 1
+
+
+def test_reprocess_twice_changes_nothing(ingested: Path) -> None:
+    first = reprocess(db_path=str(ingested))
+    second = reprocess(db_path=str(ingested))
+    assert (first.new, first.updated, first.unchanged) == (0, 0, 1)
+    assert (second.new, second.updated, second.unchanged) == (0, 0, 1)
+
+
+def test_reprocess_rewrites_articles_of_an_older_extractor(ingested: Path) -> None:
+    private = warehouse_paths(ingested).write_db
+    with duckdb.connect(str(private)) as con:
+        con.execute(
+            "UPDATE articles SET text = 'old', extractor_version = 'old/0' WHERE url LIKE '%.html'"
+        )
+    counts = reprocess_stored_pages(private, run_id="manual", workers=1)
+    assert (counts.updated, counts.unchanged) == (1, 0)
+    with duckdb.connect(str(private), read_only=True) as con:
+        [(text, version)] = con.execute(
+            "SELECT text, extractor_version FROM articles WHERE url LIKE '%.html'"
+        ).fetchall()
+    assert PARAGRAPHS[0] in text and version.startswith("newsflow-")
+
+
+def test_reprocess_window_excludes_pages_fetched_outside_it(ingested: Path) -> None:
+    private = warehouse_paths(ingested).write_db
+    counts = reprocess_stored_pages(private, run_id="manual", until=datetime(2000, 1, 1))
+    assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 0)
+
+
+def test_cli_reprocess_reports_counts(ingested: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reprocess", "--db", str(ingested), "--since", "2000-01-01"]) == 0
+    assert "0 new, 0 updated, 1 unchanged articles; 0 failures" in capsys.readouterr().out
+
+
+def test_cli_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["reprocess", "--since", "last tuesday"])
+    assert "is not a date" in capsys.readouterr().err

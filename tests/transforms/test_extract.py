@@ -1,0 +1,168 @@
+"""Extraction: the main text without boilerplate, metadata, dates and typed failures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from connectors import Failure, RawDocument
+from transforms import Article, extract_article, extract_text
+
+NOW = datetime(2026, 1, 2, 3)
+PARAGRAPHS = [
+    "The European Parliament approved its draft rules for artificial intelligence on Wednesday, "
+    "setting up months of negotiations with member states over the final text of the law.",
+    "Lawmakers added obligations for foundation models, including disclosure of copyrighted "
+    "training data, and banned real-time biometric identification in public spaces.",
+    "Companies that break the rules could face fines of up to six percent of global turnover, "
+    "a figure that industry groups called disproportionate in a joint statement.",
+]
+PAGE = """<!DOCTYPE html>
+<html lang="en-GB"><head>
+<title>EU lawmakers approve AI Act draft | Example News</title>
+<meta property="og:title" content="EU lawmakers approve AI Act draft">
+<meta property="og:site_name" content="Example News">
+<meta property="og:image" content="https://news.example.com/img/lead.jpg">
+<meta name="author" content="Jane Doe; John Roe">
+<meta property="article:published_time" content="2023-06-14T09:00:00+00:00">
+<link rel="canonical" href="https://news.example.com/2023/06/14/ai-act-draft">
+</head><body>
+<nav><a href="/">Home</a> <a href="/tech">Tech</a> <a href="/world">World</a></nav>
+<article><h1>EU lawmakers approve AI Act draft</h1>
+{paragraphs}
+</article>
+<section id="comments" class="comments">
+<p>Reader comment: this law will kill innovation in Europe for sure, mark my words.</p>
+</section>
+<footer><p>Copyright 2023 Example News. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def _page(paragraphs: list[str] = PARAGRAPHS) -> str:
+    return PAGE.format(paragraphs="\n".join(f"<p>{p}</p>" for p in paragraphs))
+
+
+def _document(html: str, **changes: object) -> RawDocument:
+    fields: dict[str, object] = {
+        "url": "https://news.example.com/2023/06/14/ai-act-draft?utm_source=rss#top",
+        "source": "example",
+        "origin": "feed",
+        "fetched_at": NOW,
+        "html": html,
+    }
+    fields.update(changes)
+    return RawDocument(**fields)  # type: ignore[arg-type]
+
+
+def test_extract_text_keeps_the_article_and_drops_navigation_comments_and_footer() -> None:
+    text = extract_text(_page(), "https://news.example.com/a")
+    assert text is not None
+    assert all(paragraph in text for paragraph in PARAGRAPHS)
+    assert "Reader comment" not in text
+    assert "All rights reserved" not in text
+    assert "Home" not in text.split()
+
+
+def test_extract_text_survives_control_characters() -> None:
+    html = _page().replace("<article>", "<article>\x00\x01\x1b")
+    text = extract_text(html, None)
+    assert text is not None and PARAGRAPHS[0] in text
+    assert not any(ord(char) < 9 for char in text)
+
+
+def test_extract_text_returns_none_for_an_empty_page() -> None:
+    assert extract_text("  \n ") is None
+
+
+def test_extract_article_reads_page_metadata() -> None:
+    article = extract_article(_document(_page()))
+    assert isinstance(article, Article)
+    assert article.title == "EU lawmakers approve AI Act draft"
+    assert article.authors == ("Jane Doe", "John Roe")
+    assert article.author == "Jane Doe; John Roe"
+    assert article.published_at == datetime(2023, 6, 14)
+    assert article.language == "en"
+    assert article.site_name == "Example News"
+    assert article.lead_image_url == "https://news.example.com/img/lead.jpg"
+    assert article.canonical_url == "https://news.example.com/2023/06/14/ai-act-draft"
+    assert article.extractor_version.startswith("newsflow-")
+    assert len(article.sketch) > 1
+
+
+def test_feed_page_date_wins_over_the_feed_entry_date() -> None:
+    article = extract_article(_document(_page(), published_at=datetime(2023, 6, 20)))
+    assert isinstance(article, Article)
+    assert article.published_at == datetime(2023, 6, 14)
+
+
+def test_feed_entry_date_is_the_fallback_when_the_page_has_none() -> None:
+    html = "\n".join(
+        line
+        for line in _page().splitlines()
+        if "2023-06-14" not in line and "canonical" not in line
+    )
+    article = extract_article(
+        _document(html, url="https://news.example.com/ai-act", published_at=datetime(2023, 6, 20))
+    )
+    assert isinstance(article, Article)
+    assert article.published_at == datetime(2023, 6, 20)
+
+
+def test_seed_date_wins_over_the_page_date() -> None:
+    document = _document(
+        _page(),
+        url="seed://a.html",
+        origin="seed",
+        source="seeds",
+        published_at=datetime(2020, 1, 1),
+    )
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert article.published_at == datetime(2020, 1, 1)
+    # a saved page names itself by its absolute canonical link
+    assert article.canonical_url == "https://news.example.com/2023/06/14/ai-act-draft"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        pytest.param("", id="empty"),
+        pytest.param("<html><body><nav><a href='/'>Home</a></nav></body></html>", id="menu-only"),
+        pytest.param(
+            "<html><body>" + "<div>" * 300 + "<p>" + "deep text. " * 40 + "</p></body></html>",
+            id="too-deep-for-lxml",
+        ),
+    ],
+)
+def test_pages_without_usable_text_become_extraction_empty_failures(html: str) -> None:
+    result = extract_article(_document(html))
+    assert isinstance(result, Failure)
+    assert (result.stage, result.error_code) == ("extract", "extraction_empty")
+    assert "news.example.com" in result.message
+
+
+def test_a_page_given_only_as_bytes_is_decoded_with_its_charset() -> None:
+    html = _page([p.replace("six", "sechs – größer") for p in PARAGRAPHS])
+    document = _document(
+        None, body=html.encode("cp1252"), content_type="text/html; charset=windows-1252"
+    )
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert "sechs – größer" in article.text
+
+
+def test_lead_paragraphs_before_the_text_are_recovered_but_not_navigation() -> None:
+    from lxml import html as lxml_html
+
+    from transforms.extract import _with_recovered_lead
+
+    lead = "A stand-first paragraph that sums up the whole story in one long sentence here."
+    nav = "A navigation paragraph with many words that is not part of the article at all."
+    tree = lxml_html.fromstring(
+        f"<html><body><nav><p>{nav}</p></nav><main><div><article>"
+        f"<div class='intro'><p>{lead}</p></div><div class='body'><p>{PARAGRAPHS[0]}</p>"
+        f"<p>{PARAGRAPHS[1]}</p></div></article></div></main></body></html>"
+    )
+    text = "\n".join(PARAGRAPHS[:2])
+    assert _with_recovered_lead(tree, text) == f"{lead}\n{text}"

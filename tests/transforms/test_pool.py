@@ -1,0 +1,64 @@
+"""The process pool: results in order, a runaway item killed at its limit, errors contained."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from connectors import Failure, RawDocument
+from transforms.pipeline import transform_documents
+from transforms.pool import ItemFailed, run_in_pool
+
+
+def work(item: str) -> tuple[str, int]:
+    """Module-level, so worker processes can import it."""
+    if item == "hang":
+        time.sleep(120)
+    if item == "boom":
+        raise ValueError("bad item")
+    if item == "die":
+        os._exit(3)
+    return item.upper(), os.getpid()
+
+
+def test_results_come_back_in_input_order_from_several_processes() -> None:
+    items = [f"item-{n}" for n in range(12)]
+    results = run_in_pool(work, items, workers=2, timeout_s=30)
+    assert [r[0] for r in results if not isinstance(r, ItemFailed)] == [i.upper() for i in items]
+    assert os.getpid() not in {r[1] for r in results if not isinstance(r, ItemFailed)}
+
+
+def test_an_item_over_the_limit_is_killed_and_the_rest_goes_on() -> None:
+    results = run_in_pool(work, ["a", "hang", "b", "c"], workers=2, timeout_s=2.0)
+    assert results[1] == ItemFailed(1, "timeout", "no result after 2 s; worker killed")
+    assert [results[0], results[2], results[3]] == [
+        ("A", results[0][1]),  # type: ignore[index]
+        ("B", results[2][1]),  # type: ignore[index]
+        ("C", results[3][1]),  # type: ignore[index]
+    ]
+
+
+def test_an_exception_or_a_dead_worker_fails_only_its_item() -> None:
+    results = run_in_pool(work, ["boom", "die", "ok"], workers=1, timeout_s=30)
+    assert results[0] == ItemFailed(0, "error", "ValueError: bad item")
+    assert isinstance(results[1], ItemFailed) and results[1].reason == "crashed"
+    assert results[2][0] == "OK"  # type: ignore[index]
+
+
+def test_transform_documents_turns_empty_pages_into_failures_and_keeps_their_raw_page() -> None:
+    from datetime import datetime
+
+    document = RawDocument(
+        url="https://e.com/empty",
+        source="test",
+        origin="feed",
+        fetched_at=datetime(2026, 1, 1),
+        html="<html><body><nav>Home</nav></body></html>",
+        body=b"<html><body><nav>Home</nav></body></html>",
+        status=200,
+        content_type="text/html",
+    )
+    [outcome] = transform_documents([document], workers=1)
+    assert isinstance(outcome.result, Failure)
+    assert outcome.result.error_code == "extraction_empty"
+    assert outcome.raw is not None and outcome.raw.size == len(document.body or b"")

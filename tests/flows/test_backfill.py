@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -169,3 +169,13 @@ def test_refetch_of_an_unknown_feed_fails_before_any_request(
             start=date(2024, 3, 1), end=date(2024, 3, 3), sources=["elsewhere"], mode="refetch"
         )
     assert archived_feed.seen.paths == []
+
+
+def test_reprocess_re_extracts_the_raw_pages_stored_on_each_day(
+    archived_feed: LoopbackServer, db_path: Path
+) -> None:
+    backfill(start=date(2024, 3, 1), end=date(2024, 3, 3), mode="refetch")
+    today = datetime.now(UTC).date()
+    summary = backfill(start=today, end=today, mode="reprocess")
+    assert (summary.counts.new, summary.counts.unchanged) == (0, 2)
+    assert _titles(db_path) == ["Story 2024-03-01", "Story 2024-03-03"]

@@ -72,7 +72,7 @@ def plan_feeds_task(
 ) -> list[FeedState]:
     """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
     sources = load_sources(Path(sources_file))
-    with warehouse_section(write_db) as con:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         sync_sources(con, sources, _utcnow())
         names = [source.name for source in sources if source.enabled]
         return select_due_feeds(con, names, _utcnow(), force=force)
@@ -96,7 +96,7 @@ def record_polls_task(
     write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
 ) -> list[PageRequest]:
     """Store polls, items and schedules; return the new items' pages to fetch."""
-    with warehouse_section(write_db) as con:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
 
 
@@ -151,7 +151,7 @@ def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> 
     batch, leftovers included): in this run's turn that shows as a missing file.
     """
     path = Path(spool_file)
-    with warehouse_section(write_db) as con:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         if not path.exists():
             return LoadCounts()
         topics = _topics_of(path)
@@ -225,7 +225,7 @@ def ingest(
     report_progress("extract", 0, len(documents))
     # Seeds are staged before the first write, so a locked warehouse loses nothing read.
     all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
-    _record_run_start(write_db, run_id, flow_name)
+    _record_run_start(write_db, run_id, flow_name, lock_wait)
     requests: list[PageRequest] = []
     polled = failed = 0
     fetch = settings.fetch
@@ -250,7 +250,7 @@ def ingest(
     counts = LoadCounts()
     for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
         counts += load_task(write_db, str(spool_file), run_id, lock_wait)
-    _record_run_end(write_db, run_id, counts)
+    _record_run_end(write_db, run_id, counts, lock_wait)
     published = publish_task(write_db, db_path, lock_wait)
     run_name = flow_run.get_name() or flow_name
     report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
@@ -292,13 +292,13 @@ def _transform_and_spool(
     return all_failures
 
 
-def _record_run_start(write_db: str, run_id: str, flow_name: str) -> None:
-    with warehouse_section(write_db) as con:
+def _record_run_start(write_db: str, run_id: str, flow_name: str, lock_wait: float) -> None:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         start_run(con, run_id=run_id, flow=flow_name, now=_utcnow())
 
 
-def _record_run_end(write_db: str, run_id: str, counts: LoadCounts) -> None:
-    with warehouse_section(write_db) as con:
+def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
 
 

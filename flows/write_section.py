@@ -30,10 +30,19 @@ def writer_turn(db_path: str) -> Iterator[None]:
 
 
 @contextmanager
-def warehouse_section(db_path: str) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the database for one short section, in this process's turn (see ``writer_turn``)."""
+def warehouse_section(
+    db_path: str, *, lock_wait: float | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open the database for one short section, in this process's turn (see ``writer_turn``).
+
+    Args:
+        db_path: the database to open.
+        lock_wait: seconds to wait for a process outside newsflow's turns that holds the
+            file (default: NEWSFLOW_LOCK_WAIT).
+    """
+    wait = load_settings().lock_wait if lock_wait is None else lock_wait
     with writer_turn(db_path):
-        con = connect_warehouse(Path(db_path), lock_wait=load_settings().lock_wait)
+        con = connect_warehouse(Path(db_path), lock_wait=wait)
         try:
             yield con
         finally:

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging bench
+.PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging deploy worker bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,13 @@ eval-tagging: $(STAMP)
 
 bench-tagging: $(STAMP)
 	$(BIN)/python -m transforms.benchmark
+
+# Against the server in PREFECT_API_URL: work pool, write limit, every deployment of prefect.yaml.
+deploy: $(STAMP)
+	$(BIN)/newsflow deploy
+
+worker: $(STAMP)
+	$(BIN)/prefect worker start --pool newsflow
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -2,10 +2,21 @@
 
 from connectors.errors import FeedError, FetchError, SeedFormatError, SourcesError
 from connectors.feeds import FeedItem, ParsedFeed, parse_feed
+from connectors.history import (
+    Fetched,
+    HistoryPage,
+    SitemapEntry,
+    iter_feed_history,
+    iter_sitemap_entries,
+    parse_history_page,
+    parse_sitemap,
+    wordpress_page_url,
+)
 from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, make_client
 from connectors.pages import PageRequest, decode_html, fetch_pages, interleave_by_host
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
+from connectors.refetch import find_history_pages
 from connectors.seeds import derive_title, iter_seed_documents, parse_published
 from connectors.sources import Source, load_sources, parse_sources
 
@@ -16,13 +27,16 @@ __all__ = [
     "FeedPoll",
     "FeedState",
     "FetchError",
+    "Fetched",
     "FetchedResponse",
     "GuardedClient",
+    "HistoryPage",
     "HttpPolicy",
     "PageRequest",
     "ParsedFeed",
     "RawDocument",
     "SeedFormatError",
+    "SitemapEntry",
     "Source",
     "SourcesError",
     "decode_html",
@@ -30,11 +44,17 @@ __all__ = [
     "fetch",
     "fetch_feeds",
     "fetch_pages",
+    "find_history_pages",
     "interleave_by_host",
+    "iter_feed_history",
     "iter_seed_documents",
+    "iter_sitemap_entries",
     "load_sources",
     "make_client",
     "parse_feed",
+    "parse_history_page",
     "parse_published",
+    "parse_sitemap",
     "parse_sources",
+    "wordpress_page_url",
 ]

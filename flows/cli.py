@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -54,6 +55,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="poll every enabled feed, even if not yet due"
     )
     ingest.set_defaults(handler=_run_ingest)
+    deploy = commands.add_parser(
+        "deploy",
+        help="set up the Prefect server in PREFECT_API_URL: work pool, write limit, deployments",
+    )
+    deploy.add_argument(
+        "--project", type=Path, default=Path("."), help="folder with prefect.yaml (default: .)"
+    )
+    deploy.set_defaults(handler=_run_deploy)
     reprocess = commands.add_parser(
         "reprocess", help="re-extract and re-tag stored raw pages (no network)"
     )
@@ -301,6 +310,20 @@ def _enable_source(name: str, db: Path, settings: object) -> int:
 
 def _utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _run_deploy(args: argparse.Namespace, settings: object) -> int:
+    from flows.deploy import deploy_project  # imported late: Prefect reads its settings on import
+
+    try:
+        deploy_project(args.project)
+    except ValueError as error:
+        print(f"newsflow deploy: {error}", file=sys.stderr)
+        return 2
+    except subprocess.CalledProcessError as error:
+        print(f"newsflow deploy: prefect deploy failed ({error.returncode})", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _run_retag(args: argparse.Namespace, settings: object) -> int:

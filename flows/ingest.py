@@ -23,27 +23,21 @@ from connectors import (
     load_sources,
 )
 from flows.progress import report_progress
-from flows.settings import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_DB,
-    DEFAULT_LOCK_WAIT,
-    DEFAULT_SEEDS,
-    FetchSettings,
-    load_settings,
-    warehouse_paths,
-)
+from flows.reporting import emit_batch_loaded, report_run_task
+from flows.settings import FetchSettings, load_settings, warehouse_paths
+from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle
 from transforms.pipeline import Transformed, transform_documents
 from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
     PublishStats,
-    connect_warehouse,
     finish_run,
     list_spooled,
     load_feed_polls,
     load_spooled,
     publish_snapshot,
+    read_spooled,
     select_due_feeds,
     spool_batch,
     start_run,
@@ -79,13 +73,10 @@ def plan_feeds_task(
 ) -> list[FeedState]:
     """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
     sources = load_sources(Path(sources_file))
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         sync_sources(con, sources, _utcnow())
         names = [source.name for source in sources if source.enabled]
         return select_due_feeds(con, names, _utcnow(), force=force)
-    finally:
-        con.close()
 
 
 @task(cache_policy=NONE)
@@ -106,11 +97,8 @@ def record_polls_task(
     write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
 ) -> list[PageRequest]:
     """Store polls, items and schedules; return the new items' pages to fetch."""
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
-    finally:
-        con.close()
 
 
 @task(cache_policy=NONE)
@@ -158,12 +146,24 @@ def spool_task(
 
 @task(cache_policy=NONE)
 def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
-    """Load one spooled batch into the private database in one transaction."""
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
-        counts = load_spooled(con, Path(spool_file), run_id=run_id, now=_utcnow())
-    finally:
-        con.close()
+    """Load one spooled batch into the private database in one transaction.
+
+    A concurrent run may have loaded the file already (runs load every spooled
+    batch, leftovers included): in this run's turn that shows as a missing file.
+    """
+    path = Path(spool_file)
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+        if not path.exists():
+            return LoadCounts()
+        topics = _topics_of(path)
+        counts = load_spooled(con, path, run_id=run_id, now=_utcnow())
+    emit_batch_loaded(
+        run_id=run_id,
+        flow=flow_run.get_flow_name() or "ingest",
+        batch=path.stem,
+        counts=counts,
+        topics=topics,
+    )
     report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
 
@@ -171,7 +171,17 @@ def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> 
 @task(cache_policy=NONE)
 def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
     """Publish the analysts' snapshot of the private database."""
-    return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
+    with writer_turn(write_db):
+        return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
+
+
+def _topics_of(spool_file: Path) -> list[str]:
+    """Every topic of every article in a spooled batch, for its batch event."""
+    try:
+        batch = read_spooled(spool_file)
+    except ValueError:
+        return []  # load_spooled rejects the file and records why
+    return [tag.topic for item in batch.tagged for tag in item.topics]
 
 
 def _run_name() -> str:
@@ -180,24 +190,33 @@ def _run_name() -> str:
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=True)
 def ingest(
-    seeds_dir: str = str(DEFAULT_SEEDS),
-    db_path: str = str(DEFAULT_DB),
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    seeds_dir: str | None = None,
+    db_path: str | None = None,
+    batch_size: int | None = None,
     sources_file: str | None = None,
     force: bool = False,
     private_dir: str | None = None,
-    lock_wait: float = DEFAULT_LOCK_WAIT,
+    lock_wait: float | None = None,
 ) -> RunSummary:
     """Read seeds and poll due feeds; extract, tag and spool batch by batch; load; publish.
 
     Args:
-        db_path: the analysts' database, which this run publishes.
+        seeds_dir: folder of seed files (default: NEWSFLOW_SEEDS, else seeds).
+        db_path: the analysts' database, which this run publishes (default: NEWSFLOW_DB).
+        batch_size: articles per transform task and load (default: NEWSFLOW_BATCH_SIZE).
         sources_file: the feeds to poll (none when ``None``).
         force: poll feeds even inside their poll interval.
         private_dir: where the private database and the spool live (default: beside db_path).
         lock_wait: seconds to wait whenever another process holds the private database.
     """
+    settings = load_settings()
+    seeds_dir = seeds_dir or str(settings.seeds_dir)
+    db_path = db_path or str(settings.db_path)
+    batch_size = batch_size or settings.batch_size
+    private_dir = private_dir or (str(settings.private_dir) if settings.private_dir else None)
+    lock_wait = settings.lock_wait if lock_wait is None else lock_wait
     run_id = str(flow_run.get_id() or "local")
+    flow_name = flow_run.get_flow_name() or "ingest"
     paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
     write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
     leftovers = list_spooled(paths.spool_dir)
@@ -207,10 +226,10 @@ def ingest(
     report_progress("extract", 0, len(documents))
     # Seeds are staged before the first write, so a locked warehouse loses nothing read.
     all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
-    _record_run_start(write_db, run_id, lock_wait)
+    _record_run_start(write_db, run_id, flow_name, lock_wait)
     requests: list[PageRequest] = []
     polled = failed = 0
-    fetch = load_settings().fetch
+    fetch = settings.fetch
     feed_failures: list[Failure] = []
     if sources_file is not None:
         states = plan_feeds_task(write_db, sources_file, force, lock_wait)
@@ -241,6 +260,8 @@ def ingest(
         counts += load_task(write_db, str(spool_file), run_id, lock_wait)
     _record_run_end(write_db, run_id, counts, lock_wait)
     published = publish_task(write_db, db_path, lock_wait)
+    run_name = flow_run.get_name() or flow_name
+    report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
     by_code: dict[str, int] = {}
     for failure in all_failures:
         by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
@@ -279,20 +300,14 @@ def _transform_and_spool(
     return all_failures
 
 
-def _record_run_start(write_db: str, run_id: str, lock_wait: float) -> None:
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
-        start_run(con, run_id=run_id, flow="ingest", now=_utcnow())
-    finally:
-        con.close()
+def _record_run_start(write_db: str, run_id: str, flow_name: str, lock_wait: float) -> None:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+        start_run(con, run_id=run_id, flow=flow_name, now=_utcnow())
 
 
 def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
-    finally:
-        con.close()
 
 
 def _utcnow() -> datetime:

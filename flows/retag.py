@@ -11,7 +11,9 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_DB, DEFAULT_LOCK_WAIT, warehouse_paths
+from flows.reporting import report_run_task
+from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_LOCK_WAIT, load_settings, warehouse_paths
+from flows.write_section import writer_turn
 from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
@@ -94,29 +96,50 @@ def retag_task(
     lock_wait: float,
 ) -> RetagSummary:
     """The one writer of a retag run: re-tag the range in the warehouse, then publish."""
-    return retag_articles(
-        db_path,
-        since=since,
-        until=until,
-        batch_size=batch_size,
-        run_id=run_id,
-        private_dir=private_dir,
-        lock_wait=lock_wait,
-    )
+    write_db = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None).write_db
+    with writer_turn(str(write_db)):  # other runs wait instead of meeting DuckDB's lock
+        return retag_articles(
+            db_path,
+            since=since,
+            until=until,
+            batch_size=batch_size,
+            run_id=run_id,
+            private_dir=private_dir,
+            lock_wait=lock_wait,
+        )
 
 
-@flow(name="retag", log_prints=True)
+def _run_name() -> str:
+    return f"retag-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+
+
+@flow(name="retag", flow_run_name=_run_name, log_prints=True)
 def retag(
     since: date | None = None,
     until: date | None = None,
-    db_path: str = str(DEFAULT_DB),
+    db_path: str | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     private_dir: str | None = None,
     lock_wait: float = DEFAULT_LOCK_WAIT,
 ) -> RetagSummary:
-    """Re-apply the current catalog and taxonomy to stored articles published in a range."""
+    """Re-apply the current catalog and taxonomy to stored articles published in a range.
+
+    Args:
+        since: First publication day to re-tag (default: the earliest).
+        until: Last publication day to re-tag, included (default: the latest).
+        db_path: The analysts' database (default: NEWSFLOW_DB, else data/news.duckdb).
+        batch_size: Articles per transaction.
+        private_dir: Where the private database lives (default: beside db_path).
+        lock_wait: Seconds to wait while another process holds the private database.
+    """
+    settings = load_settings()
+    db_path = db_path or str(settings.db_path)
+    private_dir = private_dir or (str(settings.private_dir) if settings.private_dir else None)
     run_id = str(flow_run.get_id() or f"retag-{uuid4()}")
     summary = retag_task(db_path, since, until, batch_size, run_id, private_dir, lock_wait)
+    write_db = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None).write_db
+    counts = LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale)
+    report_run_task(str(write_db), db_path, run_id, "retag", flow_run.get_name() or "retag", counts)
     print(
         f"retagged {summary.retagged} articles ({summary.stale} stale)"
         f" with {summary.tagger_version}"

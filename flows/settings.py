@@ -16,6 +16,11 @@ DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_SOURCES = Path("sources.yaml")
 DEFAULT_BATCH_SIZE = 200
+# The Prefect global concurrency limit (limit 1) that `newsflow deploy` creates; with
+# NEWSFLOW_WRITE_LIMIT set to it, warehouse sections also hold it (workers on several machines).
+WAREHOUSE_WRITE_LIMIT = "warehouse-write"
+WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
+WRITE_LOCK_TIMEOUT_SECONDS = 900.0
 DEFAULT_LOCK_WAIT = 30.0  # seconds a flow waits for another process holding the private database
 # The flows write a private database beside the analysts' one and publish a snapshot of it
 # as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
@@ -50,6 +55,7 @@ class Settings:
     db_path: Path = DEFAULT_DB  # NEWSFLOW_DB
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
+    write_limit: str | None = None  # NEWSFLOW_WRITE_LIMIT: Prefect limit held around DB access
     sources_path: Path = DEFAULT_SOURCES  # NEWSFLOW_SOURCES
     sources_from_env: bool = False  # NEWSFLOW_SOURCES was set: a missing file is an error
     fetch: FetchSettings = field(default_factory=FetchSettings)
@@ -99,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
         batch_size=batch_size,
+        write_limit=env.get("NEWSFLOW_WRITE_LIMIT") or None,
         sources_path=Path(env.get("NEWSFLOW_SOURCES") or DEFAULT_SOURCES),
         sources_from_env=bool(env.get("NEWSFLOW_SOURCES")),
         fetch=_load_fetch_settings(env),

@@ -30,6 +30,7 @@ from warehouse.tags import (
     select_article_ids,
     write_tags,
 )
+from warehouse.writer_lock import hold_writer_lock, lock_path_for
 
 __all__ = [
     "LoadCounts",
@@ -48,6 +49,7 @@ __all__ = [
     "fetch_status",
     "fetch_stored_articles",
     "finish_run",
+    "hold_writer_lock",
     "iter_stored_pages",
     "list_sources",
     "list_spooled",
@@ -56,6 +58,7 @@ __all__ = [
     "load_feed_polls",
     "load_raw_rows",
     "load_spooled",
+    "lock_path_for",
     "migrations",
     "publish_snapshot",
     "raw_store_for",

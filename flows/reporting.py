@@ -1,0 +1,91 @@
+"""The end of every run: read back what it wrote, emit its events, leave its artifact."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.events import emit_event
+
+from flows.artifacts import run_summary_markdown
+from flows.events import (
+    EventSpec,
+    article_ingested_event,
+    batch_loaded_event,
+    catalog_changed_event,
+    feed_polled_event,
+    warehouse_published_event,
+)
+from flows.write_section import warehouse_section
+from transforms import TAGGER_VERSION
+from warehouse import LoadCounts, PublishStats
+from warehouse.reports import read_run_report, read_stale_tags
+
+# Runs that notice a catalog change (not retag, which the change triggers: that would loop).
+_CATALOG_WATCHERS = frozenset({"ingest", "poll"})
+# Runs whose written articles are news; a retag rewrites tags of every article in its range.
+_ARTICLE_EVENT_FLOWS = frozenset({"ingest", "poll", "backfill"})
+
+
+def emit(spec: EventSpec) -> None:
+    """Send one event to the Prefect API (it is buffered and sent in the background)."""
+    emit_event(**spec.as_kwargs())
+
+
+def emit_batch_loaded(
+    *, run_id: str, flow: str, batch: str, counts: LoadCounts, topics: Sequence[str]
+) -> None:
+    """Announce one committed batch with its counts by topic."""
+    emit(batch_loaded_event(run_id=run_id, flow=flow, batch=batch, counts=counts, topics=topics))
+
+
+@task(cache_policy=NONE)
+def report_run_task(
+    write_db: str,
+    db_path: str,
+    run_id: str,
+    flow: str,
+    run_name: str,
+    counts: LoadCounts,
+    published: PublishStats | None = None,
+) -> str:
+    """Emit the run's feed, article and warehouse events and create its summary artifact.
+
+    Args:
+        write_db: the private database the run wrote (read back here).
+        db_path: the analysts' database it published.
+        run_id: the run.
+        flow: the flow's name (ingest, poll, backfill).
+        run_name: the flow run's readable name, the artifact's title.
+        counts: what the run's loads did.
+        published: the snapshot the run published, when it reports one.
+
+    Returns:
+        The artifact's markdown, so callers and tests can see what the UI shows.
+    """
+    with warehouse_section(write_db) as con:
+        report = read_run_report(con, run_id=run_id)
+        stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
+    for poll in report.feeds:
+        emit(feed_polled_event(poll, run_id=run_id))
+    for article in report.articles if flow in _ARTICLE_EVENT_FLOWS else ():
+        emit(article_ingested_event(article, run_id=run_id))
+    emit(
+        warehouse_published_event(
+            db_path=db_path,
+            run_id=run_id,
+            flow=flow,
+            counts=counts,
+            snapshot_bytes=published.bytes if published else None,
+            schema_version=published.schema_version if published else None,
+        )
+    )
+    if flow in _CATALOG_WATCHERS and report.articles and stale.articles:
+        emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
+    markdown = run_summary_markdown(report, counts=counts, title=run_name)
+    create_markdown_artifact(
+        markdown=markdown, key=f"{flow}-summary", description=f"What {run_name} did"
+    )
+    return markdown

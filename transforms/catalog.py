@@ -10,6 +10,9 @@ from typing import Any
 import yaml
 
 CATALOG_DIR = Path(__file__).parent / "catalog"
+# libyaml's safe loader reads the catalog ~8x faster than the pure-Python one, with the same result;
+# every worker process that tags reads it once.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ENTITY_TYPES = frozenset(
     {"person", "company", "ai_lab", "product", "regulator", "law", "organization"}
 )
@@ -147,7 +150,7 @@ def load_taxonomy(path: Path = CATALOG_DIR / "topics.yaml") -> Taxonomy:
 
 def _read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.YAMLError as error:
         raise CatalogError(f"{path}: not valid YAML: {error}") from error
 

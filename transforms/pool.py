@@ -23,8 +23,9 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-# The forkserver imports the extraction stack once; each (re)started worker is a cheap fork of it.
-_CONTEXT.set_forkserver_preload(["transforms.pipeline"])
+# The forkserver imports the extraction stack and builds the tagging indices once; each
+# (re)started worker is a cheap fork of it.
+_CONTEXT.set_forkserver_preload(["transforms.pipeline", "transforms.warmup"])
 STARTUP_TIMEOUT_S = 120.0  # a worker's imports do not count against an item's time limit
 
 

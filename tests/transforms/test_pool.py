@@ -6,8 +6,10 @@ import os
 import time
 
 from connectors import Failure, RawDocument
+from transforms.entities import entity_index
 from transforms.pipeline import transform_documents
 from transforms.pool import ItemFailed, run_in_pool
+from transforms.topics import topic_index
 
 
 def work(item: str) -> tuple[str, int]:
@@ -19,6 +21,15 @@ def work(item: str) -> tuple[str, int]:
     if item == "die":
         os._exit(3)
     return item.upper(), os.getpid()
+
+
+def built_indices(_: object) -> tuple[int, int]:
+    """How many tagging indices this worker already holds before its first tag."""
+    return entity_index.cache_info().currsize, topic_index.cache_info().currsize
+
+
+def test_workers_start_with_the_tagging_indices_built_so_no_batch_rebuilds_them() -> None:
+    assert run_in_pool(built_indices, [None, None], workers=2, timeout_s=30) == [(1, 1), (1, 1)]
 
 
 def test_results_come_back_in_input_order_from_several_processes() -> None:

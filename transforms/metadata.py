@@ -6,8 +6,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-import trafilatura
+from htmldate import find_date
 from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document, set_date_params
 
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*")
@@ -39,10 +49,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         tree: the parsed page; it is not modified.
         url: where the page was fetched, to resolve relative links.
     """
-    # extensive=False: without structured dates, htmldate's extensive search guesses from stray
-    # text (a "Copyright 2023" footer becomes 2023-01-01), which would override a precise
-    # feed-entry date; it is also the slower half of metadata extraction.
-    found = trafilatura.extract_metadata(tree, default_url=url, extensive=False)
+    found = _trafilatura_metadata(tree, url)
     return PageMetadata(
         title=found.title or None,
         authors=_authors(found.author),
@@ -52,6 +59,39 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         canonical_url=_canonical_link(tree),
         lead_image_url=found.image or None,
     )
+
+
+def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Document:
+    """``trafilatura.extract_metadata(tree, url, extensive=False)`` without what articles drop.
+
+    trafilatura's categories, tags and licence lookups are about a quarter of its metadata
+    cost and no article field uses them; the steps kept run in its order, so the fields
+    kept come out the same (a test compares the two on the extraction corpus).
+    """
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:  # a bare handle, not a name
+        found.author = None
+    try:
+        found = extract_meta_json(tree, found)
+    except Exception:  # noqa: BLE001 - malformed JSON-LD leaves the meta-tag values
+        pass
+    found.title = found.title or extract_title(tree)
+    found.author = found.author or extract_author(tree)
+    found.url = found.url or extract_url(tree, url)
+    # extensive_search=False: without structured dates, htmldate's extensive search guesses from
+    # stray text (a "Copyright 2023" footer becomes 2023-01-01), which would override a precise
+    # feed-entry date; it is also the slower half of date extraction.
+    found.date = find_date(tree, **{**set_date_params(extensive=False), "url": found.url})
+    sitename = found.sitename or extract_sitename(tree)
+    if sitename:
+        sitename = sitename.lstrip("@")  # a Twitter handle
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
+    elif found.url and (match := META_URL.match(found.url)):
+        sitename = match[1]
+    found.sitename = sitename
+    found.clean_and_trim()
+    return found
 
 
 def _authors(value: str | None) -> tuple[str, ...]:

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import trafilatura
 
+from connectors.charset import decode_html
 from connectors.records import RawDocument
 from transforms.extract import extract_text
 from transforms.pipeline import DEFAULT_WORKERS, transform_documents
-from transforms.rawpage import decode_page
 from warehouse.raw import store_raw_files
 
 
@@ -36,7 +36,7 @@ def main() -> None:
     args = parser.parse_args()
     files = sorted((args.corpus / "html").glob("*.html.gz"))[: args.limit or None]
     bodies = [gzip.decompress(path.read_bytes()) for path in files]
-    pages = [decode_page(body, None) for body in bodies]
+    pages = [decode_html(body, None) for body in bodies]
     print(f"{len(pages)} pages, {DEFAULT_WORKERS} cores")
 
     def rate(label: str, seconds: float) -> float:

@@ -1,5 +1,6 @@
 """Connectors turn the outside world (seed files, feeds, pages) into records."""
 
+from connectors.charset import decode_html
 from connectors.errors import FeedError, FetchError, SeedFormatError, SourcesError
 from connectors.feeds import FeedItem, ParsedFeed, parse_feed
 from connectors.history import (
@@ -13,7 +14,7 @@ from connectors.history import (
     wordpress_page_url,
 )
 from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, make_client
-from connectors.pages import PageRequest, decode_html, fetch_pages, interleave_by_host
+from connectors.pages import PageRequest, fetch_pages, interleave_by_host
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
 from connectors.refetch import find_history_pages

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import codecs
 import itertools
 import re
 from collections.abc import Sequence
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from connectors.charset import decode_html
 from connectors.errors import FetchError
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
 from connectors.polling import run_async
@@ -105,36 +105,6 @@ async def fetch_page(
         content_type=response.content_type,
         body=response.body,
     )
-
-
-def decode_html(body: bytes, content_type: str = "") -> str:
-    """Decode page bytes: BOM, header charset, <meta charset>, else UTF-8 or cp1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if body.startswith(bom):
-            return body[len(bom) :].decode(encoding, errors="replace")
-    declared = re.search(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", content_type, re.I)
-    meta = _META_CHARSET.search(body[:4096])
-    for candidate in (
-        declared.group(1) if declared else None,
-        meta.group(1).decode() if meta else None,
-    ):
-        if candidate and _known(candidate):
-            return body.decode(candidate, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
-
-
-def _known(encoding: str) -> bool:
-    try:
-        return codecs.lookup(encoding).name not in ("rot-13",)
-    except LookupError:
-        return False
 
 
 def _failure(request: PageRequest, code: str, message: str) -> Failure:

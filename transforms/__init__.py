@@ -12,7 +12,7 @@ from transforms.normalise import (
 )
 from transforms.pipeline import Transformed, transform_document, transform_documents
 from transforms.pool import ItemFailed, run_in_pool
-from transforms.rawpage import RawPage, decode_page, pack_raw_page, to_raw_document
+from transforms.rawpage import RawPage, pack_raw_page, to_raw_document
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from transforms.stories import cluster_sketches, estimate_containment, is_same_story, sketch_text
 from transforms.tagging import TAGGER_VERSION, tag_article
@@ -34,7 +34,6 @@ __all__ = [
     "canonical_url",
     "cluster_sketches",
     "content_hash",
-    "decode_page",
     "estimate_containment",
     "extract_article",
     "extract_metadata",

@@ -7,6 +7,7 @@ import re
 import trafilatura
 from lxml.html import HtmlElement
 
+from connectors.charset import decode_html
 from connectors.records import Failure, RawDocument
 from connectors.seeds import derive_title
 from transforms.html import parse_html
@@ -18,7 +19,6 @@ from transforms.normalise import (
     normalise_text,
     resolve_canonical,
 )
-from transforms.rawpage import decode_page
 from transforms.records import Article
 from transforms.stories import sketch_text
 
@@ -127,7 +127,7 @@ def extract_article(document: RawDocument) -> Article | Failure:
     if document.html is not None:
         html = document.html
     else:  # a fetched page may come as bytes only
-        html = decode_page(document.body or b"", document.content_type)
+        html = decode_html(document.body or b"", document.content_type)
     page = parse_html(html)
     where = document.location or document.url
     if page is not None and page.truncated:

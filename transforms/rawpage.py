@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import codecs
 import gzip
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from connectors.charset import decode_html
 from connectors.records import RawDocument
 
 # gzip level 6: on the developer corpus (990 pages, 145 kB each) it stores 28.4 kB a page, as
 # small as zstd level 3 and within 10% of zstd level 10, with only the standard library.
 GZIP_LEVEL = 6
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-:.]+)", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,29 +62,6 @@ def pack_raw_page(document: RawDocument) -> RawPage | None:
     )
 
 
-def decode_page(body: bytes, content_type: str | None) -> str:
-    """Bytes to text: BOM, the HTTP charset, strict UTF-8, the page's meta charset, then cp1252."""
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if body.startswith(bom):
-            return body.decode(encoding, errors="replace").lstrip("\ufeff")
-    declared = _CHARSET.search(content_type or "")
-    candidates = [declared.group(1)] if declared else []
-    candidates.append("utf-8")
-    meta = _META_CHARSET.search(body[:8192])
-    if meta:
-        candidates.append(meta.group(1).decode("ascii", errors="ignore"))
-    for encoding in candidates:
-        try:
-            return body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("cp1252", errors="replace")
-
-
 def to_raw_document(page: RawPage, body: bytes) -> RawDocument:
     """Rebuild the document a stored page came from, to run it through extraction again."""
     return RawDocument(
@@ -95,7 +69,7 @@ def to_raw_document(page: RawPage, body: bytes) -> RawDocument:
         source=page.source,
         origin=page.origin,
         fetched_at=page.fetched_at,
-        html=decode_page(body, page.content_type),
+        html=decode_html(body, page.content_type),
         title=page.given_title,
         author=page.given_author,
         published_at=page.given_published_at,

@@ -43,9 +43,7 @@ def _build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--seeds", type=Path, help="seed folder (default: seeds, or NEWSFLOW_SEEDS)"
     )
-    ingest.add_argument(
-        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-    )
+    _add_db_argument(ingest)
     ingest.add_argument(
         "--sources",
         type=Path,
@@ -72,30 +70,24 @@ def _build_parser() -> argparse.ArgumentParser:
     reprocess.add_argument(
         "--until", type=_parse_day, help="only pages fetched before this date (YYYY-MM-DD)"
     )
-    reprocess.add_argument(
-        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-    )
+    _add_db_argument(reprocess)
     reprocess.set_defaults(handler=_run_reprocess)
     _add_sources_parser(commands)
 
     sql = commands.add_parser("sql", help="run SQL read-only against the analysts' database")
     sql.add_argument("query", help="SQL to run; several statements: the last one's rows")
     sql.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
-    sql.add_argument("--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)")
+    _add_db_argument(sql)
     sql.set_defaults(handler=_run_sql)
 
     status = commands.add_parser("status", help="sources' health, the last runs and counts")
     status.add_argument("--runs", type=int, default=5, help="how many recent runs (default: 5)")
-    status.add_argument(
-        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-    )
+    _add_db_argument(status)
     status.set_defaults(handler=_run_status)
 
     export = commands.add_parser("export", help="write the warehouse as Parquet for other engines")
     export.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
-    export.add_argument(
-        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-    )
+    _add_db_argument(export)
     export.set_defaults(handler=_run_export)
 
     retag = commands.add_parser(
@@ -103,11 +95,16 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     retag.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD")
     retag.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
-    retag.add_argument(
-        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-    )
+    _add_db_argument(retag)
     retag.set_defaults(handler=_run_retag)
     return parser
+
+
+def _add_db_argument(parser: argparse.ArgumentParser) -> None:
+    """Every command that touches the warehouse takes the same --db."""
+    parser.add_argument(
+        "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
+    )
 
 
 def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,9 +114,7 @@ def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     enable = actions.add_parser("enable", help="make a failing or disabled source active again")
     enable.add_argument("name", help="source name as in sources.yaml")
     for action in (listing, enable):
-        action.add_argument(
-            "--db", type=Path, help="database (default: data/news.duckdb, or NEWSFLOW_DB)"
-        )
+        _add_db_argument(action)
         action.set_defaults(handler=_run_sources)
 
 

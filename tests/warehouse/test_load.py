@@ -3,45 +3,24 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from connectors import Failure
-from transforms import Article, EntityMention, TaggedArticle, TopicTag
+from tests.factories import FETCHED as NOW
+from tests.factories import tagged_article
+from transforms import EntityMention, TaggedArticle
 from warehouse import apply_schema, connect_warehouse, load_batch, migrations
 
-NOW = datetime(2026, 1, 1, 12)
+META = EntityMention("meta", "Meta", "company", "Q380", 2, ("Meta@0", "Meta@9"))
 
 
 def _tagged(
     key: str, text: str = "Some text.", topics: tuple[str, ...] = ("research",)
 ) -> TaggedArticle:
-    article = Article(
-        article_id=key,
-        url=f"https://e.com/{key}",
-        canonical_url=f"https://e.com/{key}",
-        source="test",
-        origin="feed",
-        title=f"Title {key}",
-        title_derived=False,
-        author=None,
-        published_at=datetime(2024, 1, 1),
-        language="en",
-        text=text,
-        word_count=2,
-        content_hash=f"hash-{text}",
-        fetched_at=NOW,
-        extractor_version="x/1",
-    )
-    return TaggedArticle(
-        article=article,
-        topics=tuple(TopicTag(t, 3.0, ("term@1",)) for t in topics),
-        entities=(EntityMention("meta", "Meta", "company", "Q380", 2, ("Meta@0", "Meta@9")),),
-        tagger_version="t/1",
-    )
+    return tagged_article(key, text=text, topics=topics, entities=(META,))
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:

@@ -16,23 +16,18 @@ from connectors import (
     PageRequest,
     RawDocument,
     Source,
+    fetch_pages,
     find_history_pages,
     load_sources,
 )
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
-from flows.ingest import (
-    fetch_pages_task,
-    load_task,
-    publish_task,
-    read_seeds_task,
-    spool_task,
-    transform_task,
-)
+from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
 from flows.reporting import report_run_task
 from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle
+from transforms.pipeline import transform_documents
 from warehouse import LoadCounts, finish_run, start_run
 from warehouse.reports import read_article_sources
 from warehouse.reprocess import reprocess_stored_pages
@@ -92,9 +87,15 @@ def backfill_day_task(
                 until=datetime(day.year, day.month, day.day) + timedelta(days=1),
                 lock_wait=settings.lock_wait,
             )
-    fetched = fetch_pages_task.fn(requests, settings.fetch) if requests else []
+    fetch = settings.fetch
+    fetched = fetch_pages(
+        requests,
+        policy=fetch.policy,
+        deadline=fetch.page_deadline,
+        max_bytes=fetch.max_page_bytes,
+    )
     documents = documents + [item for item in fetched if isinstance(item, RawDocument)]
-    results = transform_task.fn(documents) if documents else []
+    results = transform_documents(documents)
     tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
     failures = [r.result for r in results if isinstance(r.result, Failure)]
     failures += [item for item in fetched if isinstance(item, Failure)]

@@ -17,21 +17,22 @@ from connectors import (
     PageRequest,
     RawDocument,
     fetch_feeds,
-    fetch_pages,
     interleave_by_host,
     iter_seed_documents,
     load_sources,
 )
+from connectors.stream import PageStream
 from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle
-from transforms.pipeline import Transformed, transform_documents
+from transforms.pipeline import DocumentList, DocumentSource, StreamTransformer
 from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
     PublishStats,
+    SpooledBatch,
     finish_run,
     list_spooled,
     load_feed_polls,
@@ -102,26 +103,32 @@ def record_polls_task(
 
 
 @task(cache_policy=NONE)
-def fetch_pages_task(
-    requests: list[PageRequest], fetch: FetchSettings
-) -> list[RawDocument | Failure]:
-    """Fetch one batch of article pages concurrently."""
-    results = fetch_pages(
-        requests,
-        policy=fetch.policy,
-        deadline=fetch.page_deadline,
-        max_bytes=fetch.max_page_bytes,
-    )
-    report_progress("pages", len(results))
-    return results
+def transform_batch_task(
+    transformer: StreamTransformer,
+    source: DocumentSource,
+    spool_dir: str,
+    run_id: str,
+    batch_size: int,
+    stage: str | None = None,
+) -> list[Failure]:
+    """Extract and tag the next documents to arrive (in the worker pool) and stage them on disk.
 
-
-@task(cache_policy=NONE)
-def transform_task(documents: list[RawDocument]) -> list[Transformed]:
-    """Extract and tag one batch of documents in the worker-process pool (30 s limit per page)."""
-    results = transform_documents(documents)
-    report_progress("extract", len(documents))
-    return results
+    Documents never leave this task: Prefect keeps every task's return value
+    until its flow run ends, so only the batch's failures are returned.
+    """
+    batch = transformer.next_batch(source, batch_size)
+    results = batch.transformed
+    tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
+    failures = batch.failures + [r.result for r in results if isinstance(r.result, Failure)]
+    raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
+    if tagged or failures or raw:
+        spool_batch(
+            Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=raw
+        )
+    if stage is not None:
+        report_progress(stage, len(batch))
+    report_progress("extract", len(batch))
+    return failures
 
 
 @task(cache_policy=NONE)
@@ -155,8 +162,12 @@ def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> 
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
         if not path.exists():
             return LoadCounts()
-        topics = _topics_of(path)
-        counts = load_spooled(con, path, run_id=run_id, now=_utcnow())
+        try:
+            batch: SpooledBatch | None = read_spooled(path)
+        except ValueError:
+            batch = None  # load_spooled rejects the file and records why
+        counts = load_spooled(con, path, run_id=run_id, now=_utcnow(), batch=batch)
+    topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
     emit_batch_loaded(
         run_id=run_id,
         flow=flow_run.get_flow_name() or "ingest",
@@ -173,15 +184,6 @@ def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats
     """Publish the analysts' snapshot of the private database."""
     with writer_turn(write_db):
         return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
-
-
-def _topics_of(spool_file: Path) -> list[str]:
-    """Every topic of every article in a spooled batch, for its batch event."""
-    try:
-        batch = read_spooled(spool_file)
-    except ValueError:
-        return []  # load_spooled rejects the file and records why
-    return [tag.topic for item in batch.tagged for tag in item.topics]
 
 
 def _run_name() -> str:
@@ -221,40 +223,41 @@ def ingest(
     write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
     leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
-    documents = [item for item in items if isinstance(item, RawDocument)]
-    failures = [item for item in items if isinstance(item, Failure)]
-    report_progress("extract", 0, len(documents))
-    # Seeds are staged before the first write, so a locked warehouse loses nothing read.
-    all_failures = _transform_and_spool(spool_dir, run_id, documents, failures, batch_size)
-    _record_run_start(write_db, run_id, flow_name, lock_wait)
+    seeds = DocumentList(list(items))
+    report_progress("extract", 0, sum(1 for item in items if isinstance(item, RawDocument)))
     requests: list[PageRequest] = []
     polled = failed = 0
     fetch = settings.fetch
-    feed_failures: list[Failure] = []
-    if sources_file is not None:
-        states = plan_feeds_task(write_db, sources_file, force, lock_wait)
-        report_progress("feeds", 0, len(states))
-        for start in range(0, len(states), FEEDS_PER_POLL_TASK):
-            polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
-            requests += record_polls_task(write_db, run_id, polls, lock_wait)
-            feed_failures += [poll.failure for poll in polls if poll.failure is not None]
-            polled, failed = polled + len(polls), failed + sum(1 for p in polls if p.failure)
-    report_progress("pages", 0, len(requests))
-    report_progress("extract", 0, len(documents) + len(requests))
-    report_progress("load", 0, len(documents) + len(requests))
-    all_failures += _transform_and_spool(spool_dir, run_id, [], feed_failures, batch_size)
-    # Hosts interleaved, so every batch spreads over all hosts; the next batch is fetched
-    # (in a worker thread) while this one is extracted, so waiting on hosts overlaps work.
-    ordered = interleave_by_host(requests)
-    batches = [ordered[start : start + batch_size] for start in range(0, len(ordered), batch_size)]
-    pending = [fetch_pages_task.submit(batches[0], fetch)] if batches else []
-    for index in range(len(batches)):
-        fetched = pending.pop().result()
-        if index + 1 < len(batches):
-            pending.append(fetch_pages_task.submit(batches[index + 1], fetch))
-        pages = [item for item in fetched if isinstance(item, RawDocument)]
-        page_failures = [item for item in fetched if isinstance(item, Failure)]
-        all_failures += _transform_and_spool(spool_dir, run_id, pages, page_failures, batch_size)
+    with StreamTransformer() as transformer:  # one worker pool for seeds and pages
+        # Seeds are staged before the first write, so a locked warehouse loses nothing read.
+        all_failures = _transform_all(transformer, seeds, spool_dir, run_id, batch_size)
+        _record_run_start(write_db, run_id, flow_name, lock_wait)
+        if sources_file is not None:
+            states = plan_feeds_task(write_db, sources_file, force, lock_wait)
+            report_progress("feeds", 0, len(states))
+            for start in range(0, len(states), FEEDS_PER_POLL_TASK):
+                polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
+                requests += record_polls_task(write_db, run_id, polls, lock_wait)
+                feed_failures = [poll.failure for poll in polls if poll.failure is not None]
+                if feed_failures:
+                    spool_task(spool_dir, run_id, [], feed_failures)
+                all_failures += feed_failures
+                polled, failed = polled + len(polls), failed + len(feed_failures)
+        report_progress("pages", 0, len(requests))
+        report_progress("extract", 0, len(seeds.items) + len(requests))
+        report_progress("load", 0, len(seeds.items) + len(requests))
+        # One client fetches all pages (robots.txt once per host, hosts spaced across
+        # batches), hosts interleaved so the fetches in flight spread over all of them;
+        # each page is extracted as soon as it arrives.
+        with PageStream(
+            interleave_by_host(requests),
+            policy=fetch.policy,
+            deadline=fetch.page_deadline,
+            max_bytes=fetch.max_page_bytes,
+        ) as pages:
+            all_failures += _transform_all(
+                transformer, pages, spool_dir, run_id, batch_size, stage="pages"
+            )
     counts = LoadCounts()
     for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
         counts += load_task(write_db, str(spool_file), run_id, lock_wait)
@@ -277,27 +280,23 @@ def ingest(
     )
 
 
-def _transform_and_spool(
+def _transform_all(
+    transformer: StreamTransformer,
+    source: DocumentSource,
     spool_dir: str,
     run_id: str,
-    documents: list[RawDocument],
-    failures: list[Failure],
     batch_size: int,
+    stage: str | None = None,
 ) -> list[Failure]:
-    """Extract, tag and stage documents batch by batch; earlier failures ride with the first."""
-    all_failures = list(failures)
-    pending_failures = failures
-    for start in range(0, max(len(documents), 1), batch_size):
-        batch = documents[start : start + batch_size]
-        results = transform_task(batch) if batch else []
-        tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
-        batch_failures = [r.result for r in results if isinstance(r.result, Failure)]
-        raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
-        all_failures += batch_failures
-        if tagged or pending_failures or batch_failures or raw:
-            spool_task(spool_dir, run_id, tagged, pending_failures + batch_failures, raw)
-        pending_failures = []
-    return all_failures
+    """Run batch tasks until the source is drained; return every failure.
+
+    Args:
+        stage: the progress stage the source's documents also advance ("pages").
+    """
+    failures: list[Failure] = []
+    while not transformer.finished(source):
+        failures += transform_batch_task(transformer, source, spool_dir, run_id, batch_size, stage)
+    return failures
 
 
 def _record_run_start(write_db: str, run_id: str, flow_name: str, lock_wait: float) -> None:

@@ -140,7 +140,8 @@ def extract_article(document: RawDocument) -> Article | Failure:
     text = extract_text_from_tree(page.tree, base_url) if page is not None else None
     if page is None or not text or len(text.split()) < MIN_ARTICLE_WORDS:
         return _failure(document, "extraction_empty", f"{where}: no article text found")
-    return _article(document, text, extract_metadata(page.tree, base_url), base_url)
+    meta = extract_metadata(page.tree, base_url, find_byline=not document.author)
+    return _article(document, text, meta, base_url)
 
 
 def _article(

@@ -42,14 +42,19 @@ class PageMetadata:
     lead_image_url: str | None = None
 
 
-def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
+def extract_metadata(
+    tree: HtmlElement, url: str | None = None, *, find_byline: bool = True
+) -> PageMetadata:
     """Read a parsed page's metadata (meta tags, JSON-LD, htmldate for the date).
 
     Args:
         tree: the parsed page; it is not modified.
         url: where the page was fetched, to resolve relative links.
+        find_byline: search the page body for an author when the meta tags name none;
+            the costliest lookup here (a pruned copy of the page), skipped when the
+            feed entry names the author, which wins anyway.
     """
-    found = _trafilatura_metadata(tree, url)
+    found = _trafilatura_metadata(tree, url, find_byline)
     return PageMetadata(
         title=found.title or None,
         authors=_authors(found.author),
@@ -61,7 +66,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
     )
 
 
-def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Document:
+def _trafilatura_metadata(tree: HtmlElement, url: str | None, find_byline: bool) -> Document:
     """``trafilatura.extract_metadata(tree, url, extensive=False)`` without what articles drop.
 
     trafilatura's categories, tags and licence lookups are about a quarter of its metadata
@@ -76,7 +81,8 @@ def _trafilatura_metadata(tree: HtmlElement, url: str | None) -> Document:
     except Exception:  # noqa: BLE001 - malformed JSON-LD leaves the meta-tag values
         pass
     found.title = found.title or extract_title(tree)
-    found.author = found.author or extract_author(tree)
+    if find_byline:
+        found.author = found.author or extract_author(tree)
     found.url = found.url or extract_url(tree, url)
     # extensive_search=False: without structured dates, htmldate's extensive search guesses from
     # stray text (a "Copyright 2023" footer becomes 2023-01-01), which would override a precise

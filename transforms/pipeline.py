@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from connectors.records import Failure, RawDocument
 from transforms.extract import extract_article
-from transforms.pool import ItemFailed, run_in_pool
+from transforms.pool import ItemFailed, WorkerPool, run_in_pool
 from transforms.rawpage import RawPage, pack_raw_page
 from transforms.records import TaggedArticle
 from transforms.tagging import tag_article
 
 EXTRACTION_TIMEOUT_S = 30.0
 DEFAULT_WORKERS = max(1, os.cpu_count() or 1)  # extraction is CPU-bound: one process per core
+# Documents handed to the pool ahead of the free workers, so a worker that finishes starts its
+# next document at once instead of waiting on the main process.
+QUEUED_PER_WORKER = 1
+# How often a busy pool looks for newly fetched documents.
+POLL_SECONDS = 0.02
 _FAILURE_CODES = {
     "timeout": "extraction_timeout",
     "error": "extraction_error",
@@ -70,3 +77,111 @@ def _failed(document: RawDocument, outcome: ItemFailed) -> Transformed:
         message=f"{document.location or document.url}: {outcome.message}",
     )
     return Transformed(result=failure, raw=pack_raw_page(document))
+
+
+class DocumentSource(Protocol):
+    """Where a run's documents come from: fetched pages as they arrive, or a list."""
+
+    @property
+    def exhausted(self) -> bool:
+        """True once every document has been taken."""
+        ...
+
+    def take(self, limit: int, timeout_s: float | None) -> list[RawDocument | Failure]:
+        """Up to ``limit`` documents (or their fetch failures), waiting up to ``timeout_s``."""
+        ...
+
+
+@dataclass
+class DocumentList:
+    """Documents already in hand (seed files) as a ``DocumentSource``."""
+
+    items: list[RawDocument | Failure]
+
+    @property
+    def exhausted(self) -> bool:
+        return not self.items
+
+    def take(self, limit: int, timeout_s: float | None) -> list[RawDocument | Failure]:
+        taken, self.items = self.items[:limit], self.items[limit:]
+        return taken
+
+
+@dataclass(frozen=True, slots=True)
+class TransformedBatch:
+    """The next documents done: transformed ones, and those that failed before extraction."""
+
+    transformed: list[Transformed] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # fetch or seed-file failures
+
+    def __len__(self) -> int:
+        return len(self.transformed) + len(self.failures)
+
+
+class StreamTransformer:
+    """One worker pool for a whole run: documents go in as they arrive, batches come out.
+
+    A batch is the next ``size`` documents to finish, so no worker waits at a
+    batch boundary and extraction overlaps fetching page by page. Workers start
+    with the first document (a run with nothing new starts none).
+
+    Args:
+        workers: processes to run at once (at least 1).
+        timeout_s: wall-clock limit per document; its worker is killed when exceeded.
+    """
+
+    def __init__(
+        self, *, workers: int = DEFAULT_WORKERS, timeout_s: float = EXTRACTION_TIMEOUT_S
+    ) -> None:
+        self._workers = max(1, workers)
+        self._pool: WorkerPool[RawDocument, Transformed] | None = None
+        self._timeout_s = timeout_s
+        self._in_pool: dict[int, RawDocument] = {}
+        self._keys = itertools.count()
+
+    def __enter__(self) -> StreamTransformer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.__exit__(*exc)
+            self._pool = None
+
+    def finished(self, source: DocumentSource) -> bool:
+        """True when the source is empty and no document is still being transformed."""
+        return source.exhausted and not self._in_pool
+
+    def next_batch(self, source: DocumentSource, size: int) -> TransformedBatch:
+        """The next ``size`` documents to finish (fewer at the end of the source)."""
+        batch = TransformedBatch()
+        capacity = self._workers * (1 + QUEUED_PER_WORKER)
+        while len(batch) < size and not self.finished(source):
+            room = capacity - len(self._in_pool)
+            if room > 0 and not source.exhausted:
+                # An idle pool has nothing else to wait for; a busy one only looks.
+                for item in source.take(room, timeout_s=0.0 if self._in_pool else None):
+                    if isinstance(item, Failure):
+                        batch.failures.append(item)
+                    else:
+                        self._submit(item)
+            if self._in_pool:
+                waiting_on_source = room > 0 and not source.exhausted
+                self._collect(batch, timeout_s=POLL_SECONDS if waiting_on_source else None)
+        return batch
+
+    def _submit(self, document: RawDocument) -> None:
+        if self._pool is None:
+            self._pool = WorkerPool(
+                transform_document, workers=self._workers, timeout_s=self._timeout_s
+            ).__enter__()
+        key = next(self._keys)
+        self._in_pool[key] = document
+        self._pool.submit(key, document)
+
+    def _collect(self, batch: TransformedBatch, *, timeout_s: float | None) -> None:
+        assert self._pool is not None
+        for key, outcome in self._pool.collect(timeout_s):
+            document = self._in_pool.pop(key)
+            batch.transformed.append(
+                _failed(document, outcome) if isinstance(outcome, ItemFailed) else outcome
+            )

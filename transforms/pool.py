@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -64,41 +64,93 @@ def run_in_pool(
     if not items:
         return []
     results: list[Result | ItemFailed | None] = [None] * len(items)
-    pending = deque(range(len(items)))
-    pool = [_start(func) for _ in range(max(1, min(workers, len(items))))]
-    try:
-        while pending or any(worker.index is not None for worker in pool):
-            for worker in pool:
-                if worker.index is None and pending:
-                    worker.index = pending.popleft()
-                    worker.deadline = time.monotonic() + timeout_s
-                    worker.conn.send((worker.index, items[worker.index]))
-            busy = [worker for worker in pool if worker.index is not None]
-            wait_s = max(0.0, min(worker.deadline for worker in busy) - time.monotonic())
-            ready = set(wait([worker.conn for worker in busy], timeout=wait_s))
-            for slot, worker in enumerate(pool):
-                index = worker.index
-                if index is None:
-                    continue
-                if worker.conn in ready:
-                    try:
-                        results[index] = _receive(worker)
-                        worker.index = None
-                        continue
-                    except (EOFError, OSError):
-                        results[index] = ItemFailed(index, "crashed", "the worker process died")
-                elif time.monotonic() >= worker.deadline:
-                    results[index] = ItemFailed(
-                        index, "timeout", f"no result after {timeout_s:g} s; worker killed"
-                    )
-                else:
-                    continue
-                _stop(worker, kill=True)
-                pool[slot] = _start(func)
-    finally:
-        for worker in pool:
-            _stop(worker, kill=worker.index is not None)
+    with WorkerPool(func, workers=min(workers, len(items)), timeout_s=timeout_s) as pool:
+        for index, item in enumerate(items):
+            pool.submit(index, item)
+        while pool.pending:
+            for index, outcome in pool.collect(timeout_s=None):
+                results[index] = outcome
     return [result for result in results if result is not None]
+
+
+class WorkerPool(Generic[Item, Result]):
+    """Worker processes that stay up while items come and go, one item per worker at a time.
+
+    A run keeps one pool for all its pages, so workers start once and are
+    never idle at a batch boundary: items are submitted as they arrive and
+    results collected as they finish, in any order, each under its key.
+
+    Args:
+        func: a module-level function (it is sent to the workers by reference).
+        workers: processes to run at once (at least 1).
+        timeout_s: wall-clock limit per item; its worker is killed and replaced when exceeded.
+    """
+
+    def __init__(self, func: Callable[[Item], Result], *, workers: int, timeout_s: float) -> None:
+        self._func = func
+        self._size = max(1, workers)
+        self._timeout_s = timeout_s
+        self._workers: list[_Worker] = []
+        self._queued: deque[tuple[int, Item]] = deque()
+
+    def __enter__(self) -> WorkerPool[Item, Result]:
+        self._workers = [_start(self._func) for _ in range(self._size)]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self._workers:
+            _stop(worker, kill=worker.index is not None)
+        self._workers = []
+
+    @property
+    def pending(self) -> int:
+        """Items submitted and not yet collected (queued or running)."""
+        return len(self._queued) + sum(1 for w in self._workers if w.index is not None)
+
+    def submit(self, key: int, item: Item) -> None:
+        """Queue an item; it starts as soon as a worker is free."""
+        self._queued.append((key, item))
+        self._dispatch()
+
+    def collect(self, timeout_s: float | None) -> list[tuple[int, Result | ItemFailed]]:
+        """Finished items as (key, outcome), waiting up to ``timeout_s`` for the first one.
+
+        ``None`` waits until at least one item finishes or runs out of time.
+        """
+        busy = [worker for worker in self._workers if worker.index is not None]
+        if not busy:
+            return []
+        limit = min(worker.deadline for worker in busy) - time.monotonic()
+        wait_s = max(0.0, limit if timeout_s is None else min(limit, timeout_s))
+        ready = set(wait([worker.conn for worker in busy], timeout=wait_s))
+        finished: list[tuple[int, Result | ItemFailed]] = []
+        for slot, worker in enumerate(self._workers):
+            key = worker.index
+            if key is None:
+                continue
+            if worker.conn in ready:
+                try:
+                    finished.append((key, _receive(worker)))
+                    worker.index = None
+                    continue
+                except (EOFError, OSError):
+                    finished.append((key, ItemFailed(key, "crashed", "the worker process died")))
+            elif time.monotonic() >= worker.deadline:
+                message = f"no result after {self._timeout_s:g} s; worker killed"
+                finished.append((key, ItemFailed(key, "timeout", message)))
+            else:
+                continue
+            _stop(worker, kill=True)
+            self._workers[slot] = _start(self._func)
+        self._dispatch()
+        return finished
+
+    def _dispatch(self) -> None:
+        for worker in self._workers:
+            if worker.index is None and self._queued:
+                worker.index, item = self._queued.popleft()
+                worker.deadline = time.monotonic() + self._timeout_s
+                worker.conn.send((worker.index, item))
 
 
 def _start(func: Callable[[Item], Result]) -> _Worker:

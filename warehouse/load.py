@@ -11,6 +11,7 @@ import duckdb
 from connectors.records import Failure
 from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
+from warehouse.bulk import insert_rows
 from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
 from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
@@ -41,7 +42,7 @@ ON CONFLICT (article_id) DO UPDATE SET
 _TOUCH_ARTICLES = """
 UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-# Many rows go in as one statement over column arrays (see _insert_rows).
+# Many rows go in as one statement over column arrays (see warehouse.bulk).
 _INSERT_FAILURE = """
 INSERT INTO failures SELECT * FROM (SELECT unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
     unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
@@ -124,7 +125,7 @@ def load_batch(
         if changed:
             _write_articles(con, run_id, changed, now)
         if failures:
-            _insert_rows(
+            insert_rows(
                 con,
                 _INSERT_FAILURE,
                 [
@@ -165,17 +166,6 @@ def finish_run(
     )
 
 
-def _insert_rows(
-    con: duckdb.DuckDBPyConnection, sql: str, rows: Sequence[Sequence[object]]
-) -> None:
-    """Insert rows as one statement over column arrays (``unnest`` of each ``?``).
-
-    DuckDB's executemany runs one statement per row: about 100 times slower for a batch.
-    """
-    if rows:
-        con.execute(sql, [list(column) for column in zip(*rows, strict=True)])
-
-
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> object:
     row = con.execute(sql, params).fetchone()
     return None if row is None else row[0]
@@ -197,7 +187,7 @@ def _signature(item: TaggedArticle) -> tuple[object, ...]:
 def _write_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[TaggedArticle], now: datetime
 ) -> None:
-    _insert_rows(
+    insert_rows(
         con,
         _INSERT_ARTICLE,
         [

@@ -17,12 +17,17 @@ from pathlib import Path
 import duckdb
 
 from transforms.rawpage import RawPage
+from warehouse.bulk import insert_rows
 
 _UPSERT_RAW = """
 INSERT INTO raw_documents (url, sha256, final_url, source, origin, fetched_at, status,
     content_type, bytes, stored_bytes, storage_path, given_title, given_author,
     given_published_at, location, article_id, run_id)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::INTEGER[]),
+    unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 ON CONFLICT (url, sha256) DO UPDATE SET
     final_url = excluded.final_url, source = excluded.source, origin = excluded.origin,
     fetched_at = excluded.fetched_at, status = excluded.status,
@@ -90,10 +95,14 @@ def load_raw_rows(
     run_id: str,
     pages: Sequence[tuple[RawPage, str | None]],
 ) -> None:
-    """Upsert raw_documents rows (page, article_id it gave) inside the caller's transaction."""
-    if not pages:
-        return
-    con.executemany(
+    """Upsert raw_documents rows (page, article_id it gave) inside the caller's transaction.
+
+    One statement for the batch; a page listed twice counts once, as its last listing
+    (an upsert statement may not update one row twice).
+    """
+    latest = {(page.url, page.sha256): (page, article_id) for page, article_id in pages}
+    insert_rows(
+        con,
         _UPSERT_RAW,
         [
             [
@@ -115,7 +124,7 @@ def load_raw_rows(
                 article_id,
                 run_id,
             ]
-            for p, article_id in pages
+            for p, article_id in latest.values()
         ],
     )
 

@@ -124,17 +124,23 @@ def read_spooled(path: Path) -> SpooledBatch:
 
 
 def load_spooled(
-    con: duckdb.DuckDBPyConnection, path: Path, *, run_id: str, now: datetime
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    run_id: str,
+    now: datetime,
+    batch: SpooledBatch | None = None,
 ) -> LoadCounts:
     """Load one spool file in one transaction, then delete it.
 
     The file is deleted only after the commit; if the process dies in between, the next
     call finds the batch id in ``load_batches`` and only deletes the file. A file that
     cannot be read is renamed ``*.rejected`` (kept for inspection, never retried) and
-    becomes a ``bad_spool`` failure of the run ``run_id`` that met it.
+    becomes a ``bad_spool`` failure of the run ``run_id`` that met it. ``batch`` is the
+    file's content when the caller has read it already.
     """
     try:
-        batch = read_spooled(path)
+        batch = batch or read_spooled(path)
     except ValueError as error:
         rejected = path.with_suffix(".rejected")
         os.replace(path, rejected)

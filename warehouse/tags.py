@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 
 from transforms.records import Article, TaggedArticle
+from warehouse.bulk import insert_rows
 
 # An article's date is its publication time, or when newsflow first saw it.
 _SELECT_IDS = """
@@ -29,7 +30,7 @@ _DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unn
 _DELETE_CANDIDATES = (
     "DELETE FROM article_candidates WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 )
-# Many rows go in as one statement over column arrays (see _insert_rows).
+# Many rows go in as one statement over column arrays (see warehouse.bulk).
 _INSERT_TOPIC = """
 INSERT INTO article_topics (article_id, topic, score, evidence)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]),
@@ -139,36 +140,28 @@ def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) 
     keys = list(latest)
     for sql in (_DELETE_TOPICS, _DELETE_ENTITIES, _DELETE_CANDIDATES):
         con.execute(sql, [keys])
-    _insert_rows(
+    insert_rows(
         con,
         _INSERT_TOPIC,
         [[key, x.topic, x.score, list(x.evidence)] for key, t in latest.items() for x in t.topics],
     )
     mentions = [(key, e) for key, t in latest.items() for e in t.entities]
     entities = {e.entity_id: e for _, e in mentions}
-    _insert_rows(
+    insert_rows(
         con,
         _UPSERT_ENTITY,
         [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
     )
-    _insert_rows(
+    insert_rows(
         con,
         _INSERT_ARTICLE_ENTITY,
         [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
     )
-    _insert_rows(
+    insert_rows(
         con,
         _INSERT_CANDIDATE,
         [[key, c.name, c.mentions] for key, t in latest.items() for c in t.candidates],
     )
-
-
-def _insert_rows(
-    con: duckdb.DuckDBPyConnection, sql: str, rows: Sequence[Sequence[object]]
-) -> None:
-    """One statement over column arrays: DuckDB's executemany runs one statement per row."""
-    if rows:
-        con.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
 
 def _as_datetime(value: object) -> datetime:

@@ -52,3 +52,13 @@ def test_a_page_with_meta_tags_and_json_ld_yields_every_field() -> None:
     assert meta.site_name == "Example News"
     assert meta.canonical_url == "https://news.example.com/chips"
     assert meta.lead_image_url == "https://news.example.com/lead.jpg"
+
+
+def test_the_body_byline_is_searched_only_when_asked() -> None:
+    html = """<html><head><title>Chips rally</title></head><body><article>
+    <h1>Chips rally</h1><p class="author">Grace Hopper</p><p>Text of the story.</p>
+    </article></body></html>"""
+    page = parse_html(html)
+    assert page is not None
+    assert extract_metadata(page.tree).authors == ("Grace Hopper",)
+    assert extract_metadata(page.tree, find_byline=False).authors == ()

@@ -7,8 +7,8 @@ import time
 
 from connectors import Failure, RawDocument
 from transforms.entities import entity_index
-from transforms.pipeline import transform_documents
-from transforms.pool import ItemFailed, run_in_pool
+from transforms.pipeline import DocumentList, StreamTransformer, transform_documents
+from transforms.pool import ItemFailed, WorkerPool, run_in_pool
 from transforms.topics import topic_index
 
 
@@ -73,3 +73,57 @@ def test_transform_documents_turns_empty_pages_into_failures_and_keeps_their_raw
     assert isinstance(outcome.result, Failure)
     assert outcome.result.error_code == "extraction_empty"
     assert outcome.raw is not None and outcome.raw.size == len(document.body or b"")
+
+
+def test_a_pool_keeps_its_workers_between_items_submitted_at_different_times() -> None:
+    with WorkerPool(work, workers=2, timeout_s=30) as pool:
+        pool.submit(7, "first")
+        early = pool.collect(timeout_s=None)
+        time.sleep(0.2)
+        for key, item in ((8, "second"), (9, "third"), (10, "fourth")):
+            pool.submit(key, item)
+        late = []
+        while pool.pending:
+            late += pool.collect(timeout_s=None)
+    outcomes = dict(early + late)
+    assert {key: result[0] for key, result in outcomes.items()} == {  # type: ignore[index]
+        7: "FIRST",
+        8: "SECOND",
+        9: "THIRD",
+        10: "FOURTH",
+    }
+    assert len({result[1] for result in outcomes.values()}) <= 2  # type: ignore[index]
+
+
+def _page(n: int, words: int = 30) -> RawDocument:
+    from datetime import datetime
+
+    html = f"<html><body><article><p>{'word ' * words}number {n}.</p></article></body></html>"
+    return RawDocument(
+        url=f"https://e.com/{n}",
+        source="test",
+        origin="feed",
+        fetched_at=datetime(2026, 1, 1),
+        html=html,
+        body=html.encode(),
+        status=200,
+        content_type="text/html",
+    )
+
+
+def test_the_stream_transformer_hands_out_every_document_once_in_batches() -> None:
+    refused = Failure("fetch", "test", "https://e.com/x", "http_status", "HTTP 404")
+    source = DocumentList([_page(n) for n in range(7)] + [refused] + [_page(n, 2) for n in (8, 9)])
+    batches = []
+    with StreamTransformer(workers=2) as transformer:
+        while not transformer.finished(source):
+            batches.append(transformer.next_batch(source, 3))
+    assert all(len(batch) >= 3 for batch in batches[:-1])
+    transformed = [t for batch in batches for t in batch.transformed]
+    articles = sorted(
+        t.result.article.url for t in transformed if not isinstance(t.result, Failure)
+    )
+    empty = sorted(t.result.url_or_path for t in transformed if isinstance(t.result, Failure))
+    assert articles == sorted(f"https://e.com/{n}" for n in range(7))
+    assert empty == ["https://e.com/8", "https://e.com/9"]  # under eight words: no article
+    assert [f for batch in batches for f in batch.failures] == [refused]

@@ -1,0 +1,104 @@
+"""The run-long page stream: one client for every page, bounded read-ahead, failures as rows."""
+
+from __future__ import annotations
+
+import time
+
+from connectors import Failure, PageRequest, RawDocument
+from connectors.addresses import parse_networks
+from connectors.http import HttpPolicy
+from connectors.stream import PageStream
+from tests.loopback import serve
+
+POLICY = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=0)
+PAGE = b"<html><body><p>A page with enough words to be an article body.</p></body></html>"
+
+
+def take_all(stream: PageStream, limit: int) -> list[list[RawDocument | Failure]]:
+    takes = []
+    while not stream.exhausted:
+        takes.append(stream.take(limit, timeout_s=None))
+    return takes
+
+
+def test_every_page_arrives_once_and_a_bad_one_is_a_failure_row() -> None:
+    with serve("127.0.0.2") as server:
+        for n in range(6):
+            server.add(f"/p{n}", PAGE, content_type="text/html")
+        requests = [PageRequest("s", server.url(f"/p{n}")) for n in range(6)]
+        requests.append(PageRequest("s", server.url("/missing")))
+        with PageStream(requests, policy=POLICY) as stream:
+            got = [item for batch in take_all(stream, 2) for item in batch]
+    pages = sorted(item.url for item in got if isinstance(item, RawDocument))
+    failures = [item for item in got if isinstance(item, Failure)]
+    assert pages == sorted(server.url(f"/p{n}") for n in range(6))
+    assert [(f.url_or_path, f.error_code) for f in failures] == [
+        (server.url("/missing"), "http_status")
+    ]
+
+
+def test_robots_txt_is_fetched_once_per_host_however_many_takes() -> None:
+    with serve("127.0.0.3") as server:
+        server.add("/robots.txt", b"User-agent: *\nDisallow: /private\n", content_type="text/plain")
+        for n in range(8):
+            server.add(f"/p{n}", PAGE, content_type="text/html")
+        requests = [PageRequest("s", server.url(f"/p{n}")) for n in range(8)]
+        requests.append(PageRequest("s", server.url("/private/x")))
+        with PageStream(requests, policy=POLICY) as stream:
+            takes = take_all(stream, 1)
+    assert len(takes) == 9
+    assert server.seen.paths.count("/robots.txt") == 1
+    refused = [i for t in takes for i in t if isinstance(i, Failure)]
+    assert [f.error_code for f in refused] == ["robots_disallowed"]
+    assert "/private/x" not in server.seen.paths
+
+
+def test_no_more_than_the_window_is_fetched_ahead_of_the_consumer() -> None:
+    with serve("127.0.0.4") as server:
+        for n in range(10):
+            server.add(f"/p{n}", PAGE, content_type="text/html")
+        requests = [PageRequest("s", server.url(f"/p{n}")) for n in range(10)]
+        with PageStream(requests, policy=POLICY, window=3) as stream:
+            time.sleep(1.0)  # ample time to fetch all ten, were it allowed
+            before = [p for p in server.seen.paths if p.startswith("/p")]
+            first = stream.take(2, timeout_s=None)
+            time.sleep(1.0)
+            after = [p for p in server.seen.paths if p.startswith("/p")]
+            rest = take_all(stream, 10)
+    assert len(before) == 3
+    assert len(first) == 2 and len(after) == 5
+    assert len(first) + sum(len(t) for t in rest) == 10
+
+
+def test_host_spacing_holds_across_takes() -> None:
+    delay = 0.3
+    policy = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=delay)
+    starts: list[float] = []
+    with serve("127.0.0.5") as server:
+        for n in range(4):
+            server.routes[f"/p{n}"] = lambda h: (
+                starts.append(time.monotonic()),
+                h.reply(PAGE, content_type="text/html"),
+            )
+        requests = [PageRequest("s", server.url(f"/p{n}")) for n in range(4)]
+        with PageStream(requests, policy=policy) as stream:
+            take_all(stream, 1)
+    gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
+    assert len(starts) == 4
+    assert min(gaps) >= delay * 0.9
+
+
+def test_leaving_early_cancels_the_fetches_still_waiting() -> None:
+    delay = 1.5  # robots.txt, then one page each 1.5 s
+    slow = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=delay)
+    with serve("127.0.0.6") as server:
+        for n in range(5):
+            server.add(f"/p{n}", PAGE, content_type="text/html")
+        requests = [PageRequest("s", server.url(f"/p{n}")) for n in range(5)]
+        started = time.monotonic()
+        with PageStream(requests, policy=slow) as stream:
+            stream.take(1, timeout_s=None)
+        left_after = time.monotonic() - started
+        time.sleep(delay)
+    assert left_after < 2 * delay + 1  # not the 7.5 s that all five pages take
+    assert len([p for p in server.seen.paths if p.startswith("/p")]) <= 2

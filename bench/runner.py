@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import httpx
 
 from bench.corpus import ROOT
 from bench.measure import ChildRun, run_child
@@ -93,6 +98,39 @@ class Runner:
         in_flow, new = _last_run(db)
         return IngestRun(child, in_flow, new)
 
+    @contextmanager
+    def standing_server(self) -> Iterator[dict[str, str]]:
+        """A ``prefect server start`` of its own, as a deployment runs against.
+
+        Yields the environment that points ``newsflow ingest`` at it: the run's
+        process tree is then the flow process and its workers, the server not included.
+
+        Raises:
+            RuntimeError: the server did not answer within a minute.
+        """
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        url = f"http://127.0.0.1:{port}/api"
+        log = (self.scratch / "prefect-server.log").open("wb")
+        server = subprocess.Popen(
+            [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not _healthy(url):
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("the standing Prefect server did not start")
+                time.sleep(0.5)
+            yield {"PREFECT_API_URL": url}
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            log.close()
+
     def naive(self, sources: Path, db: Path) -> tuple[ChildRun, int]:
         """Run the naive peer; return its measurements and the articles it stored.
 
@@ -104,6 +142,13 @@ class Runner:
         if child.returncode != 0:
             raise RuntimeError(f"naive peer failed: {child.stderr[-2000:]}")
         return child, int(child.stdout.strip().splitlines()[-1])
+
+
+def _healthy(api_url: str) -> bool:
+    try:
+        return httpx.get(f"{api_url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def _last_run(db: Path) -> tuple[float | None, int]:

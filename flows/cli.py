@@ -121,6 +121,9 @@ def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
 def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     from flows.ingest import ingest  # imported late: Prefect reads its settings on import
     from flows.settings import Settings
+    from transforms.pool import start_worker_server
+
+    start_worker_server()  # boots while Prefect starts its API
 
     assert isinstance(settings, Settings)
     seeds = args.seeds or settings.seeds_dir

@@ -11,6 +11,7 @@ guard: workers import the main module.
 from __future__ import annotations
 
 import multiprocessing
+from multiprocessing import forkserver
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
@@ -27,6 +28,15 @@ _CONTEXT = multiprocessing.get_context("forkserver")
 # (re)started worker is a cheap fork of it.
 _CONTEXT.set_forkserver_preload(["transforms.pipeline", "transforms.warmup"])
 STARTUP_TIMEOUT_S = 120.0  # a worker's imports do not count against an item's time limit
+
+
+def start_worker_server() -> None:
+    """Start the forkserver now, without waiting for it.
+
+    Its imports (the extraction stack, the tagging indices) take a CPU-second or two;
+    started early, they run while the caller starts up instead of before the first page.
+    """
+    forkserver.ensure_running()
 
 
 @dataclass(frozen=True, slots=True)

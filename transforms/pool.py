@@ -11,11 +11,11 @@ guard: workers import the main module.
 from __future__ import annotations
 
 import multiprocessing
-from multiprocessing import forkserver
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from htmldate import find_date
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import (
     META_URL,
@@ -19,6 +20,20 @@ from trafilatura.metadata import (
 )
 from trafilatura.settings import Document, set_date_params
 
+# trafilatura's byline search copies and prunes the page, then runs three regex XPaths
+# (~6 ms a page). Each of its expressions needs an element whose class, id, itemprop, rel,
+# data-testid or data-component holds one of these words (any case), or an <author> or <rel>
+# element; a page with none cannot have a byline, which one pass over those attributes
+# (~0.6 ms) tells. On the developer corpus it spares the search on a third of the pages.
+_BYLINE_WORDS = (
+    "author", "byl", "bbl", "username", "screenname", "writer", "zuozhe", "bianji",
+    "xiaobian", "channel-name", "submitted-by", "posted-by", "journalist-name",
+)  # fmt: skip
+_BYLINE_ATTRIBUTES = XPath(
+    "//@class | //@id | //@itemprop | //@rel | //@data-testid | //@data-component",
+    smart_strings=False,
+)
+_BYLINE_ELEMENTS = XPath("boolean(//author | //rel)")
 _LANGUAGE = re.compile(r"^([a-zA-Z]{2})(?:[-_][a-zA-Z0-9]+)*$")
 _AUTHOR_SEPARATOR = re.compile(r"\s*;\s*")
 _LANGUAGE_XPATHS = (
@@ -81,8 +96,8 @@ def _trafilatura_metadata(tree: HtmlElement, url: str | None, find_byline: bool)
     except Exception:  # noqa: BLE001 - malformed JSON-LD leaves the meta-tag values
         pass
     found.title = found.title or extract_title(tree)
-    if find_byline:
-        found.author = found.author or extract_author(tree)
+    if find_byline and not found.author and _may_have_byline(tree):
+        found.author = extract_author(tree)
     found.url = found.url or extract_url(tree, url)
     # extensive_search=False: without structured dates, htmldate's extensive search guesses from
     # stray text (a "Copyright 2023" footer becomes 2023-01-01), which would override a precise
@@ -98,6 +113,11 @@ def _trafilatura_metadata(tree: HtmlElement, url: str | None, find_byline: bool)
     found.sitename = sitename
     found.clean_and_trim()
     return found
+
+
+def _may_have_byline(tree: HtmlElement) -> bool:
+    attributes = " ".join(_BYLINE_ATTRIBUTES(tree)).lower()
+    return any(word in attributes for word in _BYLINE_WORDS) or bool(_BYLINE_ELEMENTS(tree))
 
 
 def _authors(value: str | None) -> tuple[str, ...]:

@@ -62,3 +62,19 @@ def test_the_body_byline_is_searched_only_when_asked() -> None:
     assert page is not None
     assert extract_metadata(page.tree).authors == ("Grace Hopper",)
     assert extract_metadata(page.tree, find_byline=False).authors == ()
+
+
+def test_a_page_passed_over_by_the_byline_check_has_no_byline_for_trafilatura_either() -> None:
+    from trafilatura.metadata import examine_meta, extract_author
+
+    from transforms.metadata import _may_have_byline
+
+    pages = sorted(shared_path("corpora", "extraction", "trafilatura-eval", "html").glob("*.gz"))
+    skipped = 0
+    for path in pages:
+        page = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        if page is None or examine_meta(page.tree).author or _may_have_byline(page.tree):
+            continue
+        assert extract_author(page.tree) is None, path.name
+        skipped += 1
+    assert skipped >= len(pages) // 5  # the check does spare work on real pages

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -64,11 +64,9 @@ def _build_parser() -> argparse.ArgumentParser:
     reprocess = commands.add_parser(
         "reprocess", help="re-extract and re-tag stored raw pages (no network)"
     )
+    reprocess.add_argument("--since", type=_day, help="first fetch day, YYYY-MM-DD (UTC)")
     reprocess.add_argument(
-        "--since", type=_parse_day, help="only pages fetched on or after this date (YYYY-MM-DD)"
-    )
-    reprocess.add_argument(
-        "--until", type=_parse_day, help="only pages fetched before this date (YYYY-MM-DD)"
+        "--until", type=_day, help="last fetch day (included), YYYY-MM-DD (UTC)"
     )
     _add_db_argument(reprocess)
     reprocess.set_defaults(handler=_run_reprocess)
@@ -167,13 +165,6 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     return 0
 
 
-def _parse_day(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
 def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
 
@@ -183,8 +174,8 @@ def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
         with _progress_bar():
             counts = reprocess(
                 db_path=str(db),
-                since=args.since,
-                until=args.until,
+                since=_start_of(args.since),
+                until=_start_of(args.until + timedelta(days=1) if args.until else None),
                 private_dir=str(private_dir) if private_dir else None,
                 lock_wait=settings.lock_wait,
             )
@@ -352,10 +343,15 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
 
 
 def _day(value: str) -> date:
+    """A ``--since`` / ``--until`` day; every command's ``--until`` includes the day it names."""
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _start_of(day: date | None) -> datetime | None:
+    return None if day is None else datetime(day.year, day.month, day.day)
 
 
 @contextmanager

@@ -224,7 +224,8 @@ def ingest(
     leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     seeds = DocumentList(list(items))
-    report_progress("extract", 0, sum(1 for item in items if isinstance(item, RawDocument)))
+    seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
+    report_progress("extract", 0, seed_documents)
     requests: list[PageRequest] = []
     polled = failed = 0
     fetch = settings.fetch
@@ -244,8 +245,8 @@ def ingest(
                 all_failures += feed_failures
                 polled, failed = polled + len(polls), failed + len(feed_failures)
         report_progress("pages", 0, len(requests))
-        report_progress("extract", 0, len(seeds.items) + len(requests))
-        report_progress("load", 0, len(seeds.items) + len(requests))
+        report_progress("extract", 0, seed_documents + len(requests))
+        report_progress("load", 0, seed_documents + len(requests))
         # One client fetches all pages (robots.txt once per host, hosts spaced across
         # batches), hosts interleaved so the fetches in flight spread over all of them;
         # each page is extracted as soon as it arrives.

@@ -10,8 +10,8 @@ from datetime import datetime
 from connectors.charset import decode_html
 from connectors.records import RawDocument
 
-# gzip level 6: on the developer corpus (990 pages, 145 kB each) it stores 28.4 kB a page, as
-# small as zstd level 3 and within 10% of zstd level 10, with only the standard library.
+# gzip level 3: on the developer corpus (990 pages, 145 kB each) 31.7 kB a page in 1.0 ms,
+# against 28.4 kB in 2.3 ms at level 6 (as small as zstd level 3), in a worker's time per page.
 GZIP_LEVEL = 3
 
 

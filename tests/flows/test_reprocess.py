@@ -78,3 +78,15 @@ def test_cli_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["reprocess", "--since", "last tuesday"])
     assert "is not a date" in capsys.readouterr().err
+
+
+def test_cli_until_includes_the_day_it_names(
+    ingested: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    private = warehouse_paths(ingested).write_db
+    with duckdb.connect(str(private)) as con:
+        con.execute("UPDATE raw_documents SET fetched_at = TIMESTAMP '2024-03-05 23:59:00'")
+    assert main(["reprocess", "--db", str(ingested), "--until", "2024-03-04"]) == 0
+    assert "0 new, 0 updated, 0 unchanged articles" in capsys.readouterr().out
+    assert main(["reprocess", "--db", str(ingested), "--until", "2024-03-05"]) == 0
+    assert "0 new, 0 updated, 1 unchanged articles" in capsys.readouterr().out

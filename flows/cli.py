@@ -65,9 +65,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "reprocess", help="re-extract and re-tag stored raw pages (no network)"
     )
     reprocess.add_argument("--since", type=_day, help="first fetch day, YYYY-MM-DD (UTC)")
-    reprocess.add_argument(
-        "--until", type=_day, help="last fetch day (included), YYYY-MM-DD (UTC)"
-    )
+    reprocess.add_argument("--until", type=_day, help="last fetch day (included), YYYY-MM-DD (UTC)")
     _add_db_argument(reprocess)
     reprocess.set_defaults(handler=_run_reprocess)
     _add_sources_parser(commands)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import courlan
 
@@ -60,9 +60,11 @@ def canonical_url(url: str) -> str:
     try:
         normalised = urlsplit(courlan.normalize_url(parts, strict=False))
         port = normalised.port
-    except ValueError:
-        normalised, port = parts, None
+    except ValueError:  # a malformed port: normalise the rest, so a second pass changes nothing
+        normalised, port = _without_port(parts), None
     host = _fold_host((normalised.hostname or "").lower().rstrip("."))
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = sorted(
         (key, value)
@@ -89,6 +91,15 @@ def resolve_canonical(url: str, page_canonical: str | None) -> str:
     except ValueError:  # a malformed link (bad IPv6 literal, bad port) claims nothing
         return own
     return claimed if same_site and claimed.startswith(("http://", "https://")) else own
+
+
+def _without_port(parts: SplitResult) -> SplitResult:
+    host = parts.hostname or ""
+    bare = parts._replace(netloc=f"[{host}]" if ":" in host else host)
+    try:
+        return urlsplit(courlan.normalize_url(bare, strict=False))
+    except ValueError:
+        return bare
 
 
 def _fold_host(host: str) -> str:

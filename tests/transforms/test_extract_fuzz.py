@@ -31,3 +31,9 @@ def test_canonical_url_never_raises(scheme: str, rest: str, claimed: str) -> Non
     url = scheme + rest
     assert canonical_url(canonical_url(url)) == canonical_url(url) or not url.startswith("http")
     assert isinstance(resolve_canonical(url, claimed), str)
+
+
+def test_canonical_url_is_stable_when_the_port_is_malformed() -> None:
+    for url in ("http://::/\x1b", "http://example.com:bad/a b", "http://[::1]:x/page"):
+        once = canonical_url(url)
+        assert canonical_url(once) == once, url

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from connectors.charset import decode_html
 from connectors.errors import FetchError
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
 from connectors.polling import run_async
@@ -18,9 +16,6 @@ from connectors.records import Failure, RawDocument
 from connectors.robots import check_robots
 from connectors.settings import MAX_PAGE_BYTES, PAGE_CONTENT_TYPES, PAGE_DEADLINE_SECONDS
 
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I
-)
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
 
 
@@ -95,14 +90,15 @@ async def fetch_page(
         source=request.source,
         origin="feed",
         fetched_at=datetime.now(UTC).replace(tzinfo=None),
-        html=decode_html(response.body, response.headers.get("content-type", "")),
         title=request.title,
         author=request.author,
         published_at=request.published_at,
         location=request.url,
         final_url=response.final_url,
         status=response.status,
-        content_type=response.content_type,
+        # The whole header, charset included: the page is decoded from (body, header) in
+        # the extraction worker, and again by reprocess from what is stored.
+        content_type=response.headers.get("content-type") or response.content_type,
         body=response.body,
     )
 

@@ -27,7 +27,7 @@ class RawDocument:
     location: str = ""  # where it came from, for error messages: "seeds/a.jsonl:3"
     final_url: str | None = None  # after redirects, for fetched pages
     status: int | None = None  # HTTP status of a fetched page
-    content_type: str | None = None
+    content_type: str | None = None  # a fetched page's Content-Type header, charset included
     body: bytes | None = None  # the page's bytes as fetched (decompressed), kept as raw
 
 

@@ -12,7 +12,6 @@ from prefect.runtime import flow_run
 
 from connectors import (
     Failure,
-    FeedPoll,
     FeedState,
     PageRequest,
     RawDocument,
@@ -22,6 +21,7 @@ from connectors import (
     load_sources,
 )
 from connectors.stream import PageStream
+from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
 from flows.settings import FetchSettings, load_settings, warehouse_paths
@@ -80,9 +80,24 @@ def plan_feeds_task(
         return select_due_feeds(con, names, _utcnow(), force=force)
 
 
+@dataclass(frozen=True, slots=True)
+class PolledFeeds:
+    """What one batch of feed polls leaves for the rest of the run."""
+
+    requests: list[PageRequest]  # the new items' pages to fetch
+    failures: list[Failure]
+    polled: int
+
+
 @task(cache_policy=NONE)
-def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedPoll]:
-    """Poll one batch of feeds concurrently (no database: results are returned)."""
+def poll_feeds_task(
+    write_db: str, run_id: str, states: list[FeedState], fetch: FetchSettings, lock_wait: float
+) -> PolledFeeds:
+    """Poll one batch of feeds concurrently, then store polls, items and schedules.
+
+    The parsed feeds stay inside the task (Prefect keeps every task's return
+    value until its flow run ends); only the pages to fetch come back.
+    """
     polls = fetch_feeds(
         states,
         policy=fetch.policy,
@@ -90,16 +105,10 @@ def poll_feeds_task(states: list[FeedState], fetch: FetchSettings) -> list[FeedP
         max_bytes=fetch.max_feed_bytes,
     )
     report_progress("feeds", len(polls))
-    return polls
-
-
-@task(cache_policy=NONE)
-def record_polls_task(
-    write_db: str, run_id: str, polls: list[FeedPoll], lock_wait: float
-) -> list[PageRequest]:
-    """Store polls, items and schedules; return the new items' pages to fetch."""
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        return load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+        requests = load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+    failures = [poll.failure for poll in polls if poll.failure is not None]
+    return PolledFeeds(requests, failures, len(polls))
 
 
 @task(cache_policy=NONE)
@@ -211,6 +220,7 @@ def ingest(
         private_dir: where the private database and the spool live (default: beside db_path).
         lock_wait: seconds to wait whenever another process holds the private database.
     """
+    keep_large_blocks_on_mmap()
     settings = load_settings()
     seeds_dir = seeds_dir or str(settings.seeds_dir)
     db_path = db_path or str(settings.db_path)
@@ -237,13 +247,13 @@ def ingest(
             states = plan_feeds_task(write_db, sources_file, force, lock_wait)
             report_progress("feeds", 0, len(states))
             for start in range(0, len(states), FEEDS_PER_POLL_TASK):
-                polls = poll_feeds_task(states[start : start + FEEDS_PER_POLL_TASK], fetch)
-                requests += record_polls_task(write_db, run_id, polls, lock_wait)
-                feed_failures = [poll.failure for poll in polls if poll.failure is not None]
-                if feed_failures:
-                    spool_task(spool_dir, run_id, [], feed_failures)
-                all_failures += feed_failures
-                polled, failed = polled + len(polls), failed + len(feed_failures)
+                batch = states[start : start + FEEDS_PER_POLL_TASK]
+                polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
+                requests += polls.requests
+                if polls.failures:
+                    spool_task(spool_dir, run_id, [], polls.failures)
+                all_failures += polls.failures
+                polled, failed = polled + polls.polled, failed + len(polls.failures)
         report_progress("pages", 0, len(requests))
         report_progress("extract", 0, seed_documents + len(requests))
         report_progress("load", 0, seed_documents + len(requests))

@@ -102,3 +102,23 @@ def test_leaving_early_cancels_the_fetches_still_waiting() -> None:
         time.sleep(delay)
     assert left_after < 2 * delay + 1  # not the 7.5 s that all five pages take
     assert len([p for p in server.seen.paths if p.startswith("/p")]) <= 2
+
+
+def test_a_page_decodes_by_its_http_charset_now_and_when_reprocessed() -> None:
+    from transforms.extract import extract_article
+    from transforms.rawpage import pack_raw_page, to_raw_document
+    from transforms.records import Article
+
+    text = "Die Zürcher Forscher zeigten ein Modell, das Überwachung erkennt und Grüße übersetzt."
+    html = f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>"
+    with serve("127.0.0.7") as server:  # the charset is only in the header, not in the page
+        server.add("/p", html.encode("iso-8859-1"), content_type="text/html; charset=ISO-8859-1")
+        with PageStream([PageRequest("s", server.url("/p"))], policy=POLICY) as stream:
+            [document] = stream.take(1, timeout_s=None)
+    assert isinstance(document, RawDocument)
+    first = extract_article(document)
+    raw = pack_raw_page(document)
+    assert raw is not None and "iso-8859-1" in (raw.content_type or "").lower()
+    again = extract_article(to_raw_document(raw, document.body or b""))
+    assert isinstance(first, Article) and isinstance(again, Article)
+    assert "Zürcher" in first.text and first.text == again.text

@@ -26,8 +26,7 @@ from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
 from flows.reporting import report_run_task
 from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
-from transforms import TaggedArticle
-from transforms.pipeline import transform_documents
+from transforms.pipeline import split_results, transform_documents
 from warehouse import LoadCounts, finish_run, start_run
 from warehouse.reports import read_article_sources
 from warehouse.reprocess import reprocess_stored_pages
@@ -95,11 +94,8 @@ def backfill_day_task(
         max_bytes=fetch.max_page_bytes,
     )
     documents = documents + [item for item in fetched if isinstance(item, RawDocument)]
-    results = transform_documents(documents)
-    tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
-    failures = [r.result for r in results if isinstance(r.result, Failure)]
+    tagged, failures, raw = split_results(transform_documents(documents))
     failures += [item for item in fetched if isinstance(item, Failure)]
-    raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
     if not tagged and not failures and not raw:
         return counts
     spool_file = spool_task.fn(spool_dir, run_id, tagged, failures, raw)

@@ -27,7 +27,7 @@ from flows.reporting import emit_batch_loaded, report_run_task
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
 from transforms import TaggedArticle
-from transforms.pipeline import DocumentList, DocumentSource, StreamTransformer
+from transforms.pipeline import DocumentList, DocumentSource, StreamTransformer, split_results
 from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
@@ -126,10 +126,8 @@ def transform_batch_task(
     until its flow run ends, so only the batch's failures are returned.
     """
     batch = transformer.next_batch(source, batch_size)
-    results = batch.transformed
-    tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
-    failures = batch.failures + [r.result for r in results if isinstance(r.result, Failure)]
-    raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
+    tagged, extract_failures, raw = split_results(batch.transformed)
+    failures = batch.failures + extract_failures
     if tagged or failures or raw:
         spool_batch(
             Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=raw
@@ -233,7 +231,7 @@ def ingest(
     write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
     leftovers = list_spooled(paths.spool_dir)
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
-    seeds = DocumentList(list(items))
+    seeds = DocumentList(items)
     seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
     report_progress("extract", 0, seed_documents)
     requests: list[PageRequest] = []

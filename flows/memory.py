@@ -10,19 +10,19 @@ fixed threshold keeps large blocks on mmap, returned to the system when freed.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
 MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's own starting value, now kept fixed
 
 
 def keep_large_blocks_on_mmap() -> bool:
-    """Fix glibc's mmap threshold; ``False`` where the C library is not glibc."""
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return False
+    """Fix glibc's mmap threshold; ``False`` where the C library has no ``mallopt``.
+
+    The process's own symbols are searched (``CDLL(None)``): ``ctypes.util.find_library``
+    would run ``ldconfig`` in a subprocess at every flow run.
+    """
     try:
-        mallopt = ctypes.CDLL(name).mallopt
+        mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
         return False
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))

@@ -62,9 +62,7 @@ def canonical_url(url: str) -> str:
         port = normalised.port
     except ValueError:  # a malformed port: normalise the rest, so a second pass changes nothing
         normalised, port = _without_port(parts), None
-    host = _fold_host((normalised.hostname or "").lower().rstrip("."))
-    if ":" in host:  # an IPv6 literal keeps its brackets
-        host = f"[{host}]"
+    host = _bracketed(_fold_host((normalised.hostname or "").lower().rstrip(".")))
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = sorted(
         (key, value)
@@ -94,12 +92,16 @@ def resolve_canonical(url: str, page_canonical: str | None) -> str:
 
 
 def _without_port(parts: SplitResult) -> SplitResult:
-    host = parts.hostname or ""
-    bare = parts._replace(netloc=f"[{host}]" if ":" in host else host)
+    bare = parts._replace(netloc=_bracketed(parts.hostname or ""))
     try:
         return urlsplit(courlan.normalize_url(bare, strict=False))
     except ValueError:
         return bare
+
+
+def _bracketed(host: str) -> str:
+    """A host as a URL writes it: an IPv6 literal in brackets."""
+    return f"[{host}]" if ":" in host else host
 
 
 def _fold_host(host: str) -> str:

@@ -49,6 +49,16 @@ def transform_document(document: RawDocument) -> Transformed:
     return Transformed(result=result, raw=pack_raw_page(document))
 
 
+def split_results(
+    results: Sequence[Transformed],
+) -> tuple[list[TaggedArticle], list[Failure], list[tuple[RawPage, str | None]]]:
+    """A batch's results as spooling and loading take them: articles, failures, raw pages."""
+    tagged = [r.result for r in results if isinstance(r.result, TaggedArticle)]
+    failures = [r.result for r in results if isinstance(r.result, Failure)]
+    raw = [(r.raw, r.article_id) for r in results if r.raw is not None]
+    return tagged, failures, raw
+
+
 def transform_documents(
     documents: Sequence[RawDocument],
     *,
@@ -123,7 +133,7 @@ class StreamTransformer:
 
     A batch is the next ``size`` documents to finish, so no worker waits at a
     batch boundary and extraction overlaps fetching page by page. Workers start
-    with the first document (a run with nothing new starts none).
+    with the first document (a run with nothing new starts none: see ``WorkerPool``).
 
     Args:
         workers: processes to run at once (at least 1).
@@ -134,18 +144,16 @@ class StreamTransformer:
         self, *, workers: int = DEFAULT_WORKERS, timeout_s: float = EXTRACTION_TIMEOUT_S
     ) -> None:
         self._workers = max(1, workers)
-        self._pool: WorkerPool[RawDocument, Transformed] | None = None
-        self._timeout_s = timeout_s
+        self._pool = WorkerPool(transform_document, workers=self._workers, timeout_s=timeout_s)
         self._in_pool: dict[int, RawDocument] = {}
         self._keys = itertools.count()
 
     def __enter__(self) -> StreamTransformer:
+        self._pool.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.__exit__(*exc)
-            self._pool = None
+        self._pool.__exit__(*exc)
 
     def finished(self, source: DocumentSource) -> bool:
         """True when the source is empty and no document is still being transformed."""
@@ -170,16 +178,11 @@ class StreamTransformer:
         return batch
 
     def _submit(self, document: RawDocument) -> None:
-        if self._pool is None:
-            self._pool = WorkerPool(
-                transform_document, workers=self._workers, timeout_s=self._timeout_s
-            ).__enter__()
         key = next(self._keys)
         self._in_pool[key] = document
         self._pool.submit(key, document)
 
     def _collect(self, batch: TransformedBatch, *, timeout_s: float | None) -> None:
-        assert self._pool is not None
         for key, outcome in self._pool.collect(timeout_s):
             document = self._in_pool.pop(key)
             batch.transformed.append(

@@ -86,9 +86,10 @@ def run_in_pool(
 class WorkerPool(Generic[Item, Result]):
     """Worker processes that stay up while items come and go, one item per worker at a time.
 
-    A run keeps one pool for all its pages, so workers start once and are
-    never idle at a batch boundary: items are submitted as they arrive and
-    results collected as they finish, in any order, each under its key.
+    A run keeps one pool for all its pages, so workers start once (with the
+    first item: a pool that is given nothing starts none) and are never idle at
+    a batch boundary: items are submitted as they arrive and results collected
+    as they finish, in any order, each under its key.
 
     Args:
         func: a module-level function (it is sent to the workers by reference).
@@ -104,7 +105,6 @@ class WorkerPool(Generic[Item, Result]):
         self._queued: deque[tuple[int, Item]] = deque()
 
     def __enter__(self) -> WorkerPool[Item, Result]:
-        self._workers = [_start(self._func) for _ in range(self._size)]
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -118,7 +118,9 @@ class WorkerPool(Generic[Item, Result]):
         return len(self._queued) + sum(1 for w in self._workers if w.index is not None)
 
     def submit(self, key: int, item: Item) -> None:
-        """Queue an item; it starts as soon as a worker is free."""
+        """Queue an item; it starts as soon as a worker is free (the first one starts them)."""
+        if not self._workers:
+            self._workers = [_start(self._func) for _ in range(self._size)]
         self._queued.append((key, item))
         self._dispatch()
 

@@ -9,11 +9,12 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import duckdb
 
-from flows.render import FORMATS, render
+from flows.render import FORMATS, dump_json, records, render
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
 from warehouse import connect_snapshot, export_parquet, fetch_query, fetch_status, list_spooled
 
@@ -36,6 +37,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="newsflow", description="AI-industry news ingestion into DuckDB, run by Prefect."
     )
+    parser.add_argument("--version", action="version", version=_versions())
     commands = parser.add_subparsers(dest="command", required=True)
     ingest = commands.add_parser(
         "ingest", help="read seeds, poll due feeds, extract, tag and load the warehouse"
@@ -78,6 +80,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     status = commands.add_parser("status", help="sources' health, the last runs and counts")
     status.add_argument("--runs", type=int, default=5, help="how many recent runs (default: 5)")
+    status.add_argument("--json", action="store_true", help="the same as one JSON object")
     _add_db_argument(status)
     status.set_defaults(handler=_run_status)
 
@@ -123,6 +126,9 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
 
     assert isinstance(settings, Settings)
     seeds = args.seeds or settings.seeds_dir
+    if (args.seeds or settings.seeds_from_env) and not seeds.is_dir():
+        print(f"newsflow: seed folder {seeds} does not exist", file=sys.stderr)
+        return 2
     db = args.db or settings.db_path
     sources = _sources_file(args.sources, settings)
     private_dir = settings.private_dir
@@ -188,14 +194,32 @@ def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the query's rows; a query that cannot run is one line on stderr and exit 2."""
+    if not args.query.strip():
+        print(
+            "newsflow sql: no SQL given; e.g. newsflow sql 'FROM articles LIMIT 5'", file=sys.stderr
+        )
+        return 2
     try:
         with connect_snapshot(args.db or settings.db_path) as con:
             result = fetch_query(con, args.query)
+    except ValueError as error:  # only comments or semicolons: no statement to run
+        print(f"newsflow sql: {error}", file=sys.stderr)
+        return 2
+    except duckdb.ProgrammingError as error:  # syntax, unknown table or column, a write
+        print(f"newsflow sql: {_first_paragraph(error)}", file=sys.stderr)
+        return 2
     except (FileNotFoundError, duckdb.Error) as error:
-        print(f"newsflow: {error}", file=sys.stderr)
+        print(f"newsflow: {_first_paragraph(error)}", file=sys.stderr)
         return 1
     sys.stdout.write(render(result, args.format))
     return 0
+
+
+def _first_paragraph(error: Exception) -> str:
+    """DuckDB's message on one line, without the quoted query and its caret marks."""
+    paragraph = str(error).strip().split("\n\n", 1)[0]
+    return " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
 
 
 def _run_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -208,12 +232,27 @@ def _run_status(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     published = datetime.fromtimestamp(db.stat().st_mtime, UTC)
     spool = warehouse_paths(db, settings.private_dir).spool_dir
+    staged = len(list_spooled(spool))
+    if args.json:
+        document = {
+            "warehouse": str(db),
+            "schema_version": status.schema_version,
+            "published_at": published.isoformat(),
+            "bytes": db.stat().st_size,
+            "counts": status.counts,
+            "staged_batches": staged,
+            "spool": str(spool),
+            "runs": records(status.runs),
+            "sources": records(status.sources),
+        }
+        sys.stdout.write(dump_json(document))
+        return 0
     print(
         f"warehouse {db}: schema version {status.schema_version}, "
         f"published {published:%Y-%m-%d %H:%M:%S} UTC, {db.stat().st_size:,} bytes"
     )
     print("  " + ", ".join(f"{number:,} {name}" for name, number in status.counts.items()))
-    print(f"  staged batches waiting for the next run: {len(list_spooled(spool))} ({spool})")
+    print(f"  staged batches waiting for the next run: {staged} ({spool})")
     print("\nlast runs")
     sys.stdout.write(render(status.runs, "table"))
     print("\nsources")
@@ -338,6 +377,18 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
         f"({summary.stale} had older tags) -> {db}"
     )
     return 0
+
+
+def _versions() -> str:
+    """``newsflow X (prefect Y, duckdb Z)``: what a bug report needs."""
+    names = ("newsflow", "prefect", "duckdb")
+    found = {}
+    for name in names:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:  # a source tree that was never installed
+            found[name] = "unknown"
+    return f"newsflow {found['newsflow']} (prefect {found['prefect']}, duckdb {found['duckdb']})"
 
 
 def _day(value: str) -> date:

@@ -53,8 +53,17 @@ def render_csv(result: QueryResult) -> str:
 
 def render_json(result: QueryResult) -> str:
     """A JSON array of objects, one per row; times in ISO 8601."""
-    records = [dict(zip(result.columns, row, strict=True)) for row in result.rows]
-    return json.dumps(records, default=_json_default, ensure_ascii=False, indent=2) + "\n"
+    return dump_json(records(result))
+
+
+def records(result: QueryResult) -> list[dict[str, object]]:
+    """The rows as objects keyed by column name, for JSON output."""
+    return [dict(zip(result.columns, row, strict=True)) for row in result.rows]
+
+
+def dump_json(value: object) -> str:
+    """Indented JSON with a final newline; times in ISO 8601, nothing cut."""
+    return json.dumps(value, default=_json_default, ensure_ascii=False, indent=2) + "\n"
 
 
 def _cell(value: object) -> str:

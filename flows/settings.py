@@ -54,6 +54,7 @@ class Settings:
 
     db_path: Path = DEFAULT_DB  # NEWSFLOW_DB
     seeds_dir: Path = DEFAULT_SEEDS  # NEWSFLOW_SEEDS
+    seeds_from_env: bool = False  # NEWSFLOW_SEEDS was set: a missing folder is an error
     batch_size: int = DEFAULT_BATCH_SIZE  # NEWSFLOW_BATCH_SIZE
     write_limit: str | None = None  # NEWSFLOW_WRITE_LIMIT: Prefect limit held around DB access
     sources_path: Path = DEFAULT_SOURCES  # NEWSFLOW_SOURCES
@@ -104,6 +105,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     return Settings(
         db_path=Path(env.get("NEWSFLOW_DB") or DEFAULT_DB),
         seeds_dir=Path(env.get("NEWSFLOW_SEEDS") or DEFAULT_SEEDS),
+        seeds_from_env=bool(env.get("NEWSFLOW_SEEDS")),
         batch_size=batch_size,
         write_limit=env.get("NEWSFLOW_WRITE_LIMIT") or None,
         sources_path=Path(env.get("NEWSFLOW_SOURCES") or DEFAULT_SOURCES),

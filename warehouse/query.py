@@ -79,8 +79,15 @@ def connect_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
 def fetch_query(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
 ) -> QueryResult:
-    """Run ``sql`` (several statements: the last one's result) and return its rows."""
+    """Run ``sql`` (several statements: the last one's result) and return its rows.
+
+    Raises:
+        ValueError: ``sql`` holds no statement (only blanks, comments or semicolons).
+        duckdb.Error: DuckDB cannot run it (its message says why).
+    """
     cursor = con.execute(sql, list(params)) if params else con.execute(sql)
+    if cursor is None:  # DuckDB returns no cursor when there was nothing to execute
+        raise ValueError("no SQL statement to run")
     if cursor.description is None:
         return QueryResult((), ())
     columns = tuple(str(column[0]) for column in cursor.description)

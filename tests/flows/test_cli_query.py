@@ -76,10 +76,48 @@ def test_sql_csv_and_json_carry_lists_and_times(
 def test_sql_cannot_change_the_warehouse(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["sql", "DELETE FROM articles", "--db", str(snapshot)]) == 1
+    assert main(["sql", "DELETE FROM articles", "--db", str(snapshot)]) == 2
     assert "read-only" in capsys.readouterr().err
     with duckdb.connect(str(snapshot), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (2,)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        pytest.param("", "newsflow sql: no SQL given", id="empty"),
+        pytest.param("  \n", "newsflow sql: no SQL given", id="blank"),
+        pytest.param("-- just a comment\n;", "newsflow sql: no SQL statement to run", id="comment"),
+        pytest.param(
+            "SELEC 1", 'newsflow sql: Parser Error: syntax error at or near "SELEC"', id="syntax"
+        ),
+        pytest.param(
+            "SELECT * FROM nope",
+            "newsflow sql: Catalog Error: Table with name nope does not exist!",
+            id="unknown-table",
+        ),
+    ],
+)
+def test_sql_that_cannot_run_is_one_line_and_exit_2(
+    snapshot: Path, capsys: pytest.CaptureFixture[str], query: str, message: str
+) -> None:
+    assert main(["sql", query, "--db", str(snapshot)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(message)
+    assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
+
+
+def test_sql_csv_and_json_never_cut_long_cells(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = "SELECT repeat('x', 500) AS long"
+    table = _sql(snapshot, query, "table", capsys)
+    assert "x" * 500 not in table and "…" in table
+    assert list(csv.DictReader(io.StringIO(_sql(snapshot, query, "csv", capsys)))) == [
+        {"long": "x" * 500}
+    ]
+    assert json.loads(_sql(snapshot, query, "json", capsys)) == [{"long": "x" * 500}]
 
 
 def test_sql_on_a_missing_database_says_what_to_do(
@@ -89,9 +127,7 @@ def test_sql_on_a_missing_database_says_what_to_do(
     assert "run `newsflow ingest` first" in capsys.readouterr().err
 
 
-def test_status_shows_counts_runs_and_sources(
-    snapshot: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _add_failing_source_and_run(snapshot: Path) -> None:
     with connect_warehouse(snapshot.parent / "private.duckdb") as con:
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
@@ -103,11 +139,35 @@ def test_status_shows_counts_runs_and_sources(
             "TIMESTAMP '2026-01-01 12:00', 'completed')"
         )
     publish_snapshot(snapshot.parent / "private.duckdb", snapshot)
+
+
+def test_status_shows_counts_runs_and_sources(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_failing_source_and_run(snapshot)
     assert main(["status", "--db", str(snapshot)]) == 0
     out = capsys.readouterr().out
     assert "2 articles" in out and "1 failures" in out
     assert "r1" in out and "completed" in out
     assert "down" in out and "failing" in out and "http_status" in out
+
+
+def test_status_json_carries_the_same_content(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _add_failing_source_and_run(snapshot)
+    assert main(["status", "--json", "--db", str(snapshot)]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["warehouse"] == str(snapshot)
+    assert document["counts"]["articles"] == 2 and document["counts"]["failures"] == 1
+    assert document["staged_batches"] == 0 and isinstance(document["schema_version"], int)
+    assert [(run["run_id"], run["status"]) for run in document["runs"]] == [("r1", "completed")]
+    [source] = document["sources"]
+    assert (source["source"], source["state"], source["last_error_code"]) == (
+        "down",
+        "failing",
+        "http_status",
+    )
 
 
 def test_export_writes_parquet_partitioned_by_published_month(

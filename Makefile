@@ -8,10 +8,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging deploy worker bench
 
+# PYTHONWARNINGS: setuptools reports every editable install as a warning; it is only information.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint fmt typecheck clean eval-tagging bench-tagging deploy worker bench
+.PHONY: run test lint fmt typecheck clean eval-tagging eval-tagging-split bench-tagging deploy worker bench
 
 # PYTHONWARNINGS: setuptools reports every editable install as a warning; it is only information.
 $(STAMP): pyproject.toml
@@ -40,6 +40,11 @@ typecheck: $(STAMP)
 # Tagging accuracy on ../shared/corpora/tagging/dev.jsonl (text and raw_text), and tagging speed.
 eval-tagging: $(STAMP)
 	$(BIN)/python -m transforms.evaluate
+
+# Tagging accuracy on dev and on the tune split of bench/tagging/labels.jsonl (texts from ../shared);
+# EVAL_ARGS=--holdout also scores the holdout split (to report, never to tune).
+eval-tagging-split: $(STAMP)
+	$(BIN)/python -m bench.tagging $(EVAL_ARGS)
 
 bench-tagging: $(STAMP)
 	$(BIN)/python -m transforms.benchmark

@@ -1,0 +1,43 @@
+"""``python -m bench.tagging``: tagging scores on the dev set and on the tune split.
+
+``--holdout`` also scores the holdout split: run it to report, never while tuning.
+``--errors`` lists every article with a wrong tag (for dev and tune).
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+from bench.tagging import load_split
+from transforms.evaluate import (
+    DEFAULT_DEV_SET,
+    evaluate_tagging,
+    format_scores,
+    parse_labeled_articles,
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the scores of each set."""
+    parser = argparse.ArgumentParser(prog="python -m bench.tagging", description=__doc__)
+    parser.add_argument("--holdout", action="store_true", help="also score the holdout split")
+    parser.add_argument("--errors", action="store_true", help="list articles with wrong tags")
+    args = parser.parse_args(argv)
+    sets = {
+        "dev": parse_labeled_articles(DEFAULT_DEV_SET.read_text(encoding="utf-8").splitlines()),
+        "tune": load_split("tune"),
+    }
+    if args.holdout:
+        sets["holdout"] = load_split("holdout")
+    for name, cases in sets.items():
+        scores = evaluate_tagging(cases)
+        print(format_scores(scores, f"{name}: text"))
+        if args.errors and name != "holdout":
+            print("\n".join(scores.errors))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

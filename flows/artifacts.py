@@ -3,55 +3,94 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 
 from warehouse.load import LoadCounts
 from warehouse.reports import RunReport
 
 SLOWEST_FEEDS = 10
+# A poll that never reached its server: with every feed failing so, the machine is offline.
+UNREACHABLE_CODES = frozenset({"dns_error", "connect_error", "connect_timeout"})
+
+
+def no_network_line(polled: int, failure_codes: Iterable[str]) -> str | None:
+    """Say in one line that no feed could be reached, when that is what happened.
+
+    Args:
+        polled: feeds the run polled.
+        failure_codes: the error code of each failed poll.
+
+    Returns:
+        ``"no network: 25 of 25 feeds unreachable (dns_error)"`` when every poll
+        failed to resolve or connect; ``None`` otherwise (one healthy feed is
+        enough to show the network works, and its failures are then each news).
+    """
+    codes = Counter(failure_codes)
+    if polled == 0 or codes.total() != polled or not set(codes) <= UNREACHABLE_CODES:
+        return None
+    kinds = ", ".join(
+        code if len(codes) == 1 else f"{code} {n}" for code, n in sorted(codes.items())
+    )
+    return f"no network: {polled} of {polled} feeds unreachable ({kinds})"
 
 
 def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -> str:
-    """Summarise a run: articles new and updated by source and by topic, failures, slow feeds."""
+    """Summarise a run: articles new and updated by source and by topic, failures, slow feeds.
+
+    Sections with nothing to show are left out; when no feed could be reached,
+    one line says so instead of a table of identical feed failures.
+    """
     new_by_source = Counter(a.source for a in report.articles if a.is_new)
     updated_by_source = Counter(a.source for a in report.articles if not a.is_new)
     new_by_topic = Counter(t for a in report.articles if a.is_new for t in a.topics)
     updated_by_topic = Counter(t for a in report.articles if not a.is_new for t in a.topics)
+    offline = no_network_line(
+        len(report.feeds), [f.error_code for f in report.feeds if f.error_code]
+    )
     lines = [
         f"# {title}",
         "",
         f"**{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged articles; "
         f"{counts.failures} failures** (run `{report.run_id}`)",
-        "",
-        "## New and updated articles by source",
-        "",
-        *_table(("source", "new", "updated"), _split_rows(new_by_source, updated_by_source)),
-        "",
-        "## New and updated articles by topic",
-        "",
-        *_table(("topic", "new", "updated"), _split_rows(new_by_topic, updated_by_topic)),
-        "",
-        "## Failures by error code",
-        "",
-        *_table(("error code", "failures"), [(c, str(n)) for c, n in report.failures_by_code]),
-        "",
-        "## Slowest feeds",
-        "",
-        *_table(
-            ("source", "status", "new items", "seen items", "ms", "error"),
-            [
-                (
-                    f.source,
-                    "" if f.status is None else str(f.status),
-                    str(f.items_new),
-                    str(f.items_seen),
-                    f"{f.duration_ms:.0f}",
-                    f.error_code or "",
-                )
-                for f in report.feeds[:SLOWEST_FEEDS]
-            ],
-        ),
     ]
+    if offline:
+        lines += ["", f"**{offline}**: each feed's poll is in `feed_fetches` and `failures`."]
+    lines += _section(
+        "New and updated articles by source",
+        ("source", "new", "updated"),
+        _split_rows(new_by_source, updated_by_source),
+    )
+    lines += _section(
+        "New and updated articles by topic",
+        ("topic", "new", "updated"),
+        _split_rows(new_by_topic, updated_by_topic),
+    )
+    lines += _section(
+        "Failures by error code",
+        ("error code", "failures"),
+        [(c, str(n)) for c, n in report.failures_by_code],
+    )
+    lines += _section(
+        "Slowest feeds",
+        ("source", "status", "new items", "seen items", "ms", "error"),
+        [
+            (
+                f.source,
+                "" if f.status is None else str(f.status),
+                str(f.items_new),
+                str(f.items_seen),
+                f"{f.duration_ms:.0f}",
+                f.error_code or "",
+            )
+            for f in ([] if offline else report.feeds[:SLOWEST_FEEDS])
+        ],
+    )
     return "\n".join(lines) + "\n"
+
+
+def _section(heading: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    """A titled markdown table, or nothing when there are no rows."""
+    return ["", f"## {heading}", "", *_table(header, rows)] if rows else []
 
 
 def _split_rows(new: Counter[str], updated: Counter[str]) -> list[tuple[str, ...]]:
@@ -60,8 +99,6 @@ def _split_rows(new: Counter[str], updated: Counter[str]) -> list[tuple[str, ...
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    if not rows:
-        return ["(none)"]
     cells = [header, tuple("---" for _ in header), *rows]
     return ["| " + " | ".join(_escape(c) for c in row) + " |" for row in cells]
 

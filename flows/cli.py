@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -14,7 +16,8 @@ from pathlib import Path
 
 import duckdb
 
-from flows.render import FORMATS, dump_json, records, render
+from flows.artifacts import no_network_line
+from flows.render import FORMATS, dump_json, records, render, render_failing_feeds
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
 from warehouse import connect_snapshot, export_parquet, fetch_query, fetch_status, list_spooled
 
@@ -153,7 +156,14 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
         )
         return 1
     counts = summary.counts
-    if sources is not None:
+    failures_by_code = Counter(summary.failures_by_code)
+    offline = no_network_line(
+        summary.feeds_polled, Counter(summary.feed_failures_by_code).elements()
+    )
+    if offline:  # one line, not one per feed: the feeds' rows are in the warehouse
+        print(f"newsflow: {offline}; each feed's failure is in feed_fetches and failures")
+        failures_by_code -= Counter(summary.feed_failures_by_code)
+    elif sources is not None:
         print(
             f"newsflow: {summary.feeds_polled} feeds polled ({summary.feeds_failed} failed), "
             f"{summary.pages_requested} new pages fetched"
@@ -162,7 +172,7 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
         f"newsflow: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged "
         f"articles; {counts.failures} failures -> {db}"
     )
-    for code, number in sorted(summary.failures_by_code.items()):
+    for code, number in sorted(failures_by_code.items()):
         print(f"  failure {code}: {number}")
     if summary.batches_replayed:
         print(f"  loaded {summary.batches_replayed} batch(es) staged by earlier runs")
@@ -244,6 +254,7 @@ def _run_status(args: argparse.Namespace, settings: Settings) -> int:
             "spool": str(spool),
             "runs": records(status.runs),
             "sources": records(status.sources),
+            "failing_feeds": records(status.failing),
         }
         sys.stdout.write(dump_json(document))
         return 0
@@ -257,7 +268,14 @@ def _run_status(args: argparse.Namespace, settings: Settings) -> int:
     sys.stdout.write(render(status.runs, "table"))
     print("\nsources")
     sys.stdout.write(render(status.sources, "table"))
+    if status.failing.rows:
+        print("\nfeeds whose last poll failed, with their last error")
+        sys.stdout.write(render_failing_feeds(status.failing, width=_terminal_width()))
     return 0
+
+
+def _terminal_width() -> int:
+    return max(shutil.get_terminal_size((100, 24)).columns, 40)
 
 
 def _run_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -54,9 +55,10 @@ class RunSummary:
 
     run_id: str
     counts: LoadCounts
-    failures_by_code: dict[str, int] = field(default_factory=dict)
+    failures_by_code: dict[str, int] = field(default_factory=dict)  # every failure, feeds' too
     feeds_polled: int = 0
     feeds_failed: int = 0
+    feed_failures_by_code: dict[str, int] = field(default_factory=dict)  # failed polls only
     pages_requested: int = 0
     batches_replayed: int = 0  # spooled by earlier runs that did not finish loading
     publish: PublishStats | None = None
@@ -235,7 +237,8 @@ def ingest(
     seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
     report_progress("extract", 0, seed_documents)
     requests: list[PageRequest] = []
-    polled = failed = 0
+    polled = 0
+    feed_failures: list[Failure] = []
     fetch = settings.fetch
     with StreamTransformer() as transformer:  # one worker pool for seeds and pages
         # Seeds are staged before the first write, so a locked warehouse loses nothing read.
@@ -251,7 +254,8 @@ def ingest(
                 if polls.failures:
                     spool_task(spool_dir, run_id, [], polls.failures)
                 all_failures += polls.failures
-                polled, failed = polled + polls.polled, failed + len(polls.failures)
+                feed_failures += polls.failures
+                polled += polls.polled
         report_progress("pages", 0, len(requests))
         report_progress("extract", 0, seed_documents + len(requests))
         report_progress("load", 0, seed_documents + len(requests))
@@ -274,19 +278,21 @@ def ingest(
     published = publish_task(write_db, db_path, lock_wait)
     run_name = flow_run.get_name() or flow_name
     report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
-    by_code: dict[str, int] = {}
-    for failure in all_failures:
-        by_code[failure.error_code] = by_code.get(failure.error_code, 0) + 1
     return RunSummary(
         run_id=run_id,
         counts=counts,
-        failures_by_code=by_code,
+        failures_by_code=_by_code(all_failures),
         feeds_polled=polled,
-        feeds_failed=failed,
+        feeds_failed=len(feed_failures),
+        feed_failures_by_code=_by_code(feed_failures),
         pages_requested=len(requests),
         batches_replayed=len(leftovers),
         publish=published,
     )
+
+
+def _by_code(failures: list[Failure]) -> dict[str, int]:
+    return dict(Counter(failure.error_code for failure in failures))
 
 
 def _transform_all(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
 
@@ -39,6 +40,31 @@ def render_table(result: QueryResult) -> str:
     count = len(result.rows)
     lines.append(f"({count} row{'' if count == 1 else 's'})")
     return "\n".join(lines) + "\n"
+
+
+def render_failing_feeds(result: QueryResult, *, width: int) -> str:
+    """One block per failing feed: its state, then its whole last error wrapped to ``width``.
+
+    ``result`` has the columns of ``WarehouseStatus.failing``.
+    """
+    blocks = []
+    for row in result.rows:
+        feed = dict(zip(result.columns, row, strict=True))
+        polled = feed["last_polled_at"]
+        when = f", last poll {polled:%Y-%m-%d %H:%M}" if isinstance(polled, datetime) else ""
+        head = (
+            f"{feed['source']}: {feed['state']}, {feed['failures_in_a_row']} failures in a row"
+            f"{when}: {feed['last_error_code']}"
+        )
+        message = textwrap.fill(
+            str(feed["last_error"] or "(no message)"),
+            width=width,
+            initial_indent="    ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+        blocks.append(f"  {head}\n{message}\n")
+    return "".join(blocks)
 
 
 def render_csv(result: QueryResult) -> str:

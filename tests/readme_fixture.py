@@ -1,5 +1,6 @@
 """The fixture warehouse the README's queries run against: articles over several weeks (some
-this month), regulation and open-source coverage, labs and the EU AI Act, a failing feed."""
+this month), regulation and open-source coverage, labs and the EU AI Act, a failing feed and
+one that failed only its last poll."""
 
 from __future__ import annotations
 
@@ -73,6 +74,8 @@ ARTICLES = [
 ]
 FAILING_FEED = ("flaky-ai-blog", "https://flaky.example.com/feed.xml")
 HEALTHY_FEED = ("ai-news", "https://news.example.com/ai.rss")
+# Failed its last poll only: still active, and the feed-health queries must show it.
+JUST_FAILED_FEED = ("policy-tracker", "https://policy.example.org/feed.atom")
 
 
 def build_readme_warehouse(folder: Path) -> Path:
@@ -133,6 +136,17 @@ def _record_feeds(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) ->
                 "http_status",
                 f"{FAILING_FEED[1]}: HTTP 503 Service Unavailable",
             ],
+            [
+                *JUST_FAILED_FEED,
+                "active",
+                1,
+                now,
+                now - timedelta(hours=1),
+                now + timedelta(minutes=30),
+                "dns_error",
+                "cannot resolve 'policy.example.org': [Errno -3] Temporary failure in name "
+                "resolution",
+            ],
         ],
     )
     con.executemany(
@@ -153,6 +167,18 @@ def _record_feeds(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) ->
                 0,
                 0,
                 "http_status",
+            ],
+            [
+                run_id,
+                JUST_FAILED_FEED[0],
+                now,
+                JUST_FAILED_FEED[1],
+                None,
+                0,
+                3.0,
+                0,
+                0,
+                "dns_error",
             ],
         ],
     )

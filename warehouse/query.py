@@ -22,8 +22,14 @@ FROM runs ORDER BY started_at DESC LIMIT ?
 """
 _SOURCES = """
 SELECT source, state, consecutive_failures AS failures_in_a_row, last_success_at,
-       fetches, failed_fetches, last_error_code, last_error
-FROM feed_health ORDER BY state = 'active', source
+       fetches, failed_fetches, last_poll_failed, last_error_code
+FROM feed_health ORDER BY state = 'active', last_poll_failed IS NOT true, source
+"""
+# Whole messages: the table above is for scanning, this is for reading why.
+_FAILING = """
+SELECT source, state, consecutive_failures AS failures_in_a_row, last_polled_at,
+       last_error_code, last_error
+FROM feed_health WHERE last_poll_failed ORDER BY state = 'active', source
 """
 # Articles and their tags are partitioned by publication month so engines can prune by date.
 _EXPORTS = {
@@ -62,6 +68,7 @@ class WarehouseStatus:
     counts: dict[str, int]
     runs: QueryResult
     sources: QueryResult
+    failing: QueryResult  # sources whose last poll failed, with the full last error
 
 
 def connect_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -103,6 +110,7 @@ def fetch_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> Wareh
         counts={name: int(value) for name, value in zip(_COUNTED, row[:-1], strict=True)},
         runs=fetch_query(con, _LAST_RUNS, [last_runs]),
         sources=fetch_query(con, _SOURCES),
+        failing=fetch_query(con, _FAILING),
     )
 
 

@@ -127,12 +127,27 @@ def test_sql_on_a_missing_database_says_what_to_do(
     assert "run `newsflow ingest` first" in capsys.readouterr().err
 
 
+LONG_ERROR = (
+    "https://example.com/feed: HTTP 503 Service Unavailable from the origin behind the CDN, "
+    "which says the feed is being rebuilt and to come back later; the body was an HTML page "
+    "THE-VERY-END"
+)
+
+
 def _add_failing_source_and_run(snapshot: Path) -> None:
     with connect_warehouse(snapshot.parent / "private.duckdb") as con:
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
-            "last_error_code, tracked_since) VALUES ('down', 'https://example.com/feed', 'rss', "
-            "[], 30, true, 'failing', 'http_status', TIMESTAMP '2026-01-01')"
+            "consecutive_failures, last_polled_at, last_error_code, last_error, tracked_since) "
+            "VALUES ('down', 'https://example.com/feed', 'rss', [], 30, true, 'failing', 3, "
+            "TIMESTAMP '2026-01-01 12:00', 'http_status', ?, TIMESTAMP '2026-01-01')",
+            [LONG_ERROR],
+        )
+        con.execute(
+            "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
+            "last_polled_at, last_success_at, tracked_since) VALUES ('fine', "
+            "'https://example.com/ok', 'rss', [], 30, true, 'active', "
+            "TIMESTAMP '2026-01-01 12:00', TIMESTAMP '2026-01-01 12:00', TIMESTAMP '2026-01-01')"
         )
         con.execute(
             "INSERT INTO runs (run_id, flow, started_at, status) VALUES ('r1', 'ingest', "
@@ -152,6 +167,21 @@ def test_status_shows_counts_runs_and_sources(
     assert "down" in out and "failing" in out and "http_status" in out
 
 
+def test_status_shows_each_failing_feed_with_its_whole_last_error_wrapped(
+    snapshot: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add_failing_source_and_run(snapshot)
+    monkeypatch.setenv("COLUMNS", "60")
+    assert main(["status", "--db", str(snapshot)]) == 0
+    out = capsys.readouterr().out
+    section = out.split("feeds whose last poll failed, with their last error\n", 1)[1]
+    head, *message = section.splitlines()
+    assert head == "  down: failing, 3 failures in a row, last poll 2026-01-01 12:00: http_status"
+    assert all(len(line) <= 60 and line.startswith("    ") for line in message)
+    assert " ".join(line.strip() for line in message) == LONG_ERROR
+    assert "fine:" not in section
+
+
 def test_status_json_carries_the_same_content(
     snapshot: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -162,12 +192,12 @@ def test_status_json_carries_the_same_content(
     assert document["counts"]["articles"] == 2 and document["counts"]["failures"] == 1
     assert document["staged_batches"] == 0 and isinstance(document["schema_version"], int)
     assert [(run["run_id"], run["status"]) for run in document["runs"]] == [("r1", "completed")]
-    [source] = document["sources"]
-    assert (source["source"], source["state"], source["last_error_code"]) == (
-        "down",
-        "failing",
-        "http_status",
-    )
+    assert [(s["source"], s["state"], s["last_poll_failed"]) for s in document["sources"]] == [
+        ("down", "failing", True),
+        ("fine", "active", False),
+    ]
+    [failing] = document["failing_feeds"]
+    assert (failing["source"], failing["last_error"]) == ("down", LONG_ERROR)
 
 
 def test_export_writes_parquet_partitioned_by_published_month(

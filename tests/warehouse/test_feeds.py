@@ -177,6 +177,30 @@ def test_a_success_resets_the_failure_count(con: duckdb.DuckDBPyConnection) -> N
     assert (status.state, status.consecutive_failures) == ("active", 0)
 
 
+def test_feed_health_shows_a_failed_last_poll_before_the_source_is_failing(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_feed_polls(con, run_id="r1", polls=[success("Lab"), success("Wire")], now=NOW)
+    later = NOW + timedelta(hours=1)
+    load_feed_polls(con, run_id="r2", polls=[failure("Lab"), success("Wire")], now=later)
+    rows = con.execute(
+        "SELECT source, state, last_poll_failed, last_error_code FROM feed_health ORDER BY 1"
+    ).fetchall()
+    assert rows == [("Lab", "active", True, "dns_error"), ("Wire", "active", False, None)]
+    load_feed_polls(con, run_id="r3", polls=[success("Lab")], now=later + timedelta(hours=1))
+    assert con.execute(
+        "SELECT last_poll_failed FROM feed_health WHERE source = 'Lab'"
+    ).fetchone() == (False,)
+
+
+def test_feed_health_knows_nothing_of_a_source_never_polled(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert con.execute(
+        "SELECT last_poll_failed FROM feed_health WHERE source = 'Lab'"
+    ).fetchone() == (None,)
+
+
 def test_a_server_that_keeps_its_etag_for_a_new_body_loses_trust(
     con: duckdb.DuckDBPyConnection,
 ) -> None:

@@ -17,7 +17,7 @@ from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, m
 from connectors.pages import PageRequest, fetch_pages, interleave_by_host
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
-from connectors.refetch import find_history_pages
+from connectors.refetch import HistoryPages, find_history_pages
 from connectors.seeds import derive_title, iter_seed_documents, parse_published
 from connectors.sources import Source, load_sources, parse_sources
 
@@ -32,6 +32,7 @@ __all__ = [
     "FetchedResponse",
     "GuardedClient",
     "HistoryPage",
+    "HistoryPages",
     "HttpPolicy",
     "PageRequest",
     "ParsedFeed",

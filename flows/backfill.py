@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 from connectors import (
     Failure,
+    HistoryPages,
     PageRequest,
     RawDocument,
     Source,
@@ -48,8 +49,11 @@ class BackfillSummary:
 @task(cache_policy=NONE, task_run_name="history-{start}..{end}")
 def find_history_task(
     sources: list[Source], start: date, end: date, fetch: FetchSettings
-) -> list[PageRequest]:
-    """Walk each feed's history back to ``start``: the pages published in the window."""
+) -> HistoryPages:
+    """Walk each feed's history back to ``start``: the pages published in the window.
+
+    Feeds and sitemaps it cannot reach come back as failures, loaded with the run.
+    """
     return find_history_pages(
         sources,
         since=start,
@@ -140,12 +144,16 @@ def backfill(
         start_run(con, run_id=run_id, flow="backfill", now=_utcnow())
     documents = _seed_documents_by_day(settings.seeds_dir, window)
     requests: dict[date, list[PageRequest]] = {}
+    counts = LoadCounts()
     if window.mode == "refetch":
         chosen = [feed for feed in feeds if feed.name in window.sources]
-        for request in find_history_task(chosen, window.start, window.end, settings.fetch):
+        history = find_history_task(chosen, window.start, window.end, settings.fetch)
+        for request in history.requests:
             if request.published_at is not None:
                 requests.setdefault(request.published_at.date(), []).append(request)
-    counts = LoadCounts()
+        if history.failures:  # a feed or sitemap out of reach: the window is not covered
+            spool_file = spool_task(spool_dir, run_id, [], history.failures)
+            counts += load_task(write_db, spool_file, run_id, settings.lock_wait)
     failed: list[date] = []
     for day in window.days:
         try:

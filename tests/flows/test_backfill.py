@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from prefect.client.orchestration import get_client
 
 from flows.backfill import backfill
 from flows.backfill_window import MAX_BACKFILL_DAYS, check_backfill_window
@@ -156,6 +158,7 @@ def test_refetch_walks_the_archive_and_loads_only_the_window(
 ) -> None:
     summary = backfill(start=date(2024, 3, 1), end=date(2024, 3, 3), mode="refetch")
     assert (summary.days, summary.pages_requested, summary.counts.new) == (3, 2, 2)
+    assert summary.counts.failures == 0
     assert _titles(db_path) == ["Story 2024-03-01", "Story 2024-03-03"]
     fetched_pages = sorted(p for p in archived_feed.seen.paths if p.startswith("/p/"))
     assert fetched_pages == ["/p/2024-03-01", "/p/2024-03-03"]
@@ -179,3 +182,36 @@ def test_reprocess_re_extracts_the_raw_pages_stored_on_each_day(
     summary = backfill(start=today, end=today, mode="reprocess")
     assert (summary.counts.new, summary.counts.unchanged) == (0, 2)
     assert _titles(db_path) == ["Story 2024-03-01", "Story 2024-03-03"]
+
+
+def test_an_offline_refetch_records_a_failure_per_feed_and_says_so(
+    tmp_path: Path, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    closed = probe.getsockname()[1]
+    probe.close()
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(f"sources:\n  - {{name: lab, url: 'http://127.0.0.1:{closed}/feed'}}\n")
+    monkeypatch.setenv("NEWSFLOW_SOURCES", str(sources))
+    monkeypatch.setenv("NEWSFLOW_ALLOWED_NETWORKS", "127.0.0.0/8")
+    monkeypatch.setenv("NEWSFLOW_DB", str(db_path))
+    monkeypatch.setenv("NEWSFLOW_SEEDS", str(tmp_path / "no-seeds"))
+    summary = backfill(start=date(2024, 3, 1), end=date(2024, 3, 3), mode="refetch")
+    assert (summary.counts.new, summary.counts.failures) == (0, 1)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        failures = con.execute("SELECT stage, source, error_code FROM failures").fetchall()
+        [(run_failures,)] = con.execute("SELECT failures FROM runs").fetchall()
+    assert failures == [("history", "lab", "connect_error")]
+    assert run_failures == 1
+    markdown = _artifact("backfill-summary", summary.run_id)
+    assert "; 1 failures**" in markdown and "| connect_error | 1 |" in markdown
+
+
+def _artifact(key: str, run_id: str) -> str:
+    with get_client(sync_client=True) as client:
+        artifacts = client.request(
+            "POST", "/artifacts/filter", json={"artifacts": {"key": {"any_": [key]}}}
+        ).json()
+    [markdown] = [a["data"] for a in artifacts if run_id in a["data"]]
+    return str(markdown)

@@ -24,6 +24,7 @@ class RawDocument:
     title_derived: bool = False
     author: str | None = None
     published_at: datetime | None = None
+    published_precision: str | None = None  # "year" or "month" when the date is only that
     location: str = ""  # where it came from, for error messages: "seeds/a.jsonl:3"
     final_url: str | None = None  # after redirects, for fetched pages
     status: int | None = None  # HTTP status of a fetched page

@@ -8,6 +8,10 @@ Supported formats:
 * ``.html`` / ``.htm``: a saved page, extracted exactly like a fetched one.
 * ``.jsonl``: one article per line with ``url``, ``title``, ``published`` and
   ``text`` or ``html``.
+
+Seeds are untrusted input: every bad file, line or field becomes a typed failure naming file and
+line (never an exception that stops the run), fields are capped (``connectors/settings.py``),
+and YAML aliases are refused in front matter (nested aliases expand a few bytes into gigabytes).
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from typing import Any
 
 import yaml
 
+from connectors.charset import decode_html
 from connectors.errors import SeedFormatError
 from connectors.records import Failure, RawDocument
+from connectors.settings import MAX_AUTHOR_CHARS, MAX_SEED_BYTES, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 
 SEED_SOURCE = "seeds"
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
@@ -33,6 +39,32 @@ MAX_DERIVED_TITLE_CHARS = 160
 _DATE_LINE = re.compile(r"\Adate\s+(\S+)\s*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(\[A-Z0-9])")
 _FRONT_MATTER_KEYS = frozenset({"title", "url", "published", "source", "author"})
+_YEAR_OR_MONTH = re.compile(r"\A(\d{4})(?:-(\d{2}))?\Z")
+# The short fields and their caps; the body's caps follow.
+_FIELD_CAPS = {
+    "title": MAX_TITLE_CHARS,
+    "author": MAX_AUTHOR_CHARS,
+    "url": MAX_TITLE_CHARS,
+    "source": MAX_TITLE_CHARS,
+}
+_CAPS = {**_FIELD_CAPS, "text": MAX_TEXT_CHARS, "html": MAX_SEED_BYTES}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases, and with dates left as text for parse_published."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):  # check_event leaves it in current_event
+            mark = self.current_event.start_mark
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not allowed", mark)
+        return super().compose_node(parent, index)
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def iter_seed_documents(
@@ -52,13 +84,17 @@ def iter_seed_documents(
             yield from _read_seed_file(path, relative, fetched_at)
         except SeedFormatError as error:
             yield _failure(relative, error)
+        except OSError as error:  # unreadable: permissions, a broken link, a vanished file
+            message = f"{relative}: cannot read: {error.strerror or error}"
+            yield _failure(relative, SeedFormatError(relative, None, message, code="unreadable"))
 
 
 def parse_published(value: object) -> datetime | None:
     """Read a date or datetime (ISO 8601) as naive UTC; ``None`` stays ``None``.
 
     Raises:
-        ValueError: the value is not a valid date or datetime.
+        ValueError: the value is not a valid date or datetime, or it is one that UTC
+            cannot hold (``9999-12-31T23:00:00-05:00``).
     """
     if value is None or value == "":
         return None
@@ -72,7 +108,10 @@ def parse_published(value: object) -> datetime | None:
     else:
         raise ValueError(f"expected a date or datetime, got {type(value).__name__}")
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(f"{value!r} is out of range in UTC") from None
     return moment
 
 
@@ -94,10 +133,17 @@ def _read_seed_file(
         raise SeedFormatError(
             relative, None, f"unsupported seed type {suffix or '(none)'!r}", code="unsupported_seed"
         )
-    content = _decode(path.read_bytes(), relative)
     if suffix in JSONL_SUFFIXES:
-        yield from _iter_jsonl(content, relative, fetched_at)
-    elif suffix in HTML_SUFFIXES:
+        yield from _iter_jsonl(path, relative, fetched_at)
+        return
+    size = path.stat().st_size
+    if size > MAX_SEED_BYTES:
+        raise SeedFormatError(
+            relative, None, f"{size:,} bytes, the limit is {MAX_SEED_BYTES:,}", code="too_large"
+        )
+    data = path.read_bytes()
+    if suffix in HTML_SUFFIXES:
+        content = decode_html(data)  # its BOM, meta charset or XML declaration, as fetched pages
         if not content.strip():
             raise SeedFormatError(relative, None, "empty file", code="empty_body")
         yield RawDocument(
@@ -109,14 +155,14 @@ def _read_seed_file(
             location=relative,
         )
     else:
-        yield _parse_text_seed(content, relative, fetched_at)
+        yield _parse_text_seed(_decode(data, relative, 1), relative, fetched_at)
 
 
-def _decode(data: bytes, relative: str) -> str:
+def _decode(data: bytes, relative: str, first_line: int) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
+        line = first_line + data[: error.start].count(b"\n")
         raise SeedFormatError(
             relative, line, f"not valid UTF-8 (byte {data[error.start]:#04x})", code="undecodable"
         ) from None
@@ -124,12 +170,13 @@ def _decode(data: bytes, relative: str) -> str:
 
 def _parse_text_seed(content: str, relative: str, fetched_at: datetime) -> RawDocument:
     meta, body, body_line = _split_front_matter(content, relative)
-    published = _published(meta.get("published"), relative, 2)
+    fields = {key: _field(meta, key, relative, 2, "bad_front_matter") for key in _FIELD_CAPS}
+    published, precision = _published(meta.get("published"), relative, 2)
     match = _DATE_LINE.match(body.lstrip())
     if match:
         body_line += body[: len(body) - len(body.lstrip())].count("\n")
         try:
-            published = parse_published(match.group(1))
+            published, precision = parse_published(match.group(1)), None
         except ValueError:
             raise SeedFormatError(
                 relative,
@@ -138,22 +185,25 @@ def _parse_text_seed(content: str, relative: str, fetched_at: datetime) -> RawDo
                 code="bad_date",
             ) from None
         body = body.lstrip()[match.end() :]
-    title = _optional_str(meta.get("title"))
+    title = fields["title"]
     if title is None and relative.endswith(".md"):
         title, body = _take_markdown_heading(body)
+        _check_length(title, "title", relative, body_line)
     text = body.strip()
     if not text:
         raise SeedFormatError(relative, body_line, "empty article body", code="empty_body")
+    _check_length(text, "text", relative, body_line)
     return RawDocument(
-        url=_optional_str(meta.get("url")) or f"seed://{relative}",
-        source=_optional_str(meta.get("source")) or SEED_SOURCE,
+        url=fields["url"] or f"seed://{relative}",
+        source=fields["source"] or SEED_SOURCE,
         origin="seed",
         fetched_at=fetched_at,
         text=text,
         title=title or derive_title(text),
         title_derived=title is None,
-        author=_optional_str(meta.get("author")),
+        author=fields["author"],
         published_at=published,
+        published_precision=precision,
         location=relative,
     )
 
@@ -167,12 +217,21 @@ def _split_front_matter(content: str, relative: str) -> tuple[dict[str, Any], st
         if line.strip() == "---":
             header = "".join(lines[1:index])
             try:
-                meta = yaml.safe_load(header) or {}
+                meta = yaml.load(header, Loader=_FrontMatterLoader) or {}  # noqa: S506
             except yaml.YAMLError as error:
                 mark = getattr(error, "problem_mark", None)
                 line_no = mark.line + 2 if mark is not None else 1
+                problem = getattr(error, "problem", None) or "not valid YAML"
                 raise SeedFormatError(
-                    relative, line_no, "front matter is not valid YAML", code="bad_front_matter"
+                    relative, line_no, f"front matter: {problem}", code="bad_front_matter"
+                ) from None
+            except RecursionError:
+                raise SeedFormatError(
+                    relative, 2, "front matter nested too deeply", code="too_deep"
+                ) from None
+            except ValueError as error:  # a number beyond Python's int-string limit
+                raise SeedFormatError(
+                    relative, 2, f"front matter: {error}", code="too_large"
                 ) from None
             if not isinstance(meta, dict):
                 raise SeedFormatError(
@@ -197,17 +256,35 @@ def _take_markdown_heading(body: str) -> tuple[str | None, str]:
     return None, body
 
 
-def _iter_jsonl(
-    content: str, relative: str, fetched_at: datetime
-) -> Iterator[RawDocument | Failure]:
-    """Yield one document per line; a bad line fails alone."""
-    for line_no, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield _parse_jsonl_line(line, relative, line_no, fetched_at)
-        except SeedFormatError as error:
-            yield _failure(f"{relative}#{line_no}", error)
+def _iter_jsonl(path: Path, relative: str, fetched_at: datetime) -> Iterator[RawDocument | Failure]:
+    """Yield one document per line; a bad line (bytes, JSON or field) fails alone.
+
+    The file is read a line at a time, each line at most MAX_SEED_BYTES: a huge
+    file or line never sits in memory whole.
+    """
+    with path.open("rb") as lines:
+        line_no = 0
+        while raw := lines.readline(MAX_SEED_BYTES + 1):
+            line_no += 1
+            try:
+                if len(raw) > MAX_SEED_BYTES:
+                    _skip_rest_of_line(lines)
+                    raise SeedFormatError(
+                        relative,
+                        line_no,
+                        f"line longer than {MAX_SEED_BYTES:,} bytes",
+                        code="too_large",
+                    )
+                line = _decode(raw, relative, line_no)
+                if line.strip():
+                    yield _parse_jsonl_line(line, relative, line_no, fetched_at)
+            except SeedFormatError as error:
+                yield _failure(f"{relative}#{line_no}", error)
+
+
+def _skip_rest_of_line(lines: Any) -> None:
+    while (chunk := lines.readline(MAX_SEED_BYTES)) and not chunk.endswith(b"\n"):
+        pass
 
 
 def _parse_jsonl_line(line: str, relative: str, line_no: int, fetched_at: datetime) -> RawDocument:
@@ -217,43 +294,93 @@ def _parse_jsonl_line(line: str, relative: str, line_no: int, fetched_at: dateti
         raise SeedFormatError(
             relative, line_no, f"not valid JSON: {error.msg}", code="bad_json"
         ) from None
+    except RecursionError:
+        raise SeedFormatError(
+            relative, line_no, "JSON nested too deeply", code="too_deep"
+        ) from None
+    except ValueError as error:  # a number beyond Python's int-string limit
+        raise SeedFormatError(relative, line_no, f"JSON: {error}", code="too_large") from None
     if not isinstance(record, dict):
         raise SeedFormatError(relative, line_no, "expected a JSON object", code="bad_json")
-    text, html = _optional_str(record.get("text")), _optional_str(record.get("html"))
-    if (text or html or "").strip() == "":
+    fields = {key: _field(record, key, relative, line_no, "bad_field") for key in _FIELD_CAPS}
+    text = _field(record, "text", relative, line_no, "bad_field")
+    html = _field(record, "html", relative, line_no, "bad_field")
+    if not (text or html):
         raise SeedFormatError(
             relative, line_no, "needs a non-empty 'text' or 'html'", code="empty_body"
         )
-    title = _optional_str(record.get("title"))
+    _check_length(text, "text", relative, line_no)
+    title = fields["title"]
+    published, precision = _published(record.get("published"), relative, line_no)
     return RawDocument(
-        url=_optional_str(record.get("url")) or f"seed://{relative}#{line_no}",
-        source=_optional_str(record.get("source")) or SEED_SOURCE,
+        url=fields["url"] or f"seed://{relative}#{line_no}",
+        source=fields["source"] or SEED_SOURCE,
         origin="seed",
         fetched_at=fetched_at,
         html=html if not text else None,
-        text=text.strip() if text else None,
+        text=text,
         title=title or (derive_title(text) if text else None),
         title_derived=title is None and bool(text),
-        author=_optional_str(record.get("author")),
-        published_at=_published(record.get("published"), relative, line_no),
+        author=fields["author"],
+        published_at=published,
+        published_precision=precision,
         location=f"{relative}:{line_no}",
     )
 
 
-def _published(value: object, relative: str, line: int) -> datetime | None:
+def _published(value: object, relative: str, line: int) -> tuple[datetime | None, str | None]:
+    """The date and its precision: ``year`` or ``month`` for "2024" and "2024-05", else None.
+
+    A year or a month stands for its first day, so the article keeps a usable date.
+    """
+    partial = _YEAR_OR_MONTH.match(value) if isinstance(value, str) else None
+    if partial is not None:
+        year, month = int(partial.group(1)), int(partial.group(2) or 1)
+        if year >= 1 and 1 <= month <= 12:
+            return datetime(year, month, 1), "month" if partial.group(2) else "year"
     try:
-        return parse_published(value)
+        return parse_published(value), None
     except ValueError:
         raise SeedFormatError(
-            relative, line, f"bad published date {value!r}, expected ISO 8601", code="bad_date"
+            relative,
+            line,
+            f"bad published date {_shorten(repr(value))}, expected ISO 8601",
+            code="bad_date",
         ) from None
 
 
-def _optional_str(value: object) -> str | None:
+def _field(record: dict[Any, Any], key: str, relative: str, line: int, code: str) -> str | None:
+    """A text field, stripped; None when absent or empty. Numbers are read as text.
+
+    Raises:
+        SeedFormatError: the value is a list, an object or a boolean (``code``), or
+            longer than its cap (``too_large``).
+    """
+    value = record.get(key)
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise SeedFormatError(
+            relative, line, f"{key!r} must be text, not {type(value).__name__}", code=code
+        )
     text = str(value).strip()
+    _check_length(text, key, relative, line)
     return text or None
+
+
+def _check_length(value: str | None, key: str, relative: str, line: int) -> None:
+    cap = _CAPS[key]
+    if value is not None and len(value) > cap:
+        raise SeedFormatError(
+            relative,
+            line,
+            f"{key!r} is {len(value):,} characters, the limit is {cap:,}",
+            code="too_large",
+        )
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _failure(url_or_path: str, error: SeedFormatError) -> Failure:

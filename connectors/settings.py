@@ -49,3 +49,11 @@ UNCONDITIONAL_EVERY_MINUTES = 12 * 60  # TT-RSS MAX_CONDITIONAL_INTERVAL: valida
 FAILING_AFTER_FAILURES = 3  # Miniflux POLLING_PARSING_ERROR_LIMIT
 DISABLE_AFTER_DAYS = 30  # TT-RSS DAEMON_UNSUCCESSFUL_DAYS_LIMIT
 ROBOTS_CACHE_MINUTES = 24 * 60  # RFC 9309 §2.4
+
+# Field caps for every article, whatever its origin (issue 14: a 720-byte seed once stored a
+# 52 MB title). A seed over a cap is a `too_large` failure naming its line; a page's or feed's
+# over-long title or author is cut, and an article text over the cap is a `too_large` failure.
+MAX_TITLE_CHARS = 2_000
+MAX_AUTHOR_CHARS = 1_000
+MAX_TEXT_CHARS = 1_000_000  # some 150,000 words: far beyond any news article
+MAX_SEED_BYTES = MAX_PAGE_BYTES  # a seed file (a JSONL line) is read no larger than a page

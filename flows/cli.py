@@ -19,7 +19,14 @@ import duckdb
 from flows.artifacts import no_network_line
 from flows.render import FORMATS, dump_json, records, render, render_failing_feeds
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
-from warehouse import connect_snapshot, export_parquet, fetch_query, fetch_status, list_spooled
+from warehouse import (
+    QueryRefused,
+    connect_snapshot,
+    export_parquet,
+    fetch_query,
+    fetch_status,
+    list_spooled,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -213,6 +220,9 @@ def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with connect_snapshot(args.db or settings.db_path) as con:
             result = fetch_query(con, args.query)
+    except QueryRefused as error:
+        print(f"newsflow: refused: {error}", file=sys.stderr)
+        return 2
     except ValueError as error:  # only comments or semicolons: no statement to run
         print(f"newsflow sql: {error}", file=sys.stderr)
         return 2
@@ -280,7 +290,7 @@ def _terminal_width() -> int:
 
 def _run_export(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        with connect_snapshot(args.db or settings.db_path) as con:
+        with connect_snapshot(args.db or settings.db_path, write_dirs=[args.parquet]) as con:
             written = export_parquet(con, args.parquet)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {error}", file=sys.stderr)

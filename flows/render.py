@@ -1,10 +1,17 @@
-"""Printing query results for people (an aligned table) and for programs (CSV, JSON)."""
+"""Printing query results for people (an aligned table) and for programs (CSV, JSON).
+
+Stored text comes from feeds and pages, so it may hold terminal escape sequences or
+bidirectional overrides that would recolour, move the cursor or disguise what is printed.
+Every format shows them as visible escapes (``\\x1b``, ``\\u202e``) instead; JSON's escapes
+keep the exact text.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
@@ -13,6 +20,12 @@ from warehouse import QueryResult
 
 FORMATS = ("table", "csv", "json")
 MAX_CELL_CHARS = 60  # the table is for reading; csv and json carry every character
+# C0 controls but tab and newline, DEL, C1 controls (0x9b is a one-byte CSI), bidi overrides.
+_UNSAFE = "\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_UNSAFE_TEXT = re.compile(f"[{_UNSAFE}]")
+_UNSAFE_CELL = re.compile(f"[\t{_UNSAFE}]")  # a tab would also break the table's alignment
+# What json.dumps(ensure_ascii=False) leaves raw (it escapes the C0 controls itself).
+_UNSAFE_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def render(result: QueryResult, fmt: str) -> str:
@@ -57,13 +70,13 @@ def render_failing_feeds(result: QueryResult, *, width: int) -> str:
             f"{when}: {feed['last_error_code']}"
         )
         message = textwrap.fill(
-            str(feed["last_error"] or "(no message)"),
+            _UNSAFE_CELL.sub(_escape, str(feed["last_error"] or "(no message)")),
             width=width,
             initial_indent="    ",
             subsequent_indent="    ",
             break_on_hyphens=False,
         )
-        blocks.append(f"  {head}\n{message}\n")
+        blocks.append(f"  {_UNSAFE_CELL.sub(_escape, head)}\n{message}\n")
     return "".join(blocks)
 
 
@@ -74,7 +87,7 @@ def render_csv(result: QueryResult) -> str:
     writer.writerow(result.columns)
     for row in result.rows:
         writer.writerow([_scalar(value) for value in row])
-    return buffer.getvalue()
+    return _UNSAFE_TEXT.sub(_escape, buffer.getvalue())
 
 
 def render_json(result: QueryResult) -> str:
@@ -89,12 +102,19 @@ def records(result: QueryResult) -> list[dict[str, object]]:
 
 def dump_json(value: object) -> str:
     """Indented JSON with a final newline; times in ISO 8601, nothing cut."""
-    return json.dumps(value, default=_json_default, ensure_ascii=False, indent=2) + "\n"
+    text = json.dumps(value, default=_json_default, ensure_ascii=False, indent=2)
+    return _UNSAFE_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
 
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(_scalar(value)).replace("\n", " ")
+    text = _UNSAFE_CELL.sub(_escape, text)
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _scalar(value: object) -> object:

@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from connectors.charset import decode_html
 from connectors.records import Failure, RawDocument
 from connectors.seeds import derive_title
+from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from transforms.html import parse_html
 from transforms.metadata import PageMetadata, extract_metadata
 from transforms.normalise import (
@@ -147,16 +148,24 @@ def extract_article(document: RawDocument) -> Article | Failure:
 def _article(
     document: RawDocument, text: str, meta: PageMetadata, base_url: str | None
 ) -> Article | Failure:
+    where = document.location or document.url
     if not text:
+        return _failure(document, "extraction_empty", f"{where}: empty text")
+    if len(text) > MAX_TEXT_CHARS:
         return _failure(
-            document, "extraction_empty", f"{document.location or document.url}: empty text"
+            document,
+            "too_large",
+            f"{where}: article text is {len(text):,} characters, the limit is {MAX_TEXT_CHARS:,}",
         )
     title, title_derived = document.title or meta.title, document.title_derived
     if not title:
         title, title_derived = derive_title(text), True
-    authors = (document.author,) if document.author else meta.authors
+    title = _cut(title, MAX_TITLE_CHARS)
+    authors = _bounded_authors((document.author,) if document.author else meta.authors)
+    precision = None
     if document.origin == "seed":
         published = document.published_at or meta.published_at
+        precision = document.published_precision if document.published_at else None
     else:
         published = meta.published_at or document.published_at
     canonical = _canonical(document.url, base_url, meta.canonical_url)
@@ -181,7 +190,27 @@ def _article(
         lead_image_url=meta.lead_image_url,
         page_canonical_url=meta.canonical_url,
         sketch=sketch_text(text),
+        published_precision=precision,
     )
+
+
+def _cut(text: str, limit: int) -> str:
+    """A publisher's over-long title or byline, cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bounded_authors(authors: tuple[str, ...]) -> tuple[str, ...]:
+    """The authors whose "; "-joined list fits MAX_AUTHOR_CHARS (the first one cut to fit)."""
+    kept: list[str] = []
+    length = 0
+    for name in authors:
+        length += len(name) + (2 if kept else 0)
+        if length > MAX_AUTHOR_CHARS:
+            if not kept:
+                kept.append(_cut(name, MAX_AUTHOR_CHARS))
+            break
+        kept.append(name)
+    return tuple(kept)
 
 
 def _failure(document: RawDocument, code: str, message: str) -> Failure:

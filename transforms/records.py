@@ -30,6 +30,7 @@ class Article:
     lead_image_url: str | None = None
     page_canonical_url: str | None = None  # the page's rel=canonical / og:url, as given
     sketch: tuple[int, ...] = ()  # MinHash signature of the text, for story clustering
+    published_precision: str | None = None  # "year" or "month" when the seed gave only that
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from warehouse.feeds import (
 from warehouse.load import LoadCounts, finish_run, load_batch, start_run
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import (
+    QueryRefused,
     QueryResult,
     WarehouseStatus,
     connect_snapshot,
@@ -35,6 +36,7 @@ from warehouse.writer_lock import hold_writer_lock, lock_path_for
 __all__ = [
     "LoadCounts",
     "PublishStats",
+    "QueryRefused",
     "QueryResult",
     "SourceStatus",
     "SpooledBatch",

@@ -1,8 +1,13 @@
-"""Read-only access for analysts and the CLI: ad-hoc SQL, the status summary, Parquet export."""
+"""Read-only access for analysts and the CLI: ad-hoc SQL, the status summary, Parquet export.
+
+Connections run sandboxed: DuckDB may read the database file and nothing else (no other files,
+no network, no extension installs or loads), and the configuration is locked so a query cannot
+undo that. Ad-hoc SQL comes from whoever runs ``newsflow sql``; it must not reach the machine.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +55,23 @@ _EXPORTS = {
     "failures": "SELECT * FROM failures",
 }
 _PARTITIONED = frozenset({"articles", "article_topics", "article_entities"})
+# Statements that reach past the database (files, other databases, extensions) or would unlock
+# the sandbox. The sandbox refuses them too; naming them first gives one clear reason.
+_REFUSED_STATEMENTS = {
+    duckdb.StatementType.ATTACH: "ATTACH",
+    duckdb.StatementType.DETACH: "DETACH",
+    duckdb.StatementType.COPY: "COPY",
+    duckdb.StatementType.COPY_DATABASE: "COPY FROM DATABASE",
+    duckdb.StatementType.EXPORT: "EXPORT DATABASE",
+    duckdb.StatementType.LOAD: "INSTALL/LOAD",
+    duckdb.StatementType.SET: "SET/RESET",
+    duckdb.StatementType.VARIABLE_SET: "SET",
+}
+_LOCKED = "the configuration has been locked"
+
+
+class QueryRefused(Exception):
+    """A query tried to reach past the database: files, the network, extensions, settings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +93,11 @@ class WarehouseStatus:
     failing: QueryResult  # sources whose last poll failed, with the full last error
 
 
-def connect_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the analysts' database read-only: nothing done through it can change the data.
+def connect_snapshot(path: Path, *, write_dirs: Iterable[Path] = ()) -> duckdb.DuckDBPyConnection:
+    """Open the analysts' database read-only and sandboxed (see the module docstring).
+
+    Args:
+        write_dirs: folders DuckDB may write into besides (an export's target).
 
     Raises:
         FileNotFoundError: there is no database at ``path`` yet.
@@ -80,7 +105,21 @@ def connect_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     """
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no warehouse here yet; run `newsflow ingest` first")
-    return duckdb.connect(str(path), read_only=True)
+    con = duckdb.connect(
+        str(path),
+        read_only=True,
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+    try:
+        # Allowed folders can only be set while external access is on, so the order matters.
+        allowed = [str(folder.resolve()) + "/" for folder in write_dirs]
+        con.execute("SET allowed_directories = $dirs", {"dirs": allowed})
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def fetch_query(
@@ -89,16 +128,35 @@ def fetch_query(
     """Run ``sql`` (several statements: the last one's result) and return its rows.
 
     Raises:
+        QueryRefused: a statement reads or writes files, attaches a database, installs or
+            loads an extension, or changes a setting.
         ValueError: ``sql`` holds no statement (only blanks, comments or semicolons).
         duckdb.Error: DuckDB cannot run it (its message says why).
     """
-    cursor = con.execute(sql, list(params)) if params else con.execute(sql)
+    for statement in duckdb.extract_statements(sql):
+        refused = _REFUSED_STATEMENTS.get(statement.type)
+        if refused is not None:
+            raise QueryRefused(
+                f"{refused} statements are not allowed; newsflow sql only reads the warehouse"
+            )
+    try:
+        cursor = con.execute(sql, list(params)) if params else con.execute(sql)
+    except duckdb.PermissionException as error:
+        raise QueryRefused(_first_line(error)) from None
+    except duckdb.InvalidInputException as error:
+        if _LOCKED in str(error):
+            raise QueryRefused(_first_line(error)) from None
+        raise
     if cursor is None:  # DuckDB returns no cursor when there was nothing to execute
         raise ValueError("no SQL statement to run")
     if cursor.description is None:
         return QueryResult((), ())
     columns = tuple(str(column[0]) for column in cursor.description)
     return QueryResult(columns, tuple(tuple(row) for row in cursor.fetchall()))
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
 
 
 def fetch_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> WarehouseStatus:

@@ -23,6 +23,13 @@ FROM (SELECT unnest(?::VARCHAR[]) AS article_id, unnest(?::VARCHAR[][]) AS autho
              unnest(?::VARCHAR[]) AS page_canonical_url, unnest(?::VARCHAR[]) AS raw_sha256) AS v
 WHERE articles.article_id = v.article_id
 """
+# Only seeds date an article by year or month, so batches without seeds leave the column alone.
+_SET_PRECISION = """
+UPDATE articles SET published_precision = v.published_precision
+FROM (SELECT unnest(?::VARCHAR[]) AS article_id,
+             unnest(?::VARCHAR[]) AS published_precision) AS v
+WHERE articles.article_id = v.article_id
+"""
 _UPSERT_LINKS = """
 INSERT INTO article_links
 SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
@@ -104,6 +111,12 @@ def load_article_extras(
             [raw_hashes.get(key) for key in keys],
         ],
     )
+    seeds = [a for a in articles if a.origin == "seed"]
+    if seeds:
+        con.execute(
+            _SET_PRECISION,
+            [[a.article_id for a in seeds], [a.published_precision for a in seeds]],
+        )
     con.execute(
         _UPSERT_LINKS,
         [

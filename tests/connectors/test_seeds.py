@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from connectors import Failure, RawDocument, derive_title, iter_seed_documents, parse_published
-from tests.conftest import ROOT, shared_path
+from connectors.settings import MAX_AUTHOR_CHARS, MAX_SEED_BYTES, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from tests.conftest import FIXTURES, ROOT, shared_path
 
 
 def _read(folder: Path) -> tuple[list[RawDocument], list[Failure]]:
@@ -185,3 +189,229 @@ def test_parse_published_reads_iso_dates_as_naive_utc(
 def test_derive_title_cuts_long_sentences_on_a_word() -> None:
     title = derive_title("word " * 100)
     assert title.endswith("…") and len(title) <= 161 and "wor…" not in title
+
+
+GOOD_LINE = '{"url": "https://e.com/ok", "title": "Ok", "text": "Fine."}'
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        pytest.param(
+            b'{"text": "a", "published": "9999-12-31T23:00:00-05:00"}',
+            "bad_date",
+            id="date-beyond-utc",
+        ),
+        pytest.param(
+            b'{"text": "a", "published": "0001-01-01T00:00:00+05:00"}',
+            "bad_date",
+            id="date-before-utc",
+        ),
+        pytest.param(b'{"text": "a", "views": ' + b"7" * 5000 + b"}", "too_large", id="int-5000"),
+        pytest.param(b"[" * 200_000 + b"]" * 200_000, "too_deep", id="nested-200000"),
+        pytest.param(b'{"text": "caf\xe9 au lait"}', "undecodable", id="invalid-utf8"),
+        pytest.param(b'{"text": "a", "title": ["x"]}', "bad_field", id="title-list"),
+        pytest.param(b'{"text": {"html": "x"}}', "bad_field", id="text-object"),
+        pytest.param(b'{"text": "a", "author": true}', "bad_field", id="author-bool"),
+        pytest.param(b'{"text": "a", "published": [2024]}', "bad_date", id="date-list"),
+        pytest.param(b'{"text": "a", "published": "2024-13"}', "bad_date", id="month-13"),
+    ],
+)
+def test_poison_jsonl_line_fails_alone_and_the_good_lines_load(
+    tmp_path: Path, line: bytes, code: str
+) -> None:
+    good = GOOD_LINE.encode()
+    _write(tmp_path, "x.jsonl", good + b"\n" + line + b"\n" + good.replace(b"ok", b"ok2") + b"\n")
+    documents, failures = _read(tmp_path)
+    assert [d.url for d in documents] == ["https://e.com/ok", "https://e.com/ok2"]
+    [failure] = failures
+    assert (failure.error_code, failure.url_or_path) == (code, "x.jsonl#2")
+    assert failure.message.startswith("x.jsonl:2: ") and len(failure.message) < 300
+
+
+def test_jsonl_line_over_the_size_cap_fails_alone_without_being_read_whole(
+    tmp_path: Path,
+) -> None:
+    huge = b'{"text": "' + b"a" * (MAX_SEED_BYTES + 10) + b'"}'
+    _write(tmp_path, "x.jsonl", huge + b"\n" + GOOD_LINE.encode() + b"\n")
+    documents, failures = _read(tmp_path)
+    assert [d.url for d in documents] == ["https://e.com/ok"]
+    assert [(f.error_code, f.url_or_path) for f in failures] == [("too_large", "x.jsonl#1")]
+
+
+@pytest.mark.parametrize(
+    ("field", "cap"),
+    [
+        pytest.param("title", MAX_TITLE_CHARS, id="title"),
+        pytest.param("author", MAX_AUTHOR_CHARS, id="author"),
+        pytest.param("text", MAX_TEXT_CHARS, id="text"),
+    ],
+)
+def test_jsonl_fields_are_capped(tmp_path: Path, field: str, cap: int) -> None:
+    at_cap = {"text": "Body.", field: "x" * cap}
+    over = {"text": "Body.", field: "x" * (cap + 1)}
+    _write(tmp_path, "x.jsonl", f"{json.dumps(at_cap)}\n{json.dumps(over)}\n")
+    documents, failures = _read(tmp_path)
+    assert [d.location for d in documents] == ["x.jsonl:1"]
+    [failure] = failures
+    assert (failure.error_code, failure.url_or_path) == ("too_large", "x.jsonl#2")
+    assert f"the limit is {cap:,}" in failure.message
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "where"),
+    [
+        pytest.param(
+            "---\npublished: 2024-02-30\n---\nBody.", "bad_date", "bad.md:2", id="yaml-date"
+        ),
+        pytest.param(
+            "---\npublished: 9999-12-31T23:00:00-05:00\n---\nBody.",
+            "bad_date",
+            "bad.md:2",
+            id="yaml-date-beyond-utc",
+        ),
+        pytest.param(
+            "---\ntitle: " + "7" * 5000 + "\n---\nBody.", "too_large", "bad.md:2", id="yaml-int"
+        ),
+        pytest.param(
+            "---\ntitle: " + "[" * 20_000 + "]" * 20_000 + "\n---\nBody.",
+            "too_deep",
+            "bad.md:2",
+            id="yaml-nested",
+        ),
+        pytest.param(
+            "---\nurl: &u https://e.com/a\nsource: *u\n---\nBody.",
+            "bad_front_matter",
+            "bad.md:3",
+            id="harmless-alias",
+        ),
+        pytest.param(
+            "---\ntitle: [a, b]\n---\nBody.", "bad_front_matter", "bad.md:2", id="title-list"
+        ),
+        pytest.param(
+            "---\ntitle: " + "x" * (MAX_TITLE_CHARS + 1) + "\n---\nBody.",
+            "too_large",
+            "bad.md:2",
+            id="title-over-cap",
+        ),
+        pytest.param(
+            "# " + "x" * (MAX_TITLE_CHARS + 1) + "\nBody.", "too_large", "bad.md:1", id="heading"
+        ),
+        pytest.param(
+            "---\ntitle: t\n---\n" + "x" * (MAX_TEXT_CHARS + 1),
+            "too_large",
+            "bad.md:4",
+            id="text-over-cap",
+        ),
+    ],
+)
+def test_poison_front_matter_is_a_failure_naming_file_and_line(
+    tmp_path: Path, content: str, code: str, where: str
+) -> None:
+    _write(tmp_path, "bad.md", content)
+    _write(tmp_path, "good.txt", "date 2024-01-01 A good article.")
+    documents, failures = _read(tmp_path)
+    assert [d.url for d in documents] == ["seed://good.txt"]
+    [failure] = failures
+    assert (failure.error_code, failure.url_or_path) == (code, "bad.md")
+    assert failure.message.startswith(where)
+
+
+def test_nested_alias_bomb_in_front_matter_is_refused_at_once(tmp_path: Path) -> None:
+    bomb = FIXTURES / "seeds" / "alias-bomb.md"
+    assert bomb.stat().st_size < 720
+    _write(tmp_path, "bomb.md", bomb.read_bytes())
+    documents, failures = _read(tmp_path)
+    assert documents == []
+    [failure] = failures
+    assert failure.error_code == "bad_front_matter"
+    assert failure.message == "bomb.md:3: front matter: YAML aliases are not allowed"
+
+
+def test_seed_file_over_the_size_cap_is_a_failure(tmp_path: Path) -> None:
+    _write(tmp_path, "big.html", b"<p>" + b"a" * MAX_SEED_BYTES + b"</p>")
+    documents, failures = _read(tmp_path)
+    assert documents == []
+    assert [(f.error_code, f.url_or_path) for f in failures] == [("too_large", "big.html")]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(
+            b'<html><head><meta charset="iso-8859-1"></head><body><p>Caf\xe9 \x93cr\xe8me\x94</p>',
+            "<p>Café “crème”</p>",
+            id="meta-iso-8859-1-read-as-windows-1252",
+        ),
+        pytest.param(
+            b'<?xml version="1.0" encoding="windows-1252"?>\n<html><body><p>\x93Quoted\x94 \x96 ok',
+            "<p>“Quoted” – ok",
+            id="xml-declaration",
+        ),
+        pytest.param(
+            "\ufeff<html><body><p>Zürich</p>".encode("utf-16-le"), "<p>Zürich</p>", id="utf16-bom"
+        ),
+        pytest.param(
+            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-2"><p>\xb1\xe6',
+            "<p>ąć",
+            id="http-equiv-iso-8859-2",
+        ),
+        pytest.param(b"<p>no declaration \xe9t\xe9</p>", "<p>no declaration été</p>", id="none"),
+    ],
+)
+def test_html_seed_is_decoded_with_its_declared_charset(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    _write(tmp_path, "page.html", content)
+    [doc], failures = _read(tmp_path)
+    assert failures == []
+    assert doc.html is not None and expected in doc.html
+
+
+def test_real_non_utf8_pages_are_read_as_html_seeds(tmp_path: Path) -> None:
+    corpus = shared_path("corpora", "extraction", "trafilatura-eval", "html")
+    pages = {}
+    for path in sorted(corpus.glob("*.html.gz")):
+        data = gzip.decompress(path.read_bytes())
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pages[path.name.removesuffix(".gz")] = data
+    assert len(pages) >= 9  # the issue found 9 of 300 real pages rejected
+    for name, data in pages.items():
+        _write(tmp_path, name, data)
+    documents, failures = _read(tmp_path)
+    assert failures == []
+    assert len(documents) == len(pages)
+    for doc in documents:
+        data = pages[doc.location]
+        declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", data[:8192], re.I)
+        charset = declared.group(1).decode().lower() if declared else "utf-8"
+        if charset != "utf-8":  # a page that says UTF-8 and is not falls back to windows-1252
+            as_browsers_read = "cp1252" if charset == "iso-8859-1" else charset
+            assert doc.html == data.decode(as_browsers_read, errors="replace"), doc.location
+
+
+@pytest.mark.parametrize(
+    ("published", "expected", "precision"),
+    [
+        pytest.param("2024", datetime(2024, 1, 1), "year", id="year"),
+        pytest.param("2024-05", datetime(2024, 5, 1), "month", id="month"),
+        pytest.param("2024-05-06", datetime(2024, 5, 6), None, id="day"),
+        pytest.param("2024-05-06T07:08:09Z", datetime(2024, 5, 6, 7, 8, 9), None, id="time"),
+        pytest.param(None, None, None, id="none"),
+    ],
+)
+def test_jsonl_year_or_month_dates_keep_the_article_with_their_precision(
+    tmp_path: Path, published: str | None, expected: datetime | None, precision: str | None
+) -> None:
+    _write(tmp_path, "x.jsonl", json.dumps({"text": "Body.", "published": published}) + "\n")
+    [doc], failures = _read(tmp_path)
+    assert failures == []
+    assert (doc.published_at, doc.published_precision) == (expected, precision)
+
+
+def test_front_matter_month_date_keeps_its_precision(tmp_path: Path) -> None:
+    _write(tmp_path, "a.md", "---\npublished: 2023-11\n---\nBody.")
+    [doc], _ = _read(tmp_path)
+    assert (doc.published_at, doc.published_precision) == (datetime(2023, 11, 1), "month")

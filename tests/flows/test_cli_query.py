@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -213,3 +214,108 @@ def test_export_writes_parquet_partitioned_by_published_month(
             "hive_partitioning = true) ORDER BY 1"
         ).fetchall()
     assert rows == [("a", "2024-01"), ("b", "2024-02")]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("COPY articles TO '{tmp}/out.csv'", id="copy-to"),
+        pytest.param("COPY (SELECT title FROM articles) TO '{tmp}/out.parquet'", id="copy-query"),
+        pytest.param("EXPORT DATABASE '{tmp}/out'", id="export-database"),
+        pytest.param("SELECT * FROM read_csv('/etc/passwd')", id="read-csv"),
+        pytest.param("SELECT * FROM read_text('/etc/passwd')", id="read-text"),
+        pytest.param("WITH f AS (SELECT * FROM glob('/etc/*')) SELECT * FROM f", id="glob-in-cte"),
+        pytest.param("SELECT * FROM read_parquet('http://127.0.0.1:9/x.parquet')", id="http-read"),
+        pytest.param("ATTACH '{tmp}/out.duckdb' AS other", id="attach"),
+        pytest.param("ATTACH ':memory:' AS scratch", id="attach-memory"),
+        pytest.param("INSTALL httpfs", id="install"),
+        pytest.param("LOAD httpfs", id="load"),
+        pytest.param("SET enable_external_access = true", id="set-external-access"),
+        pytest.param("SET lock_configuration = false", id="set-lock"),
+        pytest.param("RESET enable_external_access", id="reset"),
+        pytest.param("PRAGMA enable_profiling", id="pragma-setting"),
+        pytest.param("SELECT 1; COPY articles TO '{tmp}/out.csv'", id="second-statement"),
+    ],
+)
+def test_sql_refuses_to_reach_past_the_database(
+    snapshot: Path, tmp_path: Path, query: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert main(["sql", query.format(tmp=scratch), "--db", str(snapshot)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("newsflow: refused: ") and err.count("\n") == 1
+    assert list(scratch.iterdir()) == []
+
+
+def test_sql_still_reads_the_database_and_duckdb_functions(
+    snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    query = (
+        "SELECT count(*) AS n, max(strftime(published_at, '%Y-%m')) AS month, "
+        "json_extract('{\"a\": 1}', '$.a') AS j FROM articles"
+    )
+    assert json.loads(_sql(snapshot, query, "json", capsys)) == [
+        {"n": 2, "month": "2024-02", "j": "1"}
+    ]
+
+
+HOSTILE = "\x1b[2J\x1b]0;owned\x07Evil\u202eeltiT\x9b31m\x7f\tend"
+
+
+@pytest.fixture
+def hostile_snapshot(tmp_path: Path) -> Path:
+    """A published warehouse whose article title and failure message carry terminal controls."""
+    write_db, snapshot = tmp_path / "private.duckdb", tmp_path / "news.duckdb"
+    item = tagged_article("a")
+    item = replace(item, article=replace(item.article, title=HOSTILE))
+    with connect_warehouse(write_db) as con:
+        load_batch(con, run_id="r1", tagged=[item], failures=[], now=FETCHED)
+        con.execute(
+            "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
+            "last_error_code, last_error, tracked_since) VALUES ('evil', "
+            "'https://example.com/feed', 'rss', [], 30, true, 'failing', 'parse_error', ?, "
+            "TIMESTAMP '2026-01-01')",
+            [HOSTILE],
+        )
+    publish_snapshot(write_db, snapshot)
+    return snapshot
+
+
+def _no_controls(text: str) -> bool:
+    return not any(
+        (ord(c) < 0x20 and c not in "\n\t") or 0x7F <= ord(c) <= 0x9F or c in "\u202e\u202a"
+        for c in text
+    )
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_sql_prints_terminal_controls_as_visible_escapes(
+    hostile_snapshot: Path, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _sql(hostile_snapshot, "SELECT title FROM articles", fmt, capsys)
+    assert _no_controls(out)
+    assert "[2J" in out and "Evil" in out
+    if fmt == "json":
+        assert json.loads(out) == [{"title": HOSTILE}]  # escapes keep the exact text
+    else:
+        assert "\\x1b[2J\\x1b]0;owned\\x07Evil\\u202eeltiT\\x9b31m\\x7f" in out
+
+
+def test_status_prints_terminal_controls_as_visible_escapes(
+    hostile_snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", "--db", str(hostile_snapshot)]) == 0
+    out = capsys.readouterr().out
+    assert "evil" in out and "\\x1b[2J" in out
+    assert _no_controls(out)
+
+
+def test_status_json_escapes_terminal_controls_and_keeps_the_text(
+    hostile_snapshot: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["status", "--json", "--db", str(hostile_snapshot)]) == 0
+    out = capsys.readouterr().out
+    assert _no_controls(out)
+    [source] = json.loads(out)["sources"]
+    assert source["last_error"] == HOSTILE

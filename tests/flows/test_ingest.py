@@ -10,7 +10,7 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -98,3 +98,52 @@ def test_bad_seeds_become_failure_rows_and_the_rest_loads(tmp_path: Path, db_pat
 def test_missing_seed_folder_is_an_empty_run(tmp_path: Path, db_path: Path) -> None:
     summary = ingest(seeds_dir=str(tmp_path / "nowhere"), db_path=str(db_path))
     assert (summary.counts.new, summary.counts.failures) == (0, 0)
+
+
+def test_poison_seeds_are_failure_rows_and_every_good_seed_loads(
+    tmp_path: Path, db_path: Path
+) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    shutil.copy(FIXTURES / "seeds" / "alias-bomb.md", seeds / "bomb.md")
+    (seeds / "unclosed.md").write_text("---\ntitle: x\nBody.", encoding="utf-8")
+    lines = [
+        b'{"url": "https://e.com/y", "published": "2024", "text": "OpenAI shipped a model."}',
+        b'{"text": "a", "published": "9999-12-31T23:00:00-05:00"}',
+        b'{"text": "a", "views": ' + b"7" * 5000 + b"}",
+        b"[" * 200_000 + b"]" * 200_000,
+        b'{"text": "caf\xe9"}',
+        b'{"url": "https://e.com/m", "published": "2023-11", "text": "Google shipped a model."}',
+    ]
+    (seeds / "poison.jsonl").write_bytes(b"\n".join(lines) + b"\n")
+    summary = ingest(seeds_dir=str(seeds), db_path=str(db_path))
+    assert summary.counts.new == 3
+    assert summary.failures_by_code == {
+        "bad_date": 1,
+        "too_large": 1,
+        "too_deep": 1,
+        "undecodable": 1,
+        "bad_front_matter": 2,
+    }
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        failures = con.execute("SELECT url_or_path FROM failures ORDER BY 1").fetchall()
+        dated = con.execute(
+            "SELECT url, published_at, published_precision FROM articles "
+            "WHERE url LIKE 'https://e.com/%' ORDER BY url"
+        ).fetchall()
+        runs = con.execute("SELECT status FROM runs").fetchall()
+        longest = con.execute("SELECT max(length(title)) FROM articles").fetchone()
+    assert [r[0] for r in failures] == [
+        "bomb.md",
+        "poison.jsonl#2",
+        "poison.jsonl#3",
+        "poison.jsonl#4",
+        "poison.jsonl#5",
+        "unclosed.md",
+    ]
+    assert dated == [
+        ("https://e.com/m", datetime(2023, 11, 1), "month"),
+        ("https://e.com/y", datetime(2024, 1, 1), "year"),
+    ]
+    assert runs == [("completed",)]
+    assert longest is not None and longest[0] < 200

@@ -7,6 +7,7 @@ from datetime import datetime
 import pytest
 
 from connectors import Failure, RawDocument
+from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from transforms import Article, extract_article, extract_text
 
 NOW = datetime(2026, 1, 2, 3)
@@ -166,3 +167,55 @@ def test_lead_paragraphs_before_the_text_are_recovered_but_not_navigation() -> N
     )
     text = "\n".join(PARAGRAPHS[:2])
     assert _with_recovered_lead(tree, text) == f"{lead}\n{text}"
+
+
+def test_a_publishers_over_long_title_is_cut_to_the_cap() -> None:
+    html = _page().replace(
+        '<meta property="og:title" content="EU lawmakers approve AI Act draft">',
+        f'<meta property="og:title" content="{"Title " * 2000}">',
+    )
+    article = extract_article(_document(html))
+    assert isinstance(article, Article)
+    assert article.title is not None and len(article.title) == MAX_TITLE_CHARS
+    assert article.title.startswith("Title Title") and article.title.endswith("…")
+
+
+def test_a_feed_entrys_over_long_title_and_author_are_cut_to_their_caps() -> None:
+    article = extract_article(_document(_page(), title="T" * 60_000, author="A" * 50_000))
+    assert isinstance(article, Article)
+    assert article.title == "T" * (MAX_TITLE_CHARS - 1) + "…"
+    assert article.author == "A" * (MAX_AUTHOR_CHARS - 1) + "…"
+    assert article.authors == (article.author,)
+
+
+def test_authors_beyond_the_cap_are_left_out_whole() -> None:
+    names = " ; ".join(f"Author Number{i}" for i in range(500))
+    html = _page().replace('content="Jane Doe; John Roe"', f'content="{names}"')
+    article = extract_article(_document(html))
+    assert isinstance(article, Article)
+    assert article.author is not None and len(article.author) <= MAX_AUTHOR_CHARS
+    assert article.author.split("; ") == list(article.authors)
+    assert len(article.authors) > 1 and not article.author.endswith("…")
+
+
+def test_article_text_over_the_cap_is_a_too_large_failure() -> None:
+    text = "OpenAI released a model. " * (MAX_TEXT_CHARS // 25 + 1)
+    document = _document(None, text=text, url="seed://long.txt", origin="seed", location="long.txt")
+    result = extract_article(document)
+    assert isinstance(result, Failure)
+    assert (result.error_code, result.url_or_path) == ("too_large", "long.txt")
+    assert f"the limit is {MAX_TEXT_CHARS:,}" in result.message
+
+
+def test_a_seeds_year_precision_reaches_the_article() -> None:
+    document = _document(
+        None,
+        text="OpenAI released a model.",
+        url="seed://a.jsonl#1",
+        origin="seed",
+        published_at=datetime(2024, 1, 1),
+        published_precision="year",
+    )
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert (article.published_at, article.published_precision) == (datetime(2024, 1, 1), "year")

@@ -273,9 +273,9 @@ def hostile_snapshot(tmp_path: Path) -> Path:
         load_batch(con, run_id="r1", tagged=[item], failures=[], now=FETCHED)
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
-            "last_error_code, last_error, tracked_since) VALUES ('evil', "
+            "last_error_code, last_error, tracked_since, last_polled_at) VALUES ('evil', "
             "'https://example.com/feed', 'rss', [], 30, true, 'failing', 'parse_error', ?, "
-            "TIMESTAMP '2026-01-01')",
+            "TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-02')",
             [HOSTILE],
         )
     publish_snapshot(write_db, snapshot)
@@ -317,5 +317,5 @@ def test_status_json_escapes_terminal_controls_and_keeps_the_text(
     assert main(["status", "--json", "--db", str(hostile_snapshot)]) == 0
     out = capsys.readouterr().out
     assert _no_controls(out)
-    [source] = json.loads(out)["sources"]
-    assert source["last_error"] == HOSTILE
+    [feed] = json.loads(out)["failing_feeds"]
+    assert feed["last_error"] == HOSTILE

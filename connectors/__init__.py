@@ -14,7 +14,7 @@ from connectors.history import (
     wordpress_page_url,
 )
 from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, make_client
-from connectors.pages import PageRequest, fetch_pages, interleave_by_host
+from connectors.pages import PageRequest, fetch_pages
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
 from connectors.refetch import HistoryPages, find_history_pages
@@ -47,7 +47,6 @@ __all__ = [
     "fetch_feeds",
     "fetch_pages",
     "find_history_pages",
-    "interleave_by_host",
     "iter_feed_history",
     "iter_seed_documents",
     "iter_sitemap_entries",

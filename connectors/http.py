@@ -161,6 +161,7 @@ class GuardedClient:
     policy: HttpPolicy
     robots_cache: dict[str, Any] = field(default_factory=dict)
     robots_locks: dict[str, asyncio.Lock] = field(default_factory=dict)
+    unreachable: dict[str, FetchError] = field(default_factory=dict)  # origin -> first failure
     _gates: dict[str, _HostGate] = field(default_factory=dict)
     _global: asyncio.Semaphore | None = None
 

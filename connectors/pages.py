@@ -3,20 +3,39 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from connectors.errors import FetchError
-from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
+from connectors.http import (
+    FetchedResponse,
+    GuardedClient,
+    HttpPolicy,
+    Resolver,
+    fetch,
+    make_client,
+)
 from connectors.polling import run_async
 from connectors.records import Failure, RawDocument
 from connectors.robots import check_robots
-from connectors.settings import MAX_PAGE_BYTES, PAGE_CONTENT_TYPES, PAGE_DEADLINE_SECONDS
+from connectors.settings import (
+    MAX_PAGE_BYTES,
+    PAGE_CONTENT_TYPES,
+    PAGE_DEADLINE_SECONDS,
+    PAGE_RETRY_PAUSE_SECONDS,
+)
 
 _PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.1"
+# The site cannot be reached at all: its other pages in this run fail at once with the same code.
+_HOST_DOWN = frozenset(
+    {"dns_error", "connect_error", "connect_timeout", "tls_error", "blocked_address"}
+)
+# Worth one more try within the run: the server or the path to it hiccupped.
+_RETRY_NOW = frozenset({"read_timeout", "deadline_exceeded", "truncated_body", "bad_response"})
+# Worth fetching again in a later run; everything else (4xx, refusals, caps) is final.
+_RETRY_LATER = _HOST_DOWN - {"blocked_address"} | _RETRY_NOW | {"unexpected_error"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,23 +87,34 @@ async def fetch_page(
     obey_robots: bool = True,
     deadline: float = PAGE_DEADLINE_SECONDS,
     max_bytes: int = MAX_PAGE_BYTES,
+    retry_pause: float = PAGE_RETRY_PAUSE_SECONDS,
 ) -> RawDocument | Failure:
-    """Fetch one page; any refusal or error comes back as a typed failure."""
+    """Fetch one page; any refusal or error comes back as a typed failure.
+
+    A 5xx or a timeout is tried once more after ``retry_pause`` seconds. A site
+    found unreachable (DNS, connect, TLS) is remembered on the client, so the
+    run's other pages of that site fail at once instead of each waiting for it.
+    """
+    origin = _origin(request.url)
+    down = client.unreachable.get(origin)
+    if down is not None:
+        message = f"{request.url}: site unreachable earlier in this run: {down}"
+        return _failure(request, down.code, message, retryable=_retry_later(down))
     try:
-        if obey_robots:
-            await check_robots(client, request.url)
-        response = await fetch(
-            client,
-            request.url,
-            deadline=deadline,
-            max_bytes=max_bytes,
-            headers={"Accept": _PAGE_ACCEPT},
-            content_types=PAGE_CONTENT_TYPES,
-        )
+        try:
+            response = await _fetch_once(client, request.url, obey_robots, deadline, max_bytes)
+        except FetchError as error:
+            if not _retry_now(error):
+                raise
+            await asyncio.sleep(retry_pause)
+            response = await _fetch_once(client, request.url, obey_robots, deadline, max_bytes)
     except FetchError as error:
-        return _failure(request, error.code, str(error))
+        if error.code in _HOST_DOWN:
+            client.unreachable.setdefault(origin, error)
+        return _failure(request, error.code, str(error), retryable=_retry_later(error))
     except Exception as error:  # a bug must not stop the other pages; it is recorded instead
-        return _failure(request, "unexpected_error", f"{type(error).__name__}: {error}")
+        message = f"{type(error).__name__}: {error}"
+        return _failure(request, "unexpected_error", message, retryable=True)
     return RawDocument(
         url=request.url,
         source=request.source,
@@ -103,27 +133,48 @@ async def fetch_page(
     )
 
 
-def _failure(request: PageRequest, code: str, message: str) -> Failure:
+async def _fetch_once(
+    client: GuardedClient, url: str, obey_robots: bool, deadline: float, max_bytes: int
+) -> FetchedResponse:
+    if obey_robots:
+        await check_robots(client, url)
+    return await fetch(
+        client,
+        url,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        headers={"Accept": _PAGE_ACCEPT},
+        content_types=PAGE_CONTENT_TYPES,
+    )
+
+
+def _retry_now(error: FetchError) -> bool:
+    return error.code in _RETRY_NOW or _server_error(error)
+
+
+def _retry_later(error: FetchError) -> bool:
+    return (
+        error.code in _RETRY_LATER
+        or _server_error(error)
+        or (error.code == "http_status" and error.status in (408, 429))
+    )
+
+
+def _server_error(error: FetchError) -> bool:
+    return error.code == "http_status" and error.status is not None and error.status >= 500
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def _failure(request: PageRequest, code: str, message: str, *, retryable: bool = False) -> Failure:
     return Failure(
         stage="fetch",
         source=request.source,
         url_or_path=request.url,
         error_code=code,
         message=message,
+        retryable=retryable,
     )
-
-
-def interleave_by_host(requests: Sequence[PageRequest]) -> list[PageRequest]:
-    """Order requests round-robin over their hosts, each host's own order kept.
-
-    Pages are fetched in batches and each host is spaced by the politeness
-    delay, so a batch holding one host's pages takes ``pages x delay`` while the
-    other hosts idle; spread over every host, a batch takes ``pages / hosts x delay``.
-    """
-    queues: dict[str, list[PageRequest]] = {}
-    for request in requests:
-        queues.setdefault((urlsplit(request.url).hostname or "").lower(), []).append(request)
-    ordered: list[PageRequest] = []
-    for round_ in itertools.zip_longest(*queues.values()):
-        ordered += [request for request in round_ if request is not None]
-    return ordered

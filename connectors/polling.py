@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import re
-from collections.abc import Coroutine, Sequence
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable, Coroutine, Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -19,6 +21,8 @@ from connectors.settings import (
     FEED_DEADLINE_SECONDS,
     MAX_ENTRIES_PER_FETCH,
     MAX_FEED_BYTES,
+    PARSE_DEADLINE_SECONDS,
+    PARSE_WORKERS,
     UNCONDITIONAL_EVERY_MINUTES,
 )
 
@@ -80,10 +84,15 @@ def fetch_feeds(
     deadline: float = FEED_DEADLINE_SECONDS,
     max_bytes: int = MAX_FEED_BYTES,
     max_entries: int = MAX_ENTRIES_PER_FETCH,
+    parse_deadline: float = PARSE_DEADLINE_SECONDS,
 ) -> list[FeedPoll]:
-    """Poll every feed concurrently (within the policy's limits); one result per feed, in order."""
+    """Poll every feed concurrently (within the policy's limits); one result per feed, in order.
 
-    async def poll_all() -> list[FeedPoll]:
+    Bodies are parsed in worker threads, so a huge feed never stalls the
+    event loop that the other feeds' requests (and their deadlines) run on.
+    """
+
+    async def poll_all(parser: Executor) -> list[FeedPoll]:
         async with make_client(policy, resolver=resolver) as client:
             return list(
                 await asyncio.gather(
@@ -94,13 +103,22 @@ def fetch_feeds(
                             deadline=deadline,
                             max_bytes=max_bytes,
                             max_entries=max_entries,
+                            parser=parser,
+                            parse_deadline=parse_deadline,
                         )
                         for s in states
                     )
                 )
             )
 
-    return run_async(poll_all()) if states else []
+    if not states:
+        return []
+    parser = ThreadPoolExecutor(max_workers=PARSE_WORKERS, thread_name_prefix="feed-parse")
+    try:
+        return run_async(poll_all(parser))
+    finally:
+        # A parse past its deadline cannot be interrupted: it finishes in the background.
+        parser.shutdown(wait=False, cancel_futures=True)
 
 
 async def fetch_feed(
@@ -110,8 +128,15 @@ async def fetch_feed(
     deadline: float = FEED_DEADLINE_SECONDS,
     max_bytes: int = MAX_FEED_BYTES,
     max_entries: int = MAX_ENTRIES_PER_FETCH,
+    parser: Executor | None = None,
+    parse_deadline: float = PARSE_DEADLINE_SECONDS,
 ) -> FeedPoll:
-    """Poll one feed with a conditional GET when the validators deserve trust; never raises."""
+    """Poll one feed with a conditional GET when the validators deserve trust; never raises.
+
+    Args:
+        parser: where the body is parsed (the loop's default executor when None),
+            off the event loop, within ``parse_deadline`` seconds of the parse starting.
+    """
     started = _utcnow()
     conditional = _send_validators(state, started)
     headers = {"Accept": _FEED_ACCEPT}
@@ -172,17 +197,56 @@ async def fetch_feed(
     fetched = replace(fetched, etag=etag, last_modified=modified, validators_lied=lied)
     if digest == state.body_sha256:
         return replace(fetched, body_sha256=digest, unchanged=True)
+    parse = functools.partial(
+        parse_feed,
+        response.body,
+        url=response.final_url,
+        headers=response.headers,
+        kind=state.kind,
+        max_entries=max_entries,
+    )
     try:
-        feed = parse_feed(
-            response.body,
-            url=response.final_url,
-            headers=response.headers,
-            kind=state.kind,
-            max_entries=max_entries,
-        )
+        feed, parse_ms = await _run_off_loop(parser, parse, parse_deadline)
     except FeedError as error:
         return replace(fetched, failure=_failure(state, error.code, f"{state.url}: {error}"))
-    return replace(fetched, body_sha256=digest, feed=feed)
+    except TimeoutError:
+        message = f"{state.url}: not parsed within {parse_deadline:g} s"
+        return replace(
+            fetched,
+            duration_ms=round(fetched.duration_ms + parse_deadline * 1000, 1),
+            failure=_failure(state, "parse_timeout", message),
+        )
+    duration = round(fetched.duration_ms + parse_ms, 1)
+    return replace(fetched, duration_ms=duration, body_sha256=digest, feed=feed)
+
+
+async def _run_off_loop(
+    executor: Executor | None, work: Callable[[], T], deadline: float
+) -> tuple[T, float]:
+    """Run ``work`` in ``executor`` within ``deadline`` seconds of its start; return its ms.
+
+    The deadline starts when a worker picks the work up, not when it is queued:
+    a feed waiting behind another feed's parse is not charged for that wait.
+
+    Raises:
+        TimeoutError: the work was still running at the deadline (it is left to finish).
+    """
+    loop = asyncio.get_running_loop()
+    started = asyncio.Event()
+    began: list[float] = []
+
+    def run() -> T:
+        began.append(time.monotonic())
+        loop.call_soon_threadsafe(started.set)
+        return work()
+
+    future = loop.run_in_executor(executor, run)
+    waiting = asyncio.ensure_future(started.wait())
+    either: set[asyncio.Future[Any]] = {future, waiting}
+    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    waiting.cancel()
+    result = await asyncio.wait_for(future, deadline - (time.monotonic() - began[0]))
+    return result, (time.monotonic() - began[0]) * 1000
 
 
 def _send_validators(state: FeedState, now: datetime) -> bool:

@@ -41,3 +41,4 @@ class Failure:
     url_or_path: str
     error_code: str
     message: str
+    retryable: bool = False  # a page worth fetching again in a later run (5xx, timeout, DNS)

@@ -42,7 +42,8 @@ async def check_robots(client: GuardedClient, url: str, *, agent: str = ROBOTS_A
 
     A missing robots.txt (4xx) allows everything; a server error disallows
     everything for now (RFC 9309 §2.3.1.4). A site that cannot be reached at
-    all raises that network error, since the page cannot be fetched either.
+    all raises that network error, since the page cannot be fetched either, and
+    is remembered as unreachable on the client for the rest of the run.
 
     Raises:
         FetchError: ``robots_disallowed``, or the network error of the robots fetch.
@@ -51,9 +52,16 @@ async def check_robots(client: GuardedClient, url: str, *, agent: str = ROBOTS_A
     origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
     lock = client.robots_locks.setdefault(origin, asyncio.Lock())
     async with lock:
+        down = client.unreachable.get(origin)
+        if down is not None:  # pages waiting on this lock learn it without a lookup of their own
+            raise down
         rules = client.robots_cache.get(origin)
         if not isinstance(rules, _Rules) or _expired(rules):
-            rules = client.robots_cache[origin] = await _fetch_rules(client, origin)
+            try:
+                rules = client.robots_cache[origin] = await _fetch_rules(client, origin)
+            except FetchError as error:
+                client.unreachable.setdefault(origin, error)
+                raise
     if rules.deny_all:
         raise FetchError("robots_disallowed", url, rules.reason)
     if rules.parser is not None and not rules.parser.can_fetch(agent, url):

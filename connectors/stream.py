@@ -6,14 +6,21 @@ page. A ``PageStream`` fetches all of a run's pages with one client on an
 event loop of its own thread, and the consumer takes pages as they complete,
 while at most ``window`` pages sit fetched and not yet taken (memory stays
 bounded however many pages a run has).
+
+Pages are started host by host in turn, at most ``host_concurrency`` of one
+host at a time: a window filled with one host's pages, waiting on its
+politeness limits, would hold every other host back.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import queue
 import threading
+from collections import deque
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from connectors.http import GuardedClient, HttpPolicy, Resolver, make_client
 from connectors.pages import PageRequest, fetch_page
@@ -129,13 +136,36 @@ class PageStream:
         self._main = asyncio.current_task()
         self._started.set()
         async with make_client(self._policy, resolver=self._resolver) as client:
+            per_host = client.policy.host_concurrency
+            waiting: dict[str, deque[PageRequest]] = {}
+            for request in self._requests:
+                waiting.setdefault(_host(request.url), deque()).append(request)
+            active = dict.fromkeys(waiting, 0)
+            turn: deque[str] = deque(waiting)  # hosts with pages left, in round-robin order
+            freed = asyncio.Event()  # a fetch finished: its host may take another page
             running: set[asyncio.Task[None]] = set()
+
+            def finished(host: str, task: asyncio.Task[None]) -> None:
+                running.discard(task)
+                active[host] -= 1
+                freed.set()
+
             try:
-                for request in self._requests:
+                while turn:
+                    host = next((h for h in turn if active[h] < per_host), None)
+                    if host is None:
+                        freed.clear()
+                        await freed.wait()
+                        continue
                     await self._slots.acquire()
+                    turn.remove(host)
+                    request = waiting[host].popleft()
+                    if waiting[host]:
+                        turn.append(host)
+                    active[host] += 1
                     task = asyncio.create_task(self._fetch_one(client, request))
                     running.add(task)
-                    task.add_done_callback(running.discard)
+                    task.add_done_callback(functools.partial(finished, host))
                 await asyncio.gather(*running)
             finally:
                 for task in running:
@@ -150,3 +180,7 @@ class PageStream:
             max_bytes=self._max_bytes,
         )
         self._ready.put(result)
+
+
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()

@@ -17,7 +17,6 @@ from connectors import (
     PageRequest,
     RawDocument,
     fetch_feeds,
-    interleave_by_host,
     iter_seed_documents,
     load_sources,
 )
@@ -260,10 +259,10 @@ def ingest(
         report_progress("extract", 0, seed_documents + len(requests))
         report_progress("load", 0, seed_documents + len(requests))
         # One client fetches all pages (robots.txt once per host, hosts spaced across
-        # batches), hosts interleaved so the fetches in flight spread over all of them;
+        # batches), taking hosts in turn so the fetches in flight spread over all of them;
         # each page is extracted as soon as it arrives.
         with PageStream(
-            interleave_by_host(requests),
+            requests,
             policy=fetch.policy,
             deadline=fetch.page_deadline,
             max_bytes=fetch.max_page_bytes,

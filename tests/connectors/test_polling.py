@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -137,3 +138,39 @@ def test_hostile_xml_served_as_a_feed_is_read_without_expansion_or_requests(
     assert server.seen.paths == ["/feed"]  # the feed was the only request
     text = " ".join(str(item) for item in result.feed.items) + (result.feed.title or "")
     assert "root:" not in text and "lollollol" not in text
+
+
+def _big_feed(items: int) -> bytes:
+    entries = "".join(
+        f"<item><guid>big-{n}</guid><link>http://big.example/{n}</link><title>Item {n}</title>"
+        f"<description>{'words ' * 10}</description></item>"
+        for n in range(items)
+    )
+    return f'<rss version="2.0"><channel><title>Big</title>{entries}</channel></rss>'.encode()
+
+
+def test_a_big_feed_being_parsed_does_not_stall_a_concurrent_healthy_feed(
+    server: LoopbackServer,
+) -> None:
+    server.add("/big", _big_feed(40_000))  # about 4 MB, legal, seconds of parsing
+
+    def healthy(handler: Handler) -> None:
+        time.sleep(2)
+        handler.reply(RSS)
+
+    server.routes["/healthy"] = healthy
+    states = [FeedState("Big", server.url("/big")), FeedState("Healthy", server.url("/healthy"))]
+    # The request deadline is short: with the parse on the event loop, the healthy
+    # feed's answer would sit unread until the big parse ended, past its deadline.
+    big, good = fetch_feeds(states, policy=POLICY, deadline=4)
+    assert good.failure is None and len(good.feed.items) == 4
+    assert big.failure is None or big.failure.error_code == "parse_timeout"
+
+
+def test_a_parse_past_its_own_deadline_is_a_parse_timeout(server: LoopbackServer) -> None:
+    server.add("/big", _big_feed(5_000))
+    [result] = fetch_feeds(
+        [FeedState("Big", server.url("/big"))], policy=POLICY, parse_deadline=0.001
+    )
+    assert (result.failure.error_code, result.feed) == ("parse_timeout", None)
+    assert result.status == 200

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+
+import pytest
 
 from connectors import Failure, PageRequest, RawDocument
 from connectors.addresses import parse_networks
 from connectors.http import HttpPolicy
 from connectors.stream import PageStream
-from tests.loopback import serve
+from tests.loopback import Handler, serve
 
 POLICY = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=0)
 PAGE = b"<html><body><p>A page with enough words to be an article body.</p></body></html>"
@@ -122,3 +125,83 @@ def test_a_page_decodes_by_its_http_charset_now_and_when_reprocessed() -> None:
     again = extract_article(to_raw_document(raw, document.body or b""))
     assert isinstance(first, Article) and isinstance(again, Article)
     assert "Zürcher" in first.text and first.text == again.text
+
+
+def test_one_hosts_many_pages_do_not_hold_back_another_hosts_pages() -> None:
+    spaced = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=0.2)
+    order: list[str] = []
+    with serve("127.0.0.7") as busy, serve("127.0.0.8") as other:
+        for server, name in ((busy, "busy"), (other, "other")):
+            for n in range(20):
+                server.routes[f"/p{n}"] = lambda h, tag=f"{name}{n}": (
+                    order.append(tag),
+                    h.reply(PAGE, content_type="text/html"),
+                )
+        # Grouped by host, as a feed's items are: the busy host's 20 pages come first.
+        requests = [PageRequest("s", busy.url(f"/p{n}")) for n in range(20)]
+        requests += [PageRequest("s", other.url(f"/p{n}")) for n in range(2)]
+        with PageStream(requests, policy=spaced, window=4) as stream:
+            take_all(stream, 1)
+    assert len(order) == 22
+    # Spaced 0.2 s apart, the busy host's pages take 4 s; the other host's two need not wait.
+    assert order.index("other1") < order.index("busy10")
+
+
+def test_an_unreachable_site_is_resolved_once_and_each_of_its_pages_is_a_failure_row() -> None:
+    lookups: list[str] = []
+
+    async def resolver(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        if host == "down.example":
+            raise OSError("Name or service not known")
+        return ["127.0.0.1"]
+
+    requests = [PageRequest("s", f"http://down.example/p{n}") for n in range(5)]
+    with PageStream(requests, policy=POLICY, resolver=resolver) as stream:
+        got = [item for batch in take_all(stream, 10) for item in batch]
+    assert sorted(f.url_or_path for f in got if isinstance(f, Failure)) == sorted(
+        r.url for r in requests
+    )
+    assert {f.error_code for f in got if isinstance(f, Failure)} == {"dns_error"}
+    assert all(f.retryable for f in got if isinstance(f, Failure))
+    assert lookups == ["down.example"]
+
+
+def _flaky(failures: int, status: int = 503) -> Callable[[Handler], None]:
+    calls = [0]
+
+    def route(handler: Handler) -> None:
+        calls[0] += 1
+        if calls[0] <= failures:
+            handler.reply(b"busy", status=status, content_type="text/plain")
+        else:
+            handler.reply(PAGE, content_type="text/html")
+
+    return route
+
+
+def test_a_page_answering_503_once_is_fetched_on_its_in_run_retry() -> None:
+    with serve("127.0.0.9") as server:
+        server.routes["/p"] = _flaky(1)
+        with PageStream([PageRequest("s", server.url("/p"))], policy=POLICY) as stream:
+            [item] = stream.take(1, timeout_s=None)
+    assert isinstance(item, RawDocument)
+    assert server.seen.paths.count("/p") == 2
+
+
+@pytest.mark.parametrize(
+    ("status", "requests", "retryable"),
+    [
+        pytest.param(503, 2, True, id="5xx-retried-now-and-later"),
+        pytest.param(404, 1, False, id="4xx-final"),
+        pytest.param(429, 1, True, id="429-later-only"),
+    ],
+)
+def test_a_failing_page_is_retried_by_its_kind(status: int, requests: int, retryable: bool) -> None:
+    with serve("127.0.0.10") as server:
+        server.routes["/p"] = _flaky(99, status)
+        with PageStream([PageRequest("s", server.url("/p"))], policy=POLICY) as stream:
+            [item] = stream.take(1, timeout_s=None)
+    assert isinstance(item, Failure)
+    assert (item.error_code, item.retryable) == ("http_status", retryable)
+    assert server.seen.paths.count("/p") == requests

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
+import subprocess
+import sys
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from flows.briefing_link import LatestBriefing
 from warehouse.load import LoadCounts
 from warehouse.reports import RunReport
 
@@ -32,6 +37,9 @@ def no_network_line(polled: int, failure_codes: Iterable[str]) -> str | None:
         code if len(codes) == 1 else f"{code} {n}" for code, n in sorted(codes.items())
     )
     return f"no network: {polled} of {polled} feeds unreachable ({kinds})"
+
+
+CHART_TIMEOUT_SECONDS = 60.0
 
 
 def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -> str:
@@ -91,6 +99,69 @@ def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -
 def _section(heading: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     """A titled markdown table, or nothing when there are no rows."""
     return ["", f"## {heading}", "", *_table(header, rows)] if rows else []
+
+
+def loaded_topics(report: RunReport) -> Counter[str]:
+    """Articles the run wrote (new or updated) per topic: what its summary chart shows."""
+    return Counter(topic for article in report.articles for topic in article.topics)
+
+
+class TopicsChartDrawer:
+    """A child process (``python -m flows.charts``) that draws the summary chart as PNG.
+
+    The chart stack costs ~125 MB and a few seconds to start; started before the run's report
+    is read, the child starts up meanwhile, and it gives the memory back when it exits, so the
+    flow process stays as lean as before.
+    """
+
+    def __init__(self) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "flows.charts"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    def draw(self, topics: Mapping[str, int]) -> bytes | None:
+        """The chart of ``topics`` as PNG bytes; None (and the child ends) when there are none.
+
+        Raises:
+            subprocess.SubprocessError: the child failed or timed out (it is killed).
+        """
+        try:
+            out, err = self._process.communicate(
+                json.dumps(dict(topics)).encode(), timeout=CHART_TIMEOUT_SECONDS
+            )
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+            raise
+        if self._process.returncode != 0:
+            raise subprocess.CalledProcessError(self._process.returncode, "flows.charts", out, err)
+        return out or None
+
+
+def chart_and_briefing_markdown(topics_png: bytes | None, briefing: LatestBriefing | None) -> str:
+    """The summary's picture (an inline PNG) and a link to the latest briefing, when there are."""
+    lines: list[str] = [""]
+    if topics_png:
+        encoded = base64.b64encode(topics_png).decode("ascii")
+        lines += [
+            "## Loaded by topic",
+            "",
+            f"![Articles loaded by topic](data:image/png;base64,{encoded})",
+            "",
+        ]
+    if briefing is not None:
+        lines += [
+            "## Briefing",
+            "",
+            f"The latest briefing: [{briefing.path.name}]({briefing.path.as_uri()}) "
+            f"(`{briefing.path}`, written {briefing.written_at:%Y-%m-%d %H:%M} UTC; "
+            "`newsflow report` writes a new one).",
+            "",
+        ]
+    return "\n".join(lines) if len(lines) > 1 else ""
 
 
 def _split_rows(new: Counter[str], updated: Counter[str]) -> list[tuple[str, ...]]:

@@ -106,6 +106,17 @@ def _build_parser() -> argparse.ArgumentParser:
     retag.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
     _add_db_argument(retag)
     retag.set_defaults(handler=_run_retag)
+
+    report = commands.add_parser(
+        "report", help="write the HTML briefing of a window, with charts (works offline)"
+    )
+    report.add_argument(
+        "--out", type=Path, help="HTML file to write (default: briefing.html beside the database)"
+    )
+    report.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD (UTC)")
+    report.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
+    _add_db_argument(report)
+    report.set_defaults(handler=_run_report)
     return parser
 
 
@@ -417,6 +428,32 @@ def _versions() -> str:
         except PackageNotFoundError:  # a source tree that was never installed
             found[name] = "unknown"
     return f"newsflow {found['newsflow']} (prefect {found['prefect']}, duckdb {found['duckdb']})"
+
+
+def _run_report(args: argparse.Namespace, settings: Settings) -> int:
+    from flows.briefing import default_briefing_path, write_briefing
+    from flows.briefing_link import remember_briefing
+
+    db = args.db or settings.db_path
+    try:
+        written = write_briefing(
+            db, args.out or default_briefing_path(db), since=args.since, until=args.until
+        )
+    except ValueError as error:  # --until before --since
+        print(f"newsflow report: {error}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, duckdb.Error) as error:
+        print(f"newsflow: {_first_paragraph(error)}", file=sys.stderr)
+        return 1
+    private = warehouse_paths(db, settings.private_dir).write_db.parent
+    remember_briefing(private, written.path, now=_utcnow())
+    window = written.window
+    covered = f"{window.since} – {window.until}" if window else "no dated articles"
+    print(
+        f"newsflow: briefing of {written.articles} articles ({covered}), {written.charts} charts "
+        f"-> {written.path} ({written.bytes:,} bytes)"
+    )
+    return 0
 
 
 def _day(value: str) -> date:

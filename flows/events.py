@@ -19,6 +19,7 @@ BATCH_LOADED = "newsflow.batch.loaded"
 ARTICLE_INGESTED = "newsflow.article.ingested"
 WAREHOUSE_PUBLISHED = "newsflow.warehouse.published"
 CATALOG_CHANGED = "newsflow.catalog.changed"
+REPORT_WRITTEN = "newsflow.report.written"
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,5 +179,31 @@ def catalog_changed_event(*, tagger_version: str, stale: StaleTags) -> EventSpec
             "stale_articles": stale.articles,
             "start": stale.oldest.isoformat() if stale.oldest else None,
             "end": stale.newest.isoformat() if stale.newest else None,
+        },
+    )
+
+
+def report_written_event(
+    *,
+    path: str,
+    db_path: str,
+    size: int,
+    since: str | None,
+    until: str | None,
+    articles: int,
+    charts: int,
+) -> EventSpec:
+    """``newsflow.report.written``: a briefing was written, and where (``path``)."""
+    return EventSpec(
+        event=REPORT_WRITTEN,
+        resource={"prefect.resource.id": "newsflow.report", "prefect.resource.name": path},
+        payload={
+            "path": path,
+            "db_path": db_path,
+            "bytes": size,
+            "since": since,
+            "until": until,
+            "articles": articles,
+            "charts": charts,
         },
     )

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Sequence
+from pathlib import Path
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.events import emit_event
 
-from flows.artifacts import run_summary_markdown
+from flows.artifacts import (
+    TopicsChartDrawer,
+    chart_and_briefing_markdown,
+    loaded_topics,
+    run_summary_markdown,
+)
+from flows.briefing_link import latest_briefing
 from flows.events import (
     EventSpec,
     article_ingested_event,
@@ -65,6 +73,7 @@ def report_run_task(
     Returns:
         The artifact's markdown, so callers and tests can see what the UI shows.
     """
+    drawer = _start_drawer()  # starts up while the report is read and the events go out
     with warehouse_section(write_db) as con:
         report = read_run_report(con, run_id=run_id)
         stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
@@ -85,7 +94,29 @@ def report_run_task(
     if flow in _CATALOG_WATCHERS and report.articles and stale.articles:
         emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
     markdown = run_summary_markdown(report, counts=counts, title=run_name)
+    markdown += chart_and_briefing_markdown(
+        _draw(drawer, loaded_topics(report)), latest_briefing(Path(write_db).parent)
+    )
     create_markdown_artifact(
         markdown=markdown, key=f"{flow}-summary", description=f"What {run_name} did"
     )
     return markdown
+
+
+def _start_drawer() -> TopicsChartDrawer | None:
+    try:
+        return TopicsChartDrawer()
+    except OSError as error:  # the summary goes on without its chart
+        get_run_logger().warning("run summary chart not drawn: %s", error)
+        return None
+
+
+def _draw(drawer: TopicsChartDrawer | None, topics: dict[str, int]) -> bytes | None:
+    """The summary's chart, or None when the run loaded nothing or the chart failed to draw."""
+    if drawer is None:
+        return None
+    try:
+        return drawer.draw(topics)
+    except subprocess.SubprocessError as error:
+        get_run_logger().warning("run summary chart not drawn: %s", error)
+        return None

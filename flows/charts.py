@@ -1,0 +1,301 @@
+"""Charts of the briefing and of run summaries: Vega-Altair specs rendered offline by vl-convert.
+
+vl-convert runs Vega in an embedded engine and returns plain SVG or PNG, so the briefing needs
+no JavaScript and makes no request. Colours are the Okabe-Ito palette (safe for the common
+colour-vision deficiencies), with grey for "other"; sequential scales are single-hue blues.
+
+Rendering costs ~2 s on the first call (the engine starts) and ~125 MB of memory, so a flow
+draws its summary chart in a child process (``python -m flows.charts``), which gives both back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from warehouse.briefing import OTHER, Briefing, Count, PeriodCount
+
+# Okabe & Ito (2008), without black: distinguishable with protanopia, deuteranopia, tritanopia.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+OTHER_COLOUR = "#999999"
+RISING, FALLING = "#0072B2", "#D55E00"  # blue and vermillion: the palette's safest pair
+CHART_WIDTH = 440  # scaled to fit, a phone still shows its text at ~9 px
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedChart:
+    """One chart of the briefing, ready to inline: an id, its SVG and what it shows."""
+
+    key: str
+    svg: str
+    description: str
+
+
+def topics_chart(briefing: Briefing) -> alt.Chart:
+    """Articles over time by topic, stacked; an article counts once under each of its topics."""
+    unit = briefing.window.unit
+    return (
+        alt.Chart(_values(briefing.topics), title=f"Articles by topic, per {unit}")
+        .mark_bar()
+        .encode(
+            x=_period_axis(unit, bands=True),
+            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero"),
+            color=_colour("series:N", "Topic", _series_order(briefing.topics)),
+            order=alt.Order("count:Q", sort="descending"),
+        )
+        .properties(width=CHART_WIDTH, height=260)
+    )
+
+
+def entities_chart(briefing: Briefing) -> alt.Chart:
+    """The most-mentioned entities of the window, articles per day or week."""
+    unit = briefing.window.unit
+    order = _series_order(briefing.entities)
+    return (
+        alt.Chart(_values(briefing.entities), title=f"Top entities: articles per {unit}")
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=_period_axis(unit),
+            y=alt.Y("count:Q", title="Articles mentioning it"),
+            color=_colour("series:N", "Entity", order),
+            shape=alt.Shape("series:N", title="Entity", sort=order, scale=alt.Scale(domain=order)),
+        )
+        .properties(width=CHART_WIDTH, height=260)
+    )
+
+
+def changes_chart(briefing: Briefing) -> alt.TopLevelMixin:
+    """Entities rising and falling: articles now minus articles in the previous window."""
+    previous = briefing.window.previous()
+    rows = [
+        {
+            "entity": change.name,
+            "change": change.change,
+            "direction": "rising" if change.change > 0 else "falling",
+            "label": f"{change.now} (was {change.before})",
+        }
+        for change in briefing.changes
+    ]
+    changes = [change.change for change in briefing.changes]
+    low, high = min(0, *changes), max(0, *changes)
+    room = 0.35 * (high - low)  # space for the labels beyond the longest bars
+    base = alt.Chart(
+        alt.Data(values=rows),
+        title=alt.Title(
+            "Rising and falling entities",
+            subtitle=f"articles now against {previous.since} – {previous.until}",
+        ),
+    ).encode(
+        y=alt.Y("entity:N", title=None, sort=[change.name for change in briefing.changes]),
+        x=alt.X(
+            "change:Q",
+            title="Change in articles",
+            scale=alt.Scale(domain=[low - room if low else 0, high + room if high else 0]),
+        ),
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "direction:N",
+            title="Direction",
+            scale=alt.Scale(domain=["rising", "falling"], range=[RISING, FALLING]),
+            legend=alt.Legend(orient="bottom"),
+        )
+    )
+    gains = base.mark_text(align="left", dx=4).encode(text="label:N")
+    losses = base.mark_text(align="right", dx=-4).encode(text="label:N")
+    return alt.layer(
+        bars,
+        gains.transform_filter("datum.change > 0"),
+        losses.transform_filter("datum.change < 0"),
+    ).properties(width=CHART_WIDTH, height=alt.Step(22))
+
+
+def failures_chart(briefing: Briefing) -> alt.Chart:
+    """Failures over time, stacked by error code."""
+    unit = briefing.window.unit
+    return (
+        alt.Chart(_values(briefing.failures), title=f"Failures by error code, per {unit}")
+        .mark_bar()
+        .encode(
+            x=_period_axis(unit, bands=True),
+            y=alt.Y("count:Q", title="Failures", stack="zero"),
+            color=_colour("series:N", "Error code", _failure_codes(briefing)),
+        )
+        .properties(width=CHART_WIDTH, height=220)
+    )
+
+
+def failures_by_source_chart(briefing: Briefing) -> alt.Chart:
+    """Failures of the window by source, stacked by error code (same colours as over time)."""
+    return (
+        alt.Chart(
+            _count_values(briefing.failures_by_source), title="Failures by source and error code"
+        )
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title="Source", sort="-x"),
+            x=alt.X("sum(count):Q", title="Failures"),
+            color=_colour("series:N", "Error code", _failure_codes(briefing)),
+        )
+        .properties(width=CHART_WIDTH, height=alt.Step(22))
+    )
+
+
+def entity_topics_chart(briefing: Briefing) -> alt.TopLevelMixin:
+    """What the most-covered entities are in the news for: articles by entity and topic."""
+    entities = list(dict.fromkeys(c.label for c in briefing.entity_topics))
+    dark = 0.55 * max(c.count for c in briefing.entity_topics)  # white numbers on dark cells
+    base = alt.Chart(_count_values(briefing.entity_topics), title="Top entities by topic").encode(
+        y=alt.Y("label:N", title="Entity", sort=entities),
+        x=alt.X("series:N", title="Topic", axis=alt.Axis(labelAngle=-40)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "count:Q",
+            title="Articles",
+            scale=alt.Scale(scheme="blues"),
+            legend=alt.Legend(orient="bottom"),
+        )
+    )
+    numbers = base.mark_text(fontSize=11).encode(
+        text="count:Q",
+        color=alt.condition(f"datum.count > {dark}", alt.value("white"), alt.value("black")),
+    )
+    return alt.layer(cells, numbers).properties(width=alt.Step(44), height=alt.Step(24))
+
+
+def render_briefing_charts(briefing: Briefing) -> dict[str, RenderedChart]:
+    """Every chart that has data to show, as inline SVG, keyed by the section it belongs to."""
+    wanted: list[tuple[str, Sequence[object], Any, str]] = [
+        ("topics", briefing.topics, topics_chart, "Stacked bars of articles per topic over time."),
+        ("entities", briefing.entities, entities_chart, "Lines of the top entities over time."),
+        ("changes", briefing.changes, changes_chart, "Bars of entities' change in articles."),
+        ("failures", briefing.failures, failures_chart, "Stacked bars of failures over time."),
+        (
+            "failures_by_source",
+            briefing.failures_by_source,
+            failures_by_source_chart,
+            "Bars of failures per source by error code.",
+        ),
+        (
+            "entity_topics",
+            briefing.entity_topics,
+            entity_topics_chart,
+            "A grid of articles per top entity and topic.",
+        ),
+    ]
+    return {
+        key: RenderedChart(key, render_svg(build(briefing), key=key), description)
+        for key, rows, build, description in wanted
+        if rows
+    }
+
+
+def render_svg(chart: alt.TopLevelMixin, *, key: str) -> str:
+    """The chart as an SVG element for inlining; ids get ``key`` as prefix so charts never clash."""
+    svg = vl_convert.vegalite_to_svg(_themed(chart).to_dict())
+    ids = set(_SVG_ID.findall(svg))
+    for name in sorted(ids, key=len, reverse=True):
+        svg = svg.replace(f'id="{name}"', f'id="{key}-{name}"')
+        svg = svg.replace(f"url(#{name})", f"url(#{key}-{name})")
+        svg = svg.replace(f'href="#{name}"', f'href="#{key}-{name}"')
+    return svg
+
+
+def run_topics_chart(topics: Mapping[str, int]) -> alt.Chart:
+    """A run summary's chart: articles the run loaded (new or updated) by topic."""
+    rows = [{"topic": topic, "articles": number} for topic, number in topics.items()]
+    return (
+        alt.Chart(alt.Data(values=rows), title="Articles loaded by topic")
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y("topic:N", title="Topic", sort="-x"),
+            x=alt.X("articles:Q", title="Articles (new or updated)"),
+        )
+        .properties(width=320, height=alt.Step(18))
+    )
+
+
+def render_run_topics_png(topics: Mapping[str, int]) -> bytes:
+    """The run summary's chart as PNG bytes (flows.artifacts runs this in a child process)."""
+    return bytes(vl_convert.vegalite_to_png(_themed(run_topics_chart(topics)).to_dict(), scale=1))
+
+
+def _themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Readable type sizes and fonts for every chart; one place, so all charts agree."""
+    return (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(labelFontSize=12, titleFontSize=13, grid=True, gridColor="#e6e6e6")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=4)
+        .configure_title(fontSize=16, anchor="start", subtitleFontSize=12, subtitleColor="#555")
+        .configure_view(stroke=None)
+    )
+
+
+def _values(counts: Sequence[PeriodCount]) -> alt.Data:
+    return alt.Data(
+        values=[
+            {"period": c.period.isoformat(), "series": c.series, "count": c.count} for c in counts
+        ]
+    )
+
+
+def _count_values(counts: Sequence[Count]) -> alt.Data:
+    return alt.Data(
+        values=[{"label": c.label, "series": c.series, "count": c.count} for c in counts]
+    )
+
+
+def _period_axis(unit: str, *, bands: bool = False) -> alt.X:
+    """Days or weeks along x: a band per period for bars, a time scale for lines."""
+    title = "Day" if unit == "day" else "Week (starting Monday)"
+    return alt.X(
+        "period:O" if bands else "period:T",
+        title=title,
+        timeUnit="utcyearmonthdate",
+        axis=alt.Axis(format="%b %d", labelAngle=-45 if bands else 0, labelOverlap=True),
+    )
+
+
+def _series_order(counts: Sequence[PeriodCount]) -> list[str]:
+    """Series by total, largest first, with ``other`` last: legend and colours follow it."""
+    totals: Counter[str] = Counter()
+    for count in counts:
+        totals[count.series] += count.count
+    ordered = [name for name, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [name for name in ordered if name != OTHER] + ([OTHER] if OTHER in totals else [])
+
+
+def _failure_codes(briefing: Briefing) -> list[str]:
+    return _series_order(briefing.failures)
+
+
+def _colour(field: str, title: str, domain: list[str]) -> alt.Color:
+    colours = [
+        OTHER_COLOUR if name == OTHER else PALETTE[i % len(PALETTE)]
+        for i, name in enumerate(domain)
+    ]
+    return alt.Color(field, title=title, sort=domain, scale=alt.Scale(domain=domain, range=colours))
+
+
+def _serve_run_topics_png() -> None:
+    """The child of flows.artifacts: start the engine, then draw the topics it is sent, if any."""
+    render_run_topics_png({"warm-up": 1})  # the first chart starts the engine: do it while waiting
+    sent = sys.stdin.read()  # empty when the parent gave up: nothing to draw
+    topics = json.loads(sent) if sent else {}
+    if topics:
+        sys.stdout.buffer.write(render_run_topics_png(topics))
+
+
+if __name__ == "__main__":
+    _serve_run_topics_png()

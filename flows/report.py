@@ -1,0 +1,101 @@
+"""The weekly briefing: write `newsflow report`'s HTML page and say where it is."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.artifacts import create_link_artifact
+from prefect.cache_policies import NONE
+
+from flows.briefing import BriefingFile, default_briefing_path, write_briefing
+from flows.briefing_link import remember_briefing
+from flows.events import report_written_event
+from flows.reporting import emit
+from flows.settings import load_settings, warehouse_paths
+
+
+def report_window(
+    *, days: int | None, since: date | None, until: date | None, today: date
+) -> tuple[date | None, date | None]:
+    """The days a report covers: ``since``/``until`` as given, or the ``days`` before ``today``.
+
+    Raises:
+        ValueError: ``days`` is below 1, or given together with ``since`` or ``until``.
+    """
+    if days is None:
+        return since, until
+    if since is not None or until is not None:
+        raise ValueError("give either days or since/until, not both")
+    if days < 1:
+        raise ValueError(f"days must be at least 1, got {days}")
+    last = today - timedelta(days=1)  # a finished day: a Monday run covers Monday to Sunday
+    return last - timedelta(days=days - 1), last
+
+
+@task(cache_policy=NONE)
+def write_briefing_task(
+    db_path: str, out: str, since: date | None, until: date | None, private_dir: str | None
+) -> BriefingFile:
+    """Write the briefing from the analysts' snapshot and note it for the runs' summaries."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    written = write_briefing(Path(db_path), Path(out), since=since, until=until, now=now)
+    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
+    remember_briefing(paths.write_db.parent, written.path, now=now)
+    return written
+
+
+def _run_name() -> str:
+    return f"report-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+
+
+@flow(name="report", flow_run_name=_run_name, log_prints=True)
+def report(
+    out: str | None = None,
+    days: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    db_path: str | None = None,
+    private_dir: str | None = None,
+) -> BriefingFile:
+    """Write the HTML briefing of a window of publication days; emit newsflow.report.written.
+
+    Args:
+        out: The HTML file to write (default: briefing.html beside the database).
+        days: Cover the last N full days (UTC) before today; leave empty to use since/until.
+        since: First publication day (default: the earliest article's).
+        until: Last publication day, included (default: the latest article's).
+        db_path: The analysts' database (default: NEWSFLOW_DB, else data/news.duckdb).
+        private_dir: Where the private database lives (default: beside db_path).
+    """
+    settings = load_settings()
+    db = Path(db_path) if db_path else settings.db_path
+    target = out or str(default_briefing_path(db))
+    private = private_dir or (str(settings.private_dir) if settings.private_dir else None)
+    first, last = report_window(days=days, since=since, until=until, today=datetime.now(UTC).date())
+    written = write_briefing_task(str(db), target, first, last, private)
+    window = written.window
+    emit(
+        report_written_event(
+            path=str(written.path),
+            db_path=str(db),
+            size=written.bytes,
+            since=window.since.isoformat() if window else None,
+            until=window.until.isoformat() if window else None,
+            articles=written.articles,
+            charts=written.charts,
+        )
+    )
+    create_link_artifact(
+        key="briefing",
+        link=written.path.as_uri(),
+        link_text=f"Briefing: {written.path}",
+        description=f"{written.articles} articles, {written.charts} charts",
+    )
+    print(f"briefing of {written.articles} articles -> {written.path} ({written.bytes:,} bytes)")
+    return written
+
+
+if __name__ == "__main__":
+    report()

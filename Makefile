@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run demo test lint fmt typecheck clean eval-tagging eval-tagging-split bench-tagging deploy worker bench
+.PHONY: run demo report-screenshot test lint fmt typecheck clean eval-tagging eval-tagging-split bench-tagging deploy worker bench
 
 # PYTHONWARNINGS: setuptools reports every editable install as a warning; it is only information.
 $(STAMP): pyproject.toml
@@ -34,6 +34,13 @@ demo: $(STAMP)
 	    --sources demo/sources.yaml --db $(DEMO_DB) --force || exit 1; \
 	done
 	@echo "demo: ready. Try: $(BIN)/newsflow status --db $(DEMO_DB)"
+
+# The README's picture of the briefing (docs/report.png), from the demo warehouse by default
+# (make demo first) or DB=path/to.duckdb; the page itself stays in build/.
+DB ?= $(DEMO_DB)
+report-screenshot: $(STAMP)
+	$(BIN)/newsflow report --db $(DB) --out build/report-screenshot.html
+	$(BIN)/python docs/make_screenshot.py build/report-screenshot.html docs/report.png
 
 test: $(STAMP)
 	$(BIN)/pytest

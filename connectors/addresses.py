@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from connectors.errors import FetchError
 from connectors.settings import MAX_URL_LENGTH
@@ -107,3 +108,25 @@ def check_url(url: str) -> str:
     if not host:
         raise FetchError("invalid_url", url, "URL has no host")
     return url
+
+
+def split_user_info(url: str) -> tuple[str, str | None]:
+    """A configured feed URL's credentials as a Basic ``Authorization`` header value.
+
+    ``http://user:pass@host/feed`` -> (``http://host/feed``, ``"Basic dXNlcjpwYXNz"``);
+    a URL without user info comes back as it is, with ``None``. Only sources.yaml may
+    carry user info: requests themselves never do (``check_url`` refuses it).
+
+    Raises:
+        FetchError: ``invalid_url`` when the URL does not parse.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:
+        raise FetchError("invalid_url", url, f"unparsable URL ({error})") from None
+    if "@" not in parts.netloc:
+        return url, None
+    user_info, _, host = parts.netloc.rpartition("@")
+    user, _, password = user_info.partition(":")
+    token = base64.b64encode(f"{unquote(user)}:{unquote(password)}".encode()).decode("ascii")
+    return urlunsplit(parts._replace(netloc=host)), f"Basic {token}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from connectors.redact import redact_text
+
 
 class SeedFormatError(Exception):
     """A seed file (or one line of it) cannot be read as an article.
@@ -41,7 +43,7 @@ class FetchError(Exception):
         self.url = url
         self.status = status
         self.retry_after_seconds = retry_after_seconds
-        super().__init__(f"{url}: {message}")
+        super().__init__(redact_text(f"{url}: {message}"))  # messages are stored and shown
 
 
 class FeedError(Exception):
@@ -60,4 +62,4 @@ class SourcesError(Exception):
         self.entry = entry
         self.field = field
         where = path + (f": {entry}" if entry else "") + (f": {field}" if field else "")
-        super().__init__(f"{where}: {message}")
+        super().__init__(redact_text(f"{where}: {message}"))  # the CLI prints it

@@ -275,6 +275,8 @@ async def _follow(
     current = url
     for _ in range(client.policy.max_redirects + 1):
         check_url(current)
+        if _origin(current) != _origin(url):  # a feed's login goes to its own origin only
+            headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
         response = await _send(client, current, headers)
         location = response.headers.get("location")
         if response.status_code not in _REDIRECTS or location is None:
@@ -284,6 +286,11 @@ async def _follow(
     raise FetchError(
         "too_many_redirects", url, f"more than {client.policy.max_redirects} redirects"
     )
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)  # checked by check_url already
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
 
 
 async def _send(client: GuardedClient, url: str, headers: Mapping[str, str]) -> httpx.Response:

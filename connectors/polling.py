@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
+from connectors.addresses import split_user_info
 from connectors.errors import FeedError, FetchError
 from connectors.feeds import ParsedFeed, parse_feed
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
@@ -153,9 +154,10 @@ async def fetch_feed(
         conditional=conditional,
     )
     try:
-        response = await fetch(
-            client, state.url, deadline=deadline, max_bytes=max_bytes, headers=headers
-        )
+        url, authorization = split_user_info(state.url)
+        if authorization is not None:
+            headers["Authorization"] = authorization
+        response = await fetch(client, url, deadline=deadline, max_bytes=max_bytes, headers=headers)
     except FetchError as error:
         return replace(
             base,

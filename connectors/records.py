@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from connectors.redact import redact_text, redact_url
+
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
@@ -31,6 +33,13 @@ class RawDocument:
     content_type: str | None = None  # a fetched page's Content-Type header, charset included
     body: bytes | None = None  # the page's bytes as fetched (decompressed), kept as raw
 
+    def __post_init__(self) -> None:
+        # The fetch is done: what is kept of its URLs (the article, the raw page) has no secret.
+        object.__setattr__(self, "url", redact_url(self.url))
+        object.__setattr__(self, "location", redact_text(self.location))
+        if self.final_url is not None:
+            object.__setattr__(self, "final_url", redact_url(self.final_url))
+
 
 @dataclass(frozen=True, slots=True)
 class Failure:
@@ -42,3 +51,8 @@ class Failure:
     error_code: str
     message: str
     retryable: bool = False  # a page worth fetching again in a later run (5xx, timeout, DNS)
+
+    def __post_init__(self) -> None:
+        # Failures are stored, spooled, published and printed: no URL secret goes with them.
+        object.__setattr__(self, "url_or_path", redact_text(self.url_or_path))
+        object.__setattr__(self, "message", redact_text(self.message))

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from connectors.addresses import check_url
+from connectors.addresses import check_url, split_user_info
 from connectors.errors import FetchError, SourcesError
 from connectors.settings import DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
 
@@ -87,7 +87,7 @@ def _parse_entry(entry: Any, where: str, index: int) -> Source:
     if not isinstance(url, str):
         raise SourcesError(where, label, "url", "required: an http(s) URL")
     try:
-        check_url(url.strip())
+        check_url(split_user_info(url.strip())[0])  # user info: the feed's login, sent as Basic
     except FetchError as error:
         raise SourcesError(where, label, "url", str(error)) from None
     kind = entry.get("kind", "auto")

@@ -20,6 +20,11 @@ ARTICLE_INGESTED = "newsflow.article.ingested"
 WAREHOUSE_PUBLISHED = "newsflow.warehouse.published"
 CATALOG_CHANGED = "newsflow.catalog.changed"
 REPORT_WRITTEN = "newsflow.report.written"
+# Bounds of every string and list in an event. Prefect's own are 1.5 MB serialised and 100
+# related resources; newsflow's payloads nest two levels at most, so an event stays under
+# about 200 KB (an article's: 50 related resources and 50 entities of 1,000 characters).
+MAX_EVENT_CHARS = 1_000
+MAX_EVENT_ITEMS = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +37,31 @@ class EventSpec:
     related: list[dict[str, str]] = field(default_factory=list)
 
     def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``emit_event``."""
+        """Keyword arguments for ``emit_event``, every field bounded (see ``bounded``)."""
         return {
             "event": self.event,
-            "resource": self.resource,
-            "payload": self.payload,
-            "related": self.related,
+            "resource": bounded(self.resource),
+            "payload": bounded(self.payload),
+            "related": [bounded(r) for r in self.related[:MAX_EVENT_ITEMS]],
         }
+
+
+def bounded(value: Any) -> Any:
+    """``value`` with every string cut to MAX_EVENT_CHARS and every list or mapping to
+    MAX_EVENT_ITEMS entries, recursively.
+
+    Prefect refuses an event over 1.5 MB by raising ``EventTooLarge`` in the run, and
+    over 100 related resources with a validation error: a 750k-character title once
+    failed a run after its load and publish. Bounded here, an event cannot, whatever
+    the fields hold.
+    """
+    if isinstance(value, str):
+        return value if len(value) <= MAX_EVENT_CHARS else value[: MAX_EVENT_CHARS - 1] + "…"
+    if isinstance(value, dict):
+        return {bounded(k): bounded(v) for k, v in list(value.items())[:MAX_EVENT_ITEMS]}
+    if isinstance(value, list | tuple):
+        return [bounded(item) for item in value[:MAX_EVENT_ITEMS]]
+    return value
 
 
 def source_resource(source: str) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
 from flows.reporting import emit_batch_loaded, report_run_task
 from flows.settings import FetchSettings, load_settings, warehouse_paths
-from flows.write_section import warehouse_section, writer_turn
+from flows.write_section import failed_run_recorded, warehouse_section, writer_turn
 from transforms import TaggedArticle
 from transforms.pipeline import DocumentList, DocumentSource, StreamTransformer, split_results
 from transforms.rawpage import RawPage
@@ -73,12 +73,17 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 def plan_feeds_task(
     write_db: str, sources_file: str, force: bool, lock_wait: float
 ) -> list[FeedState]:
-    """Sync sources.yaml into the warehouse and return the feeds due for a poll."""
+    """Sync sources.yaml into the warehouse and return the feeds due for a poll.
+
+    The warehouse keeps each URL with its secrets redacted; the poll uses the real one.
+    """
     sources = load_sources(Path(sources_file))
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
         sync_sources(con, sources, _utcnow())
         names = [source.name for source in sources if source.enabled]
-        return select_due_feeds(con, names, _utcnow(), force=force)
+        due = select_due_feeds(con, names, _utcnow(), force=force)
+    urls = {source.name: source.url for source in sources}
+    return [replace(state, url=urls[state.name]) for state in due]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,44 +244,46 @@ def ingest(
     polled = 0
     feed_failures: list[Failure] = []
     fetch = settings.fetch
-    with StreamTransformer() as transformer:  # one worker pool for seeds and pages
-        # Seeds are staged before the first write, so a locked warehouse loses nothing read.
-        all_failures = _transform_all(transformer, seeds, spool_dir, run_id, batch_size)
-        _record_run_start(write_db, run_id, flow_name, lock_wait)
-        if sources_file is not None:
-            states = plan_feeds_task(write_db, sources_file, force, lock_wait)
-            report_progress("feeds", 0, len(states))
-            for start in range(0, len(states), FEEDS_PER_POLL_TASK):
-                batch = states[start : start + FEEDS_PER_POLL_TASK]
-                polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
-                requests += polls.requests
-                if polls.failures:
-                    spool_task(spool_dir, run_id, [], polls.failures)
-                all_failures += polls.failures
-                feed_failures += polls.failures
-                polled += polls.polled
-        report_progress("pages", 0, len(requests))
-        report_progress("extract", 0, seed_documents + len(requests))
-        report_progress("load", 0, seed_documents + len(requests))
-        # One client fetches all pages (robots.txt once per host, hosts spaced across
-        # batches), taking hosts in turn so the fetches in flight spread over all of them;
-        # each page is extracted as soon as it arrives.
-        with PageStream(
-            requests,
-            policy=fetch.policy,
-            deadline=fetch.page_deadline,
-            max_bytes=fetch.max_page_bytes,
-        ) as pages:
-            all_failures += _transform_all(
-                transformer, pages, spool_dir, run_id, batch_size, stage="pages"
-            )
-    counts = LoadCounts()
-    for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
-        counts += load_task(write_db, str(spool_file), run_id, lock_wait)
-    _record_run_end(write_db, run_id, counts, lock_wait)
-    published = publish_task(write_db, db_path, lock_wait)
-    run_name = flow_run.get_name() or flow_name
-    report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
+    # A run that raises says so in `runs`; one killed is marked crashed by the next run.
+    with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):
+        with StreamTransformer() as transformer:  # one worker pool for seeds and pages
+            # Seeds are staged before the first write, so a locked warehouse loses nothing read.
+            all_failures = _transform_all(transformer, seeds, spool_dir, run_id, batch_size)
+            _record_run_start(write_db, run_id, flow_name, lock_wait)
+            if sources_file is not None:
+                states = plan_feeds_task(write_db, sources_file, force, lock_wait)
+                report_progress("feeds", 0, len(states))
+                for start in range(0, len(states), FEEDS_PER_POLL_TASK):
+                    batch = states[start : start + FEEDS_PER_POLL_TASK]
+                    polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
+                    requests += polls.requests
+                    if polls.failures:
+                        spool_task(spool_dir, run_id, [], polls.failures)
+                    all_failures += polls.failures
+                    feed_failures += polls.failures
+                    polled += polls.polled
+            report_progress("pages", 0, len(requests))
+            report_progress("extract", 0, seed_documents + len(requests))
+            report_progress("load", 0, seed_documents + len(requests))
+            # One client fetches all pages (robots.txt once per host, hosts spaced across
+            # batches), taking hosts in turn so the fetches in flight spread over all of them;
+            # each page is extracted as soon as it arrives.
+            with PageStream(
+                requests,
+                policy=fetch.policy,
+                deadline=fetch.page_deadline,
+                max_bytes=fetch.max_page_bytes,
+            ) as pages:
+                all_failures += _transform_all(
+                    transformer, pages, spool_dir, run_id, batch_size, stage="pages"
+                )
+        counts = LoadCounts()
+        for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
+            counts += load_task(write_db, str(spool_file), run_id, lock_wait)
+        _record_run_end(write_db, run_id, counts, lock_wait)
+        published = publish_task(write_db, db_path, lock_wait)
+        run_name = flow_run.get_name() or flow_name
+        report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
     return RunSummary(
         run_id=run_id,
         counts=counts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -10,6 +11,7 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.events import emit_event
+from prefect.exceptions import EventTooLarge
 
 from flows.artifacts import (
     TopicsChartDrawer,
@@ -31,6 +33,7 @@ from transforms import TAGGER_VERSION
 from warehouse import LoadCounts, PublishStats
 from warehouse.reports import read_run_report, read_stale_tags
 
+_log = logging.getLogger(__name__)
 # Runs that notice a catalog change (not retag, which the change triggers: that would loop).
 _CATALOG_WATCHERS = frozenset({"ingest", "poll"})
 # Runs whose written articles are news; a retag rewrites tags of every article in its range.
@@ -38,8 +41,15 @@ _ARTICLE_EVENT_FLOWS = frozenset({"ingest", "poll", "backfill"})
 
 
 def emit(spec: EventSpec) -> None:
-    """Send one event to the Prefect API (it is buffered and sent in the background)."""
-    emit_event(**spec.as_kwargs())
+    """Send one event to the Prefect API (it is buffered and sent in the background).
+
+    An event is a notification: one Prefect still refuses as too large (its limit is a
+    setting) is logged and dropped, and never fails the run whose work is committed.
+    """
+    try:
+        emit_event(**spec.as_kwargs())
+    except EventTooLarge as error:
+        _log.warning("newsflow: event %s not sent: %s", spec.event, error)
 
 
 def emit_batch_loaded(

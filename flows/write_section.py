@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 from flows.settings import WRITE_LOCK_TIMEOUT_SECONDS, load_settings
-from warehouse import connect_warehouse, hold_writer_lock
+from warehouse import connect_warehouse, fail_run, hold_writer_lock
+
+_log = logging.getLogger(__name__)
 
 
 @contextmanager
@@ -47,6 +51,24 @@ def warehouse_section(
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def failed_run_recorded(db_path: str, run_id: str, *, lock_wait: float) -> Iterator[None]:
+    """Whatever raises inside marks the run ``failed``, so its row agrees with its exit code.
+
+    Best effort: when the warehouse itself is what failed (disk full, held too long),
+    the row stays ``running`` and the next run marks it ``crashed`` once this process ends.
+    """
+    try:
+        yield
+    except BaseException:
+        try:
+            with warehouse_section(db_path, lock_wait=lock_wait) as con:
+                fail_run(con, run_id=run_id, now=datetime.now(UTC).replace(tzinfo=None))
+        except Exception as error:  # the original error is the one to report
+            _log.warning("newsflow: could not record run %s as failed: %s", run_id, error)
+        raise
 
 
 def _prefect_limit(limit: str | None) -> AbstractContextManager[object]:

@@ -9,7 +9,7 @@ from warehouse.feeds import (
     select_due_feeds,
     sync_sources,
 )
-from warehouse.load import LoadCounts, finish_run, load_batch, start_run
+from warehouse.load import LoadCounts, load_batch
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import (
     QueryRefused,
@@ -22,6 +22,7 @@ from warehouse.query import (
 )
 from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store_raw_files
 from warehouse.reprocess import reprocess_stored_pages
+from warehouse.runs import fail_run, finish_run, run_lock_path, start_run
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.stories import load_article_extras
 from warehouse.tags import (
@@ -47,6 +48,7 @@ __all__ = [
     "connect_warehouse",
     "enable_source",
     "export_parquet",
+    "fail_run",
     "fetch_query",
     "fetch_status",
     "fetch_stored_articles",
@@ -67,6 +69,7 @@ __all__ = [
     "read_spooled",
     "replace_tags",
     "reprocess_stored_pages",
+    "run_lock_path",
     "select_article_ids",
     "select_due_feeds",
     "spool_batch",

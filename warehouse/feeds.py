@@ -11,6 +11,7 @@ import duckdb
 from connectors.feeds import FeedItem
 from connectors.pages import PageRequest
 from connectors.polling import FeedPoll, FeedState
+from connectors.redact import redact_url
 from connectors.schedule import plan_next_poll
 from connectors.sources import Source
 from transforms.normalise import canonical_url
@@ -104,10 +105,11 @@ def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now:
     con.execute("BEGIN TRANSACTION")
     try:
         for s in sources:
-            con.execute(_RESET_CHANGED_URL, [s.name, s.url])
+            url = redact_url(s.url)  # the real one stays in sources.yaml, for the fetch
+            con.execute(_RESET_CHANGED_URL, [s.name, url])
             con.execute(
                 _UPSERT_SOURCE,
-                [s.name, s.url, s.kind, list(s.tags), s.interval_minutes, s.enabled, now],
+                [s.name, url, s.kind, list(s.tags), s.interval_minutes, s.enabled, now],
             )
         con.execute(_DISABLE_UNLISTED, [[s.name for s in sources]])
         con.execute("COMMIT")
@@ -121,7 +123,8 @@ def select_due_feeds(
 ) -> list[FeedState]:
     """The enabled, not disabled sources among ``names`` whose next poll time has come.
 
-    ``force`` ignores poll times (never the disabled state).
+    ``force`` ignores poll times (never the disabled state). The URLs are as stored,
+    secrets redacted: the caller polls with the ones from its sources file.
     """
     rows = con.execute(_DUE, [list(names), force, now]).fetchall()
     return [FeedState(*row) for row in rows]
@@ -171,7 +174,9 @@ def _store_items(
         items.setdefault(item.guid, item)  # duplicate GUIDs within one fetch: the first wins
     known = {row[0] for row in con.execute(_KNOWN_GUIDS, [poll.source, list(items)]).fetchall()}
     fresh = [item for guid, item in items.items() if guid not in known]
-    canon = {item.guid: canonical_url(item.url) if item.url else None for item in fresh}
+    # Stored without secrets (the page request keeps the real link for its fetch).
+    kept = {item.guid: redact_url(item.url) if item.url else None for item in fresh}
+    canon = {guid: canonical_url(url) if url else None for guid, url in kept.items()}
     urls = [c for c in canon.values() if c]
     stored = {row[0] for row in con.execute(_KNOWN_URLS, [urls, urls]).fetchall()}
     requests: list[PageRequest] = []
@@ -191,7 +196,7 @@ def _store_items(
             [
                 [poll.source] * len(fresh),
                 [i.guid for i in fresh],
-                [i.url for i in fresh],
+                [kept[i.guid] for i in fresh],
                 [canon[i.guid] for i in fresh],
                 [i.title for i in fresh],
                 [i.summary for i in fresh],
@@ -222,7 +227,7 @@ def _record_poll(
             run_id,
             poll.source,
             poll.started_at,
-            poll.final_url,
+            redact_url(poll.final_url),
             poll.conditional,
             poll.status,
             poll.bytes,

@@ -50,15 +50,6 @@ INSERT INTO failures SELECT * FROM (SELECT unnest(?::TIMESTAMP[]), unnest(?::VAR
 """
 _BATCH_LOADED = "SELECT count(*) FROM load_batches WHERE batch_id = ?"
 _RECORD_BATCH = "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?)"
-_START_RUN = """
-INSERT INTO runs (run_id, flow, started_at, status) VALUES (?, ?, ?, 'running')
-ON CONFLICT (run_id) DO NOTHING
-"""
-_FINISH_RUN = """
-UPDATE runs SET finished_at = ?, status = ?, articles_new = ?, articles_updated = ?,
-    articles_unchanged = ?, failures = ?
-WHERE run_id = ?
-"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,26 +135,6 @@ def load_batch(
         raise
     new = sum(1 for item in changed if item.article.article_id not in existing)
     return LoadCounts(new, len(changed) - new, len(unchanged), len(failures))
-
-
-def start_run(con: duckdb.DuckDBPyConnection, *, run_id: str, flow: str, now: datetime) -> None:
-    """Record that a run has started (idempotent for a retried run)."""
-    con.execute(_START_RUN, [run_id, flow, now])
-
-
-def finish_run(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    run_id: str,
-    counts: LoadCounts,
-    status: str,
-    now: datetime,
-) -> None:
-    """Record how a run ended and what it did."""
-    con.execute(
-        _FINISH_RUN,
-        [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
-    )
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> object:

@@ -28,7 +28,7 @@ def test_defaults_fill_optional_fields() -> None:
     [
         pytest.param("{url: 'https://a.example/'}", "name", id="missing-name"),
         pytest.param("{name: A}", "url", id="missing-url"),
-        pytest.param("{name: A, url: 'http://u:p@a.example/'}", "url", id="userinfo"),
+        pytest.param("{name: A, url: 'ftp://u:p@a.example/'}", "url", id="scheme-with-login"),
         pytest.param("{name: A, url: 'https://a.example/', kind: xml}", "kind", id="kind"),
         pytest.param("{name: A, url: 'https://a.example/', tags: x}", "tags", id="tags"),
         pytest.param(

@@ -33,6 +33,7 @@ class RawPage:
     given_author: str | None
     given_published_at: datetime | None
     location: str
+    given_published_precision: str | None = None  # a seed's "year" or "month"
 
 
 def pack_raw_page(document: RawDocument) -> RawPage | None:
@@ -59,6 +60,7 @@ def pack_raw_page(document: RawDocument) -> RawPage | None:
         given_author=document.author,
         given_published_at=document.published_at,
         location=document.location,
+        given_published_precision=document.published_precision,
     )
 
 
@@ -73,6 +75,7 @@ def to_raw_document(page: RawPage, body: bytes) -> RawDocument:
         title=page.given_title,
         author=page.given_author,
         published_at=page.given_published_at,
+        published_precision=page.given_published_precision,
         location=page.location,
         final_url=page.final_url,
         status=page.status,

@@ -22,23 +22,25 @@ from warehouse.bulk import insert_rows
 _UPSERT_RAW = """
 INSERT INTO raw_documents (url, sha256, final_url, source, origin, fetched_at, status,
     content_type, bytes, stored_bytes, storage_path, given_title, given_author,
-    given_published_at, location, article_id, run_id)
+    given_published_at, location, article_id, run_id, given_published_precision)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
     unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::INTEGER[]),
     unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]),
     unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 ON CONFLICT (url, sha256) DO UPDATE SET
     final_url = excluded.final_url, source = excluded.source, origin = excluded.origin,
     fetched_at = excluded.fetched_at, status = excluded.status,
     content_type = excluded.content_type, given_title = excluded.given_title,
     given_author = excluded.given_author, given_published_at = excluded.given_published_at,
+    given_published_precision = excluded.given_published_precision,
     location = excluded.location, article_id = excluded.article_id, run_id = excluded.run_id
 """
 _DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 _SELECT_RAW = """
 SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes, sha256,
-       storage_path, given_title, given_author, given_published_at, location
+       storage_path, given_title, given_author, given_published_at, location,
+       given_published_precision
 FROM raw_documents
 WHERE ($since IS NULL OR fetched_at >= $since) AND ($until IS NULL OR fetched_at < $until)
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, sha256) = 1
@@ -123,6 +125,7 @@ def load_raw_rows(
                 p.location,
                 article_id,
                 run_id,
+                p.given_published_precision,
             ]
             for p, article_id in latest.values()
         ],
@@ -140,7 +143,7 @@ def iter_stored_pages(
     rows = con.execute(_SELECT_RAW, {"since": since, "until": until}).fetchall()
     for row in rows:
         (url, final_url, source, origin, fetched_at, status, content_type, size, sha256,
-         path, title, author, published, location) = row  # fmt: skip
+         path, title, author, published, location, precision) = row  # fmt: skip
         compressed = (store / path).read_bytes()
         page = RawPage(
             url=url,
@@ -157,5 +160,6 @@ def iter_stored_pages(
             given_author=author,
             given_published_at=published,
             location=location,
+            given_published_precision=precision,
         )
         yield page, gzip.decompress(compressed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -90,3 +91,19 @@ def test_cli_until_includes_the_day_it_names(
     assert "0 new, 0 updated, 0 unchanged articles" in capsys.readouterr().out
     assert main(["reprocess", "--db", str(ingested), "--until", "2024-03-05"]) == 0
     assert "0 new, 0 updated, 1 unchanged articles" in capsys.readouterr().out
+
+
+def test_reprocess_keeps_a_seeds_month_precision(tmp_path: Path, db_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    line = {"url": "https://e.com/a", "published": "2023-06", "html": _page()}
+    (seeds / "pages.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    ingest(seeds_dir=str(seeds), db_path=str(db_path))
+    private = warehouse_paths(db_path).write_db
+    with duckdb.connect(str(private)) as con:
+        con.execute("UPDATE articles SET extractor_version = 'old/0'")
+    counts = reprocess_stored_pages(private, run_id="manual", workers=1)
+    assert counts.updated == 1
+    with duckdb.connect(str(private), read_only=True) as con:
+        rows = con.execute("SELECT published_at, published_precision FROM articles").fetchall()
+    assert rows == [(datetime(2023, 6, 1), "month")]

@@ -19,21 +19,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/newsflow ingest
 
-# The offline demo: its own warehouse beside (never inside) data/news.duckdb, rebuilt from
-# scratch. Its feeds never resolve, and a feed counts as failing after 3 failed polls in a row:
-# hence 3 forced runs (the 2nd and 3rd find every article unchanged). NEWSFLOW_PRIVATE_DIR is
-# emptied so that a user's setting cannot point the demo at another private database.
-DEMO_DB := data/demo.duckdb
-DEMO_POLLS := 1 2 3
-
+# The offline demo (demo/README.md): data/demo.duckdb, rebuilt from scratch, never mixed into
+# data/news.duckdb; three forced runs in one process, so that the demo feeds are `failing`.
 demo: $(STAMP)
-	rm -rf $(DEMO_DB) $(DEMO_DB).* data/.demo.duckdb.*.partial data/demo.private
-	@for poll in $(DEMO_POLLS); do \
-	  echo "demo: run $$poll of 3 (the demo feeds fail on purpose: they never resolve)"; \
-	  NEWSFLOW_PRIVATE_DIR= $(BIN)/newsflow ingest --seeds demo/articles \
-	    --sources demo/sources.yaml --db $(DEMO_DB) --force || exit 1; \
-	done
-	@echo "demo: ready. Try: $(BIN)/newsflow status --db $(DEMO_DB)"
+	$(BIN)/python -m flows.demo
 
 # The README's picture of the briefing (docs/report.png), from the demo warehouse by default
 # (make demo first) or DB=path/to.duckdb; the page itself stays in build/.

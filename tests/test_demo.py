@@ -4,35 +4,42 @@ network, from the labelled demo summaries in demo/articles and two feeds that ne
 from __future__ import annotations
 
 import os
-import re
+import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from flows.cli import main
+from flows.demo import POLLS, main
 from tests.conftest import ROOT
 from tests.test_readme import SQL_BLOCKS
 from transforms.catalog import TOPICS
 
 DEMO = ROOT / "demo"
 MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
-# What `make demo` runs, once per poll: a feed is `failing` after 3 failed polls in a row.
-INGEST_ARGS = ["--seeds", "demo/articles", "--sources", "demo/sources.yaml", "--force"]
-POLLS = 3
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
-    """The demo warehouse, built as `make demo` builds it, with no NEWSFLOW_* setting."""
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    args = [str(ROOT / arg) if arg.startswith("demo/") else arg for arg in INGEST_ARGS]
+def demo_folder(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> Path:
+    """A project folder after `make demo`: built over a broken earlier demo build, with a
+    NEWSFLOW_PRIVATE_DIR that the demo must leave alone."""
+    folder = tmp_path_factory.mktemp("project")
+    shutil.copytree(DEMO, folder / "demo")
+    (folder / "data" / "demo.private").mkdir(parents=True)
+    (folder / "data" / "demo.private" / "warehouse.duckdb").write_bytes(b"not a database")
+    (folder / "data" / "demo.duckdb").write_bytes(b"not a database")
     with pytest.MonkeyPatch.context() as env:
         for name in [name for name in os.environ if name.startswith("NEWSFLOW_")]:
             env.delenv(name)
-        for _ in range(POLLS):
-            assert main(["ingest", *args, "--db", str(db)]) == 0
-    return db
+        env.setenv("NEWSFLOW_PRIVATE_DIR", str(folder / "someone-elses-private-dir"))
+        env.chdir(folder)
+        assert main() == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def demo_db(demo_folder: Path) -> Path:
+    return demo_folder / "data" / "demo.duckdb"
 
 
 def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -40,14 +47,20 @@ def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
-def test_make_demo_runs_the_ingest_this_test_builds_into_its_own_warehouse() -> None:
+def test_make_demo_runs_the_demo_module() -> None:
     recipe = MAKEFILE.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
-    assert "DEMO_DB := data/demo.duckdb" in MAKEFILE
-    assert re.search(r"^DEMO_POLLS := 1 2 3$", MAKEFILE, flags=re.MULTILINE)
-    assert "rm -rf $(DEMO_DB) $(DEMO_DB).* data/.demo.duckdb.*.partial data/demo.private" in recipe
-    command = " ".join(recipe.replace("\\\n", " ").split())
-    assert "NEWSFLOW_PRIVATE_DIR= $(BIN)/newsflow ingest --seeds demo/articles" in command
-    assert "--sources demo/sources.yaml --db $(DEMO_DB) --force" in command
+    assert [line.strip() for line in recipe.splitlines()] == [
+        "$(STAMP)",
+        "$(BIN)/python -m flows.demo",
+    ]
+
+
+def test_the_demo_builds_its_own_warehouse_from_scratch(demo_folder: Path) -> None:
+    assert sorted(path.name for path in (demo_folder / "data").iterdir()) == [
+        "demo.duckdb",
+        "demo.private",
+    ]
+    assert not (demo_folder / "someone-elses-private-dir").exists()
 
 
 @pytest.mark.parametrize("sql", SQL_BLOCKS, ids=[s.split("\n")[0][3:] for s in SQL_BLOCKS])

@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from flows.briefing_link import LatestBriefing
 from warehouse.load import LoadCounts
@@ -42,11 +42,21 @@ def no_network_line(polled: int, failure_codes: Iterable[str]) -> str | None:
 CHART_TIMEOUT_SECONDS = 60.0
 
 
-def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -> str:
+def run_summary_markdown(
+    report: RunReport,
+    *,
+    counts: LoadCounts,
+    title: str,
+    days: Sequence[tuple[str, LoadCounts | None]] = (),
+) -> str:
     """Summarise a run: articles new and updated by source and by topic, failures, slow feeds.
 
     Sections with nothing to show are left out; when no feed could be reached,
     one line says so instead of a table of identical feed failures.
+
+    Args:
+        days: a backfill's outcome day by day, as (day, counts) rows; ``None``
+            counts mark a day that failed.
     """
     new_by_source = Counter(a.source for a in report.articles if a.is_new)
     updated_by_source = Counter(a.source for a in report.articles if not a.is_new)
@@ -63,6 +73,11 @@ def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -
     ]
     if offline:
         lines += ["", f"**{offline}**: each feed's poll is in `feed_fetches` and `failures`."]
+    lines += _section(
+        "Days",
+        ("day", "new", "updated", "unchanged", "failures"),
+        [_day_row(day, day_counts) for day, day_counts in days],
+    )
     lines += _section(
         "New and updated articles by source",
         ("source", "new", "updated"),
@@ -94,6 +109,12 @@ def run_summary_markdown(report: RunReport, *, counts: LoadCounts, title: str) -
         ],
     )
     return "\n".join(lines) + "\n"
+
+
+def _day_row(day: str, counts: LoadCounts | None) -> tuple[str, ...]:
+    if counts is None:
+        return (day, "day failed: re-run it with start = end", "", "", "")
+    return (day, str(counts.new), str(counts.updated), str(counts.unchanged), str(counts.failures))
 
 
 def _section(heading: str, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

@@ -24,7 +24,8 @@ from connectors import (
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
 from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
-from flows.reporting import report_run_task
+from flows.reporting import counts_line, report_run_task, run_logger
+from flows.run_names import keep_typed_name
 from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
 from flows.write_section import warehouse_section, writer_turn
 from transforms.pipeline import split_results, transform_documents
@@ -107,7 +108,13 @@ def backfill_day_task(
     return counts + loaded
 
 
-@flow(name="backfill", flow_run_name="backfill-{start}..{end}", log_prints=True)
+def _run_name() -> str:
+    """``backfill-2024-03-01..2024-03-31``, or the name the user typed in the run form."""
+    parameters = flow_run.get_parameters()
+    return keep_typed_name(f"backfill-{parameters['start']}..{parameters['end']}")
+
+
+@flow(name="backfill", flow_run_name=_run_name, log_prints=True)
 def backfill(
     start: date,
     end: date,
@@ -145,19 +152,29 @@ def backfill(
     documents = _seed_documents_by_day(settings.seeds_dir, window)
     requests: dict[date, list[PageRequest]] = {}
     counts = LoadCounts()
+    logger = run_logger()
+    rows: list[tuple[str, LoadCounts | None]] = []  # the artifact's table; None: the day failed
     if window.mode == "refetch":
         chosen = [feed for feed in feeds if feed.name in window.sources]
         history = find_history_task(chosen, window.start, window.end, settings.fetch)
+        logger.info(
+            f"history walk: {len(history.requests)} pages of {window.start}..{window.end} "
+            f"found through {len(chosen)} feeds, {len(history.failures)} out of reach"
+        )
+        for failure in history.failures:
+            logger.info(f"history {failure.source}: {failure.error_code}: {failure.message}")
         for request in history.requests:
             if request.published_at is not None:
                 requests.setdefault(request.published_at.date(), []).append(request)
         if history.failures:  # a feed or sitemap out of reach: the window is not covered
             spool_file = spool_task(spool_dir, run_id, [], history.failures)
-            counts += load_task(write_db, spool_file, run_id, settings.lock_wait)
+            walked = load_task(write_db, spool_file, run_id, settings.lock_wait)
+            counts += walked
+            rows.append(("history walk", walked))
     failed: list[date] = []
     for day in window.days:
         try:
-            counts += backfill_day_task(
+            day_counts = backfill_day_task(
                 day,
                 documents.get(day, []) if window.mode == "reprocess" else [],
                 requests.get(day, []),
@@ -168,14 +185,20 @@ def backfill(
                 window.mode == "reprocess",
             )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
-            print(f"{day} failed: {error}")
+            logger.error(f"day {day} failed: {error}")
             failed.append(day)
+            rows.append((day.isoformat(), None))
+            continue
+        counts += day_counts
+        rows.append((day.isoformat(), day_counts))
+        logger.info(f"day {day}: {counts_line(day_counts)}")
     status = "failed" if failed else "completed"
     with warehouse_section(write_db) as con:
         finish_run(con, run_id=run_id, counts=counts, status=status, now=_utcnow())
     published = publish_task(write_db, db_path, settings.lock_wait)
     run_name = flow_run.get_name() or "backfill"
-    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts, published)
+    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts, published, rows)
+    logger.info(f"{run_name}: {counts_line(counts)} -> {db_path}")
     if failed:
         days = ", ".join(str(day) for day in failed)
         raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")

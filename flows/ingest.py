@@ -13,6 +13,7 @@ from prefect.runtime import flow_run
 
 from connectors import (
     Failure,
+    FeedPoll,
     FeedState,
     PageRequest,
     RawDocument,
@@ -21,9 +22,11 @@ from connectors import (
     load_sources,
 )
 from connectors.stream import PageStream
+from flows.artifacts import no_network_line
 from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
-from flows.reporting import emit_batch_loaded, report_run_task
+from flows.reporting import counts_line, emit_batch_loaded, report_run_task, run_logger
+from flows.run_names import timestamped_name
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import failed_run_recorded, warehouse_section, writer_turn
 from transforms import TaggedArticle
@@ -113,8 +116,21 @@ def poll_feeds_task(
     report_progress("feeds", len(polls))
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
         requests = load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+    new_pages = Counter(request.source for request in requests)
+    logger = run_logger()
+    for poll in polls:
+        logger.info(_poll_line(poll, new_pages[poll.source]))
     failures = [poll.failure for poll in polls if poll.failure is not None]
     return PolledFeeds(requests, failures, len(polls))
+
+
+def _poll_line(poll: FeedPoll, new_items: int) -> str:
+    """``feed lab: HTTP 200, 3 new items`` or ``feed lab: dns_error (no response): <message>``."""
+    status = "no response" if poll.status is None else f"HTTP {poll.status}"
+    if poll.failure is not None:
+        return f"feed {poll.source}: {poll.failure.error_code} ({status}): {poll.failure.message}"
+    unchanged = ", unchanged" if poll.unchanged else ""
+    return f"feed {poll.source}: {status}{unchanged}, {new_items} new items"
 
 
 @task(cache_policy=NONE)
@@ -181,6 +197,7 @@ def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> 
             batch = None  # load_spooled rejects the file and records why
         counts = load_spooled(con, path, run_id=run_id, now=_utcnow(), batch=batch)
     topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
+    run_logger().info(f"batch {path.stem} loaded: {counts_line(counts)}")
     emit_batch_loaded(
         run_id=run_id,
         flow=flow_run.get_flow_name() or "ingest",
@@ -200,7 +217,7 @@ def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats
 
 
 def _run_name() -> str:
-    return f"ingest-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+    return timestamped_name("ingest")
 
 
 @flow(name="ingest", flow_run_name=_run_name, log_prints=True)
@@ -284,6 +301,11 @@ def ingest(
         published = publish_task(write_db, db_path, lock_wait)
         run_name = flow_run.get_name() or flow_name
         report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
+    logger = run_logger()
+    offline = no_network_line(polled, (failure.error_code for failure in feed_failures))
+    if offline:
+        logger.info(offline)
+    logger.info(f"{run_name}: {counts_line(counts)} -> {db_path}")
     return RunSummary(
         run_id=run_id,
         counts=counts,

@@ -8,12 +8,17 @@ from prefect import flow
 from prefect.runtime import flow_run
 
 from flows.ingest import RunSummary, ingest
+from flows.run_names import keep_typed_name
 from flows.settings import load_settings
 
 
 def poll_run_name() -> str:
-    """Name a poll after the tick it was scheduled for, e.g. ``poll-2026-11-28T10:15``."""
-    return f"poll-{flow_run.get_scheduled_start_time().astimezone(UTC):%Y-%m-%dT%H:%M}"
+    """Name a poll after the tick it was scheduled for, e.g. ``poll-2026-11-28T10:15``.
+
+    A name the user typed in the run form is kept.
+    """
+    tick = flow_run.get_scheduled_start_time().astimezone(UTC)
+    return keep_typed_name(f"poll-{tick:%Y-%m-%dT%H:%M}")
 
 
 @flow(name="poll", flow_run_name=poll_run_name, log_prints=True)

@@ -13,6 +13,7 @@ from flows.briefing import BriefingFile, default_briefing_path, write_briefing
 from flows.briefing_link import remember_briefing
 from flows.events import report_written_event
 from flows.reporting import emit
+from flows.run_names import timestamped_name
 from flows.settings import load_settings, warehouse_paths
 
 
@@ -47,7 +48,7 @@ def write_briefing_task(
 
 
 def _run_name() -> str:
-    return f"report-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+    return timestamped_name("report")
 
 
 @flow(name="report", flow_run_name=_run_name, log_prints=True)

@@ -6,12 +6,13 @@ import logging
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.events import emit_event
-from prefect.exceptions import EventTooLarge
+from prefect.exceptions import EventTooLarge, MissingContextError
 
 from flows.artifacts import (
     TopicsChartDrawer,
@@ -38,6 +39,25 @@ _log = logging.getLogger(__name__)
 _CATALOG_WATCHERS = frozenset({"ingest", "poll"})
 # Runs whose written articles are news; a retag rewrites tags of every article in its range.
 _ARTICLE_EVENT_FLOWS = frozenset({"ingest", "poll", "backfill"})
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter[Any]:
+    """The current flow or task run's logger, whose lines the UI shows in the run's Logs tab.
+
+    Outside a run (a task's function called directly) it is the plain ``newsflow`` logger.
+    """
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("newsflow")
+
+
+def counts_line(counts: LoadCounts) -> str:
+    """``3 new, 1 updated, 5 unchanged, 2 failures``: one load's outcome in a log line."""
+    return (
+        f"{counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged, "
+        f"{counts.failures} failures"
+    )
 
 
 def emit(spec: EventSpec) -> None:
@@ -68,6 +88,7 @@ def report_run_task(
     run_name: str,
     counts: LoadCounts,
     published: PublishStats | None = None,
+    days: Sequence[tuple[str, LoadCounts | None]] = (),
 ) -> str:
     """Emit the run's feed, article and warehouse events and create its summary artifact.
 
@@ -79,6 +100,7 @@ def report_run_task(
         run_name: the flow run's readable name, the artifact's title.
         counts: what the run's loads did.
         published: the snapshot the run published, when it reports one.
+        days: a backfill's rows, day by day (``None``: the day failed).
 
     Returns:
         The artifact's markdown, so callers and tests can see what the UI shows.
@@ -103,7 +125,7 @@ def report_run_task(
     )
     if flow in _CATALOG_WATCHERS and report.articles and stale.articles:
         emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
-    markdown = run_summary_markdown(report, counts=counts, title=run_name)
+    markdown = run_summary_markdown(report, counts=counts, title=run_name, days=days)
     markdown += chart_and_briefing_markdown(
         _draw(drawer, loaded_topics(report)), latest_briefing(Path(write_db).parent)
     )

@@ -10,6 +10,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from flows.progress import report_progress
+from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_DB, DEFAULT_LOCK_WAIT, warehouse_paths
 from warehouse import (
     LoadCounts,
@@ -44,7 +45,7 @@ def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats
 
 
 def _run_name() -> str:
-    return f"reprocess-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+    return timestamped_name("reprocess")
 
 
 @flow(name="reprocess", flow_run_name=_run_name, log_prints=True)

@@ -12,6 +12,7 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from flows.reporting import report_run_task
+from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_LOCK_WAIT, load_settings, warehouse_paths
 from flows.write_section import writer_turn
 from transforms import TAGGER_VERSION, tag_article
@@ -110,7 +111,7 @@ def retag_task(
 
 
 def _run_name() -> str:
-    return f"retag-{datetime.now(UTC):%Y-%m-%dT%H:%M}"
+    return timestamped_name("retag")
 
 
 @flow(name="retag", flow_run_name=_run_name, log_prints=True)

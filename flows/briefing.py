@@ -145,6 +145,7 @@ def _page(
         "totals": _totals(briefing) if briefing else [],
         "charts": charts,
         "captions": _CAPTIONS,
+        "no_changes": _no_changes(briefing) if briefing else "",
         "stories": [_story(story) for story in briefing.stories] if briefing else [],
         "failing_feeds": [_feed(feed) for feed in failing_feeds],
         "generated": f"{generated_at:%Y-%m-%d %H:%M} UTC",
@@ -159,6 +160,17 @@ def _subtitle(window: ReportWindow | None, briefing: Briefing | None) -> str:
     undated = briefing.totals.undated_articles
     left_out = f" · {undated:,} undated article(s) left out" if undated else ""
     return f"Articles published {window.since} – {window.until} ({days}, UTC){left_out}"
+
+
+def _no_changes(briefing: Briefing) -> str:
+    """Why the rising-and-falling chart is missing."""
+    previous = briefing.window.previous()
+    if briefing.totals.previous_articles == 0:
+        return (
+            f"Nothing was published in the {briefing.window.days} days before the window "
+            f"({previous.since} – {previous.until}): no entity can rise or fall against them."
+        )
+    return "No entity's article count changed against the previous window."
 
 
 def _totals(briefing: Briefing) -> list[dict[str, str]]:

@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import altair as alt
@@ -27,6 +28,7 @@ from warehouse.briefing import OTHER, Briefing, Count, PeriodCount
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
 OTHER_COLOUR = "#999999"
 RISING, FALLING = "#0072B2", "#D55E00"  # blue and vermillion: the palette's safest pair
+POINTS_UP_TO = 60  # periods per line drawn with a point on each; beyond, points only clutter
 CHART_WIDTH = 440  # scaled to fit, a phone still shows its text at ~9 px
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
@@ -45,10 +47,11 @@ def topics_chart(briefing: Briefing) -> alt.Chart:
     """Articles over time by topic, stacked; an article counts once under each of its topics."""
     unit = briefing.window.unit
     return (
-        alt.Chart(_values(briefing.topics), title=f"Articles by topic, per {unit}")
-        .mark_bar()
+        alt.Chart(_values(briefing.topics, unit), title=f"Articles by topic, per {unit}")
+        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
         .encode(
-            x=_period_axis(unit, bands=True),
+            x=_period_axis(unit),
+            x2="period_end:T",
             y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero"),
             color=_colour("series:N", "Topic", _series_order(briefing.topics)),
             order=alt.Order("count:Q", sort="descending"),
@@ -62,8 +65,8 @@ def entities_chart(briefing: Briefing) -> alt.Chart:
     unit = briefing.window.unit
     order = _series_order(briefing.entities)
     return (
-        alt.Chart(_values(briefing.entities), title=f"Top entities: articles per {unit}")
-        .mark_line(point=True, strokeWidth=2)
+        alt.Chart(_values(briefing.entities, unit), title=f"Top entities: articles per {unit}")
+        .mark_line(point=len(order) * POINTS_UP_TO >= len(briefing.entities), strokeWidth=2)
         .encode(
             x=_period_axis(unit),
             y=alt.Y("count:Q", title="Articles mentioning it"),
@@ -124,10 +127,11 @@ def failures_chart(briefing: Briefing) -> alt.Chart:
     """Failures over time, stacked by error code."""
     unit = briefing.window.unit
     return (
-        alt.Chart(_values(briefing.failures), title=f"Failures by error code, per {unit}")
-        .mark_bar()
+        alt.Chart(_values(briefing.failures, unit), title=f"Failures by error code, per {unit}")
+        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
         .encode(
-            x=_period_axis(unit, bands=True),
+            x=_period_axis(unit),
+            x2="period_end:T",
             y=alt.Y("count:Q", title="Failures", stack="zero"),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
@@ -179,7 +183,13 @@ def render_briefing_charts(briefing: Briefing) -> dict[str, RenderedChart]:
     wanted: list[tuple[str, Sequence[object], Any, str]] = [
         ("topics", briefing.topics, topics_chart, "Stacked bars of articles per topic over time."),
         ("entities", briefing.entities, entities_chart, "Lines of the top entities over time."),
-        ("changes", briefing.changes, changes_chart, "Bars of entities' change in articles."),
+        (
+            "changes",
+            # With nothing published before the window, every entity would merely "rise".
+            briefing.changes if briefing.totals.previous_articles else (),
+            changes_chart,
+            "Bars of entities' change in articles.",
+        ),
         ("failures", briefing.failures, failures_chart, "Stacked bars of failures over time."),
         (
             "failures_by_source",
@@ -234,7 +244,8 @@ def render_run_topics_png(topics: Mapping[str, int]) -> bytes:
 def _themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Readable type sizes and fonts for every chart; one place, so all charts agree."""
     return (
-        chart.configure(font=FONT, background="white")
+        # aria=False: no per-mark labels (a third of the page); the figure carries the description.
+        chart.configure(font=FONT, background="white", aria=False)
         .configure_axis(labelFontSize=12, titleFontSize=13, grid=True, gridColor="#e6e6e6")
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=4)
         .configure_title(fontSize=16, anchor="start", subtitleFontSize=12, subtitleColor="#555")
@@ -242,10 +253,18 @@ def _themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def _values(counts: Sequence[PeriodCount]) -> alt.Data:
+def _values(counts: Sequence[PeriodCount], unit: str) -> alt.Data:
+    """Rows for a time chart: each period with the day after it ends (a bar's right edge)."""
+    length = timedelta(days=1 if unit == "day" else 7)
     return alt.Data(
         values=[
-            {"period": c.period.isoformat(), "series": c.series, "count": c.count} for c in counts
+            {
+                "period": c.period.isoformat(),
+                "period_end": (c.period + length).isoformat(),
+                "series": c.series,
+                "count": c.count,
+            }
+            for c in counts
         ]
     )
 
@@ -256,14 +275,13 @@ def _count_values(counts: Sequence[Count]) -> alt.Data:
     )
 
 
-def _period_axis(unit: str, *, bands: bool = False) -> alt.X:
-    """Days or weeks along x: a band per period for bars, a time scale for lines."""
-    title = "Day" if unit == "day" else "Week (starting Monday)"
+def _period_axis(unit: str) -> alt.X:
+    """Days or weeks along a time axis; bars span ``period`` to ``period_end``, gaps show."""
     return alt.X(
-        "period:O" if bands else "period:T",
-        title=title,
-        timeUnit="utcyearmonthdate",
-        axis=alt.Axis(format="%b %d", labelAngle=-45 if bands else 0, labelOverlap=True),
+        "period:T",
+        title="Day" if unit == "day" else "Week (starting Monday)",
+        axis=alt.Axis(format="%b %d, %Y" if unit == "week" else "%b %d", labelOverlap=True),
+        scale=alt.Scale(type="utc"),
     )
 
 

@@ -1,8 +1,9 @@
 """The briefing's numbers: every query of `newsflow report`, over one window of publication days.
 
 A window is a range of UTC days, both included. Articles count when they were *published* in it
-(undated articles never do); failures when they happened in it. Entities rise or fall against
-the previous window of the same length, the days just before it.
+(undated articles never do); failures when they happened in it, where an end left open reaches
+back to the first failure or on to now. Entities rise or fall against the previous window of
+the same length, the days just before it.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ SELECT
     (SELECT count(DISTINCT story) FROM win),
     (SELECT count(DISTINCT source) FROM win),
     (SELECT count(DISTINCT ae.entity_id) FROM win JOIN article_entities ae USING (article_id)),
-    (SELECT count(*) FROM failures WHERE "at" >= $start AND "at" < $end),
+    (SELECT count(*) FROM failures WHERE "at" >= $fail_start AND "at" < $fail_end),
     (SELECT count(*) FROM articles WHERE published_at >= $prev_start AND published_at < $start),
     (SELECT count(*) FROM articles WHERE published_at IS NULL)
 """
@@ -102,7 +103,7 @@ ORDER BY t.articles DESC, t.latest DESC, t.story, a.published_at, a.article_id
 _FAILURES_WINDOW = """
 fails AS (
     SELECT source, error_code, date_trunc($unit, "at")::DATE AS period
-    FROM failures WHERE "at" >= $start AND "at" < $end
+    FROM failures WHERE "at" >= $fail_start AND "at" < $fail_end
 ),
 codes AS (SELECT error_code FROM fails GROUP BY ALL ORDER BY count(*) DESC, error_code LIMIT $top),
 folded AS (
@@ -146,10 +147,16 @@ GROUP BY e.name, t.topic, top.articles ORDER BY top.articles DESC, e.name, artic
 
 @dataclass(frozen=True, slots=True)
 class ReportWindow:
-    """Publication days ``since`` to ``until``, both included, and how its charts bin time."""
+    """Publication days ``since`` to ``until``, both included, and how its charts bin time.
+
+    ``open_since`` / ``open_until``: that end was not asked for, only filled in from the
+    articles' dates; failures then count from the first one / up to now.
+    """
 
     since: date
     until: date
+    open_since: bool = False
+    open_until: bool = False
 
     @property
     def days(self) -> int:
@@ -283,13 +290,14 @@ def resolve_window(
     """
     row = con.execute(_BOUNDS).fetchone()
     first, last = row if row is not None else (None, None)
+    open_since, open_until = since is None, until is None
     since = since or first or until
     until = until or last or since
     if since is None or until is None:
         return None
     if until < since:
         raise ValueError(f"--until {until} is before --since {since}")
-    return ReportWindow(since, until)
+    return ReportWindow(since, until, open_since=open_since, open_until=open_until)
 
 
 def read_failing_feeds(con: duckdb.DuckDBPyConnection) -> tuple[FailingFeed, ...]:
@@ -342,6 +350,8 @@ def _params(window: ReportWindow) -> dict[str, Any]:
         "unit": window.unit,
         "step": 1 if window.unit == "day" else 7,
         "prev_start": window.previous().start,
+        "fail_start": datetime.min if window.open_since else window.start,
+        "fail_end": datetime.max if window.open_until else window.end,
     }
 
 

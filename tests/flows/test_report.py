@@ -223,10 +223,23 @@ def test_failures_count_by_day_code_and_source_as_the_failures_table_does(snapsh
 
 def test_the_default_window_spans_every_dated_article(snapshot: Path) -> None:
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        assert resolve_window(con) == ReportWindow(date(2024, 1, 5), date(2024, 3, 12))
-        assert resolve_window(con, since=SINCE) == ReportWindow(SINCE, date(2024, 3, 12))
+        everything = resolve_window(con)
+        assert everything == ReportWindow(
+            date(2024, 1, 5), date(2024, 3, 12), open_since=True, open_until=True
+        )
+        from_since = resolve_window(con, since=SINCE)
+        assert from_since == ReportWindow(SINCE, date(2024, 3, 12), open_until=True)
         with pytest.raises(ValueError, match="before"):
             resolve_window(con, since=UNTIL, until=SINCE)
+
+
+def test_failures_reach_past_the_articles_when_the_window_is_left_open(snapshot: Path) -> None:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        everything = resolve_window(con)
+        assert everything is not None
+        briefing = read_briefing(con, everything)
+    [(failures,)] = _sql(snapshot, "SELECT count(*) FROM failures")
+    assert briefing.totals.failures == failures == 4  # one happened before the first article
 
 
 # --- the page ---
@@ -257,6 +270,17 @@ def test_story_articles_link_to_their_urls_but_never_to_other_schemes(
             f'<a href="https://example.com/{key}" rel="noopener noreferrer">Title {key}</a>' in html
         )
     assert "seed://notes/now-4.md" in html and 'href="seed:' not in html
+
+
+def test_without_a_previous_window_the_page_says_why_nothing_rises(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    written = write_briefing(
+        snapshot, tmp_path / "b.html", since=date(2024, 1, 1), until=date(2024, 1, 31)
+    )
+    html = written.path.read_text(encoding="utf-8")
+    assert 'data-chart="changes"' not in html and 'data-chart="entities"' in html
+    assert "Nothing was published in the 31 days before the window" in html
 
 
 def test_an_empty_warehouse_gives_a_clear_page(tmp_path: Path) -> None:

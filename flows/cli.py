@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 
 from flows.artifacts import no_network_line
+from flows.embedded_api import EmbeddedApiError, start_embedded_api
 from flows.render import FORMATS, dump_json, records, render, render_failing_feeds
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
 from warehouse import (
@@ -39,7 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(error))
     apply_prefect_offline_defaults()
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    result: int = args.handler(args, settings)
+    try:
+        result: int = args.handler(args, settings)
+    except EmbeddedApiError as error:
+        print(f"newsflow: {error}", file=sys.stderr)
+        return 2
     return result
 
 
@@ -153,6 +158,7 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     db = args.db or settings.db_path
     sources = _sources_file(args.sources, settings)
     private_dir = settings.private_dir
+    start_embedded_api()
     try:
         with _progress_bar():
             summary = ingest(
@@ -202,6 +208,7 @@ def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
 
     db = args.db or settings.db_path
     private_dir = settings.private_dir
+    start_embedded_api()
     try:
         with _progress_bar():
             counts = reprocess(
@@ -403,6 +410,7 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
             file=sys.stderr,
         )
         return 1
+    start_embedded_api()
     summary = retag_articles(
         db,
         since=args.since,

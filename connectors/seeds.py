@@ -331,8 +331,11 @@ def _parse_jsonl_line(line: str, relative: str, line_no: int, fetched_at: dateti
 def _published(value: object, relative: str, line: int) -> tuple[datetime | None, str | None]:
     """The date and its precision: ``year`` or ``month`` for "2024" and "2024-05", else None.
 
-    A year or a month stands for its first day, so the article keeps a usable date.
+    A year or a month stands for its first day, so the article keeps a usable date. A bare
+    number is a year (YAML reads ``published: 2024`` as one).
     """
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 9999:
+        value = f"{value:04d}"
     partial = _YEAR_OR_MONTH.match(value) if isinstance(value, str) else None
     if partial is not None:
         year, month = int(partial.group(1)), int(partial.group(2) or 1)

@@ -279,3 +279,22 @@ def test_fuzz_mutated_feeds_give_a_feed_or_a_typed_error() -> None:
             parse_feed(bytes(data), url=BASE)
         except FeedError as error:
             assert error.code in {"not_a_feed", "parse_error"}
+
+
+def test_json_feed_date_beyond_utc_leaves_the_item_undated() -> None:
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [
+                {
+                    "id": "1",
+                    "url": "https://json.example/a",
+                    "date_published": "9999-12-31T23:00:00-05:00",
+                }
+            ],
+        }
+    ).encode()
+    feed = parse_feed(body, url=BASE, kind="json")
+    assert [(item.url, item.published_at) for item in feed.items] == [
+        ("https://json.example/a", None)
+    ]

@@ -399,11 +399,12 @@ def test_real_non_utf8_pages_are_read_as_html_seeds(tmp_path: Path) -> None:
         pytest.param("2024-05", datetime(2024, 5, 1), "month", id="month"),
         pytest.param("2024-05-06", datetime(2024, 5, 6), None, id="day"),
         pytest.param("2024-05-06T07:08:09Z", datetime(2024, 5, 6, 7, 8, 9), None, id="time"),
+        pytest.param(2024, datetime(2024, 1, 1), "year", id="number"),
         pytest.param(None, None, None, id="none"),
     ],
 )
 def test_jsonl_year_or_month_dates_keep_the_article_with_their_precision(
-    tmp_path: Path, published: str | None, expected: datetime | None, precision: str | None
+    tmp_path: Path, published: object, expected: datetime | None, precision: str | None
 ) -> None:
     _write(tmp_path, "x.jsonl", json.dumps({"text": "Body.", "published": published}) + "\n")
     [doc], failures = _read(tmp_path)
@@ -411,7 +412,19 @@ def test_jsonl_year_or_month_dates_keep_the_article_with_their_precision(
     assert (doc.published_at, doc.published_precision) == (expected, precision)
 
 
-def test_front_matter_month_date_keeps_its_precision(tmp_path: Path) -> None:
-    _write(tmp_path, "a.md", "---\npublished: 2023-11\n---\nBody.")
-    [doc], _ = _read(tmp_path)
-    assert (doc.published_at, doc.published_precision) == (datetime(2023, 11, 1), "month")
+@pytest.mark.parametrize(
+    ("published", "expected", "precision"),
+    [
+        pytest.param("2023-11", datetime(2023, 11, 1), "month", id="month"),
+        pytest.param("2023", datetime(2023, 1, 1), "year", id="year-read-as-a-number"),
+        pytest.param("2023-11-05", datetime(2023, 11, 5), None, id="day"),
+        pytest.param("2023-11-05 10:30:00+01:00", datetime(2023, 11, 5, 9, 30), None, id="time"),
+    ],
+)
+def test_front_matter_dates_keep_their_precision(
+    tmp_path: Path, published: str, expected: datetime, precision: str | None
+) -> None:
+    _write(tmp_path, "a.md", f"---\npublished: {published}\n---\nBody.")
+    [doc], failures = _read(tmp_path)
+    assert failures == []
+    assert (doc.published_at, doc.published_precision) == (expected, precision)

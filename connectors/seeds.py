@@ -85,7 +85,7 @@ def iter_seed_documents(
         except SeedFormatError as error:
             yield _failure(relative, error)
         except OSError as error:  # unreadable: permissions, a broken link, a vanished file
-            message = f"{relative}: cannot read: {error.strerror or error}"
+            message = f"cannot read: {error.strerror or error}"
             yield _failure(relative, SeedFormatError(relative, None, message, code="unreadable"))
 
 

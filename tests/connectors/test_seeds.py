@@ -428,3 +428,16 @@ def test_front_matter_dates_keep_their_precision(
     [doc], failures = _read(tmp_path)
     assert failures == []
     assert (doc.published_at, doc.published_precision) == (expected, precision)
+
+
+def test_a_seed_that_cannot_be_read_is_a_failure(tmp_path: Path) -> None:
+    mem = Path("/proc/self/mem")  # a regular file whose first bytes cannot be read
+    if not mem.exists():
+        pytest.skip("needs Linux /proc")
+    (tmp_path / "mem.txt").symlink_to(mem)
+    _write(tmp_path, "good.txt", "date 2024-01-01 A good article.")
+    documents, failures = _read(tmp_path)
+    assert [d.url for d in documents] == ["seed://good.txt"]
+    [failure] = failures
+    assert (failure.error_code, failure.url_or_path) == ("unreadable", "mem.txt")
+    assert failure.message.startswith("mem.txt: cannot read: ")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms.catalog import CatalogEntity, load_catalog
+from transforms.discover import has_role_cue
 from transforms.matcher import Hit, PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention
 
@@ -102,7 +103,10 @@ def match_entities(
     spans = []
     boilerplate = boilerplate_spans(haystack)
     for hit in index.matcher.iter_hits(haystack):
-        spans.append((hit.start, hit.end))
+        if any(name.kind == _FULL for name in hit.values) or any(
+            name.entity in introduced for name in hit.values
+        ):  # a surname alone, of nobody named yet, is someone else's ("Brad Smith")
+            spans.append((hit.start, hit.end))
         if (
             _in_credit(haystack, hit.start)
             or in_navigation(haystack, hit.start, hit.end, body_start)
@@ -112,13 +116,17 @@ def match_entities(
         resolved = _resolve(hit, introduced, index.entities, haystack)
         if resolved is not None:
             found.setdefault(resolved, []).append(hit)
-    early_end = _early_end(title, text)
+    late_from = early_end(title, text)
     mentions = []
     for position, hits in found.items():
         entity = index.entities[position]
         if entity.context and not any(word in haystack for word in entity.context):
             continue
-        if len(hits) <= PASSING_MENTIONS and hits[0].start - body_start > early_end:
+        if (
+            len(hits) <= PASSING_MENTIONS
+            and hits[0].start - body_start > late_from
+            and not (entity.type == "person" and has_role_cue(haystack, hits[0].start, hits[0].end))
+        ):
             continue
         mentions.append(
             EntityMention(
@@ -164,7 +172,7 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
     return False
 
 
-def _early_end(title: str, text: str) -> float:
+def early_end(title: str, text: str) -> float:
     """Where the early part of the story ends; a scrape's story starts at its headline."""
     start = text.find(title[:40]) if len(title) >= 20 else -1
     start = start if 0 <= start < len(text) // 2 else 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -81,6 +81,9 @@ class TaggingScores:
     type_accuracy: float
     not_ai_accuracy: float
     errors: tuple[str, ...]
+    catalog_precision: float = 1.0  # the same precision over catalog entities only
+    named_precision: float = 1.0  # also counting names judged really named (see ``named``)
+    discovered_share: float = 0.0  # share of entity tags that are discovered, not catalog
 
     @property
     def micro(self) -> Counts:
@@ -112,10 +115,22 @@ def parse_labeled_articles(lines: Iterable[str]) -> list[LabeledArticle]:
     return cases
 
 
-def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") -> TaggingScores:
-    """Tag every labeled article (its ``text`` or ``raw_text``) and score the tags."""
+def evaluate_tagging(
+    cases: Sequence[LabeledArticle],
+    *,
+    field: str = "text",
+    named: Mapping[str, frozenset[str]] | None = None,
+) -> TaggingScores:
+    """Tag every labeled article (its ``text`` or ``raw_text``) and score the tags.
+
+    ``named`` maps a case id to lower-cased names a reviewer judged really named in
+    that article though the labels leave them out (the issue's precision rule: a tag
+    is right when the entity is really named); they count for ``named_precision``.
+    """
+    named = named or {}
     per_topic = {topic: Counts() for topic in TOPICS}
     found = labeled = correct = predicted = typed = typed_right = 0
+    catalog_predicted = catalog_correct = judged = discovered = 0
     not_ai_right = 0
     errors = []
     for case in cases:
@@ -129,6 +144,7 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
             )
         not_ai_right += ("not-ai" in case.topics) == ("not-ai" in predicted_topics)
         names = {e.name.lower(): e.type for e in tagged.entities}
+        origins = {e.name.lower(): e.origin for e in tagged.entities}
         missed = [e.name for e in case.entities if not e.names & names.keys()]
         found += len(case.entities) - len(missed)
         labeled += len(case.entities)
@@ -138,10 +154,15 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
                 (e for e in (*case.entities, *case.minor_entities) if name in e.names), None
             )
             predicted += 1
+            catalog = origins[name] == "catalog"
+            catalog_predicted += catalog
+            discovered += not catalog
             if match is None:
+                judged += name in named.get(case.case_id, frozenset())
                 extra.append(name)
                 continue
             correct += 1
+            catalog_correct += catalog
             typed += 1
             typed_right += match.type == type_
         if predicted_topics != case.topics or missed or extra:
@@ -154,6 +175,9 @@ def evaluate_tagging(cases: Sequence[LabeledArticle], *, field: str = "text") ->
         type_accuracy=typed_right / typed if typed else 1.0,
         not_ai_accuracy=not_ai_right / len(cases) if cases else 1.0,
         errors=tuple(errors),
+        catalog_precision=catalog_correct / catalog_predicted if catalog_predicted else 1.0,
+        named_precision=(correct + judged) / predicted if predicted else 1.0,
+        discovered_share=discovered / predicted if predicted else 0.0,
     )
 
 
@@ -174,6 +198,9 @@ def format_scores(scores: TaggingScores, field: str) -> str:
         f"entities        recall {scores.entity_recall:.3f}"
         f"  precision {scores.entity_precision:.3f}"
         f"  type accuracy {scores.type_accuracy:.3f}",
+        f"                catalog-only precision {scores.catalog_precision:.3f}"
+        f"  precision with judged names {scores.named_precision:.3f}"
+        f"  discovered share {scores.discovered_share:.3f}",
     ]
     return "\n".join(lines)
 

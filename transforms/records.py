@@ -53,6 +53,9 @@ class EntityMention:
     mentions: int
     evidence: tuple[str, ...]  # "matched text@offset"
     score: float = 0.0  # salience: mentions weighted by where they are (title, lead, body)
+    origin: str = "catalog"  # or "discovered": found by context rules, not in the catalog
+    cue: str | None = None  # discovered: the word that typed it ("CEO", "Inc", "version")
+    family: str | None = None  # discovered model version: the catalog id of its family
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,12 +6,13 @@ import hashlib
 
 from transforms.candidates import find_candidate_names
 from transforms.catalog import CATALOG_DIR
-from transforms.entities import match_entities
-from transforms.records import Article, TaggedArticle
+from transforms.discover import ROLE_CUES, discover_entities
+from transforms.entities import PASSING_MENTIONS, early_end, match_entities
+from transforms.records import Article, EntityMention, TaggedArticle
 from transforms.topics import score_topics
 
 # Bump when the matching or scoring code changes what it produces.
-_ALGORITHM = "ac-2"
+_ALGORITHM = "ac-3"
 
 
 def _catalog_fingerprint() -> str:
@@ -31,6 +32,15 @@ def tag_article(article: Article) -> TaggedArticle:
     # double its mentions and give the first sentence the title's weight.
     title = "" if article.title_derived else (article.title or "")
     entities, spans = match_entities(title, article.text)
+    late_from = early_end(title, article.text)
+    discovered = tuple(
+        mention
+        for mention in discover_entities(title, article.text, spans)
+        if mention.mentions > PASSING_MENTIONS
+        or _first_offset(mention) <= late_from
+        or mention.cue in ROLE_CUES
+    )
+    entities = (*entities, *discovered)
     return TaggedArticle(
         article=article,
         topics=score_topics(title, article.text, entities),
@@ -38,3 +48,9 @@ def tag_article(article: Article) -> TaggedArticle:
         tagger_version=TAGGER_VERSION,
         candidates=find_candidate_names(title, article.text, spans),
     )
+
+
+def _first_offset(mention: EntityMention) -> float:
+    """Where a mention first occurs in the body (a title mention counts as the start)."""
+    where = mention.evidence[0].rsplit("@", 1)[1]
+    return 0.0 if where == "title" else float(where)

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
+from transforms.discover import discovered_id
 from transforms.records import Article, TaggedArticle
 from warehouse.bulk import insert_rows
 
@@ -37,16 +38,23 @@ SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUB
     unnest(?::VARCHAR[][]))
 """
 _INSERT_ARTICLE_ENTITY = """
-INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score)
+INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score, origin, cue)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
-    unnest(?::VARCHAR[][]), unnest(?::DOUBLE[]))
+    unnest(?::VARCHAR[][]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 """
 _UPSERT_ENTITY = """
-INSERT INTO entities (entity_id, name, type, wikidata_id)
+INSERT INTO entities (entity_id, name, type, wikidata_id, origin, family_id)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]))
+    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
 ON CONFLICT (entity_id) DO UPDATE SET
-    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id
+    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id,
+    origin = excluded.origin, family_id = excluded.family_id
+"""
+# A discovered name the catalog now matches (under its name or an alias) links to that entry.
+_LINK_DISCOVERED = """
+UPDATE entities SET linked_entity_id = learned.catalog_id
+FROM (SELECT unnest(?::VARCHAR[]) AS discovered_id, unnest(?::VARCHAR[]) AS catalog_id) learned
+WHERE entities.entity_id = learned.discovered_id AND entities.origin = 'discovered'
 """
 _INSERT_CANDIDATE = """
 INSERT INTO article_candidates (article_id, name, mentions)
@@ -150,13 +158,27 @@ def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) 
     insert_rows(
         con,
         _UPSERT_ENTITY,
-        [[e.entity_id, e.name, e.type, e.wikidata_id] for e in entities.values()],
+        [
+            [e.entity_id, e.name, e.type, e.wikidata_id, e.origin, e.family]
+            for e in entities.values()
+        ],
     )
     insert_rows(
         con,
         _INSERT_ARTICLE_ENTITY,
-        [[key, e.entity_id, e.mentions, list(e.evidence), e.score] for key, e in mentions],
+        [
+            [key, e.entity_id, e.mentions, list(e.evidence), e.score, e.origin, e.cue]
+            for key, e in mentions
+        ],
     )
+    learned = {
+        discovered_id(name): e.entity_id
+        for e in entities.values()
+        if e.origin == "catalog"
+        for name in (e.name, *(item.rsplit("@", 1)[0] for item in e.evidence))
+    }
+    if learned:
+        con.execute(_LINK_DISCOVERED, [list(learned), list(learned.values())])
     insert_rows(
         con,
         _INSERT_CANDIDATE,

@@ -26,6 +26,7 @@ from transforms.evaluate import LabeledArticle, parse_labeled_articles
 from transforms.extract import extract_text
 
 LABELS = Path(__file__).resolve().parent / "labels.jsonl"
+DEV_NAMED = Path(__file__).resolve().parent / "dev-named.json"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 EXTRACTION_DIR = SHARED / "extraction" / "trafilatura-eval"
 HOLDOUT_PREFIXES = frozenset("0123456")
@@ -89,3 +90,9 @@ def splits_present(labels: Path = LABELS) -> Iterable[str]:
     """The splits that have labeled rows."""
     rows = [json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line]
     return sorted({row["split"] for row in rows if row["labels"] is not None})
+
+
+def dev_named(path: Path = DEV_NAMED) -> dict[str, frozenset[str]]:
+    """Dev-set names judged really named though unlabeled, by case id (lower-cased)."""
+    named = json.loads(path.read_text(encoding="utf-8"))["named"]
+    return {case: frozenset(n.lower() for n in names) for case, names in named.items()}

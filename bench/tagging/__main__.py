@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bench.tagging import load_split
+from bench.tagging import dev_named, load_split
 from transforms.evaluate import (
     DEFAULT_DEV_SET,
     evaluate_tagging,
@@ -31,7 +31,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.holdout:
         sets["holdout"] = load_split("holdout")
     for name, cases in sets.items():
-        scores = evaluate_tagging(cases)
+        scores = evaluate_tagging(cases, named=dev_named() if name == "dev" else None)
         print(format_scores(scores, f"{name}: text"))
         if args.errors and name != "holdout":
             print("\n".join(scores.errors))

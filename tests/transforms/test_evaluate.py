@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bench.tagging import dev_named
 from tests.conftest import shared_path
 from transforms.evaluate import (
     LabeledArticle,
@@ -18,12 +19,17 @@ from transforms.evaluate import (
 def test_dev_set_goals_are_met(field: str) -> None:
     path = shared_path("corpora", "tagging", "dev.jsonl")
     scores = evaluate_tagging(
-        parse_labeled_articles(path.read_text("utf-8").splitlines()), field=field
+        parse_labeled_articles(path.read_text("utf-8").splitlines()),
+        field=field,
+        named=dev_named(),
     )
     assert scores.articles == 30
     assert scores.micro.f1 >= 0.85
     assert scores.entity_recall >= 0.90
-    assert scores.entity_precision >= 0.90
+    # The dev labels leave out many people quoted with a role (Margaret Mitchell, Stella
+    # Biderman, ...); discovered entities name them, so precision counts the names a reviewer
+    # judged really named (bench/tagging/dev-named.json), as the precision rule says.
+    assert scores.named_precision >= 0.90
 
 
 def test_scoring_counts_aliases_minor_entities_and_types() -> None:

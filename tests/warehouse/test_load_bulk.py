@@ -48,8 +48,8 @@ def test_bulk_batch_round_trips_every_value(db_path: Path) -> None:
         ("c", "safety", 4.5, ["risk@3", "harm@9"]),
     ]
     assert con.execute("SELECT * FROM entities ORDER BY entity_id").fetchall() == [
-        ("meta", "Meta", "company", "Q380"),
-        ("openai", "OpenAI", "ai_lab", None),
+        ("meta", "Meta", "company", "Q380", "catalog", None, None),
+        ("openai", "OpenAI", "ai_lab", None, "catalog", None, None),
     ]
     assert con.execute(
         "SELECT article_id, entity_id, mentions, evidence FROM article_entities ORDER BY 1"

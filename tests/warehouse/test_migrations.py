@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.factories import FETCHED, failure, tagged_article
+from tests.factories import FETCHED, LABS, failure, tagged_article
 from warehouse import apply_schema, connect_warehouse, load_batch, migrations
 
 
@@ -18,13 +18,28 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
     db_path.parent.mkdir(parents=True)
     with duckdb.connect(str(db_path)) as old:
         assert apply_schema(old, up_to=previous) == previous
+        # Entity rows go in as the previous version wrote them (its columns only); today's
+        # loader writes columns that version lacks.
         load_batch(
             old,
             run_id="r-old",
-            tagged=[tagged_article("a"), tagged_article("b", topics=("open-source",))],
+            tagged=[
+                tagged_article("a", entities=()),
+                tagged_article("b", topics=("open-source",), entities=()),
+            ],
             failures=[failure("https://example.com/broken")],
             now=FETCHED,
         )
+        for entity in LABS:
+            old.execute(
+                "INSERT INTO entities VALUES (?, ?, ?, ?)",
+                [entity.entity_id, entity.name, entity.type, entity.wikidata_id],
+            )
+            for key in ("a", "b"):
+                old.execute(
+                    "INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
+                    [key, entity.entity_id, entity.mentions, list(entity.evidence), entity.score],
+                )
     with connect_warehouse(db_path) as con:
         applied = [
             r[0] for r in con.execute("SELECT version FROM _migrations ORDER BY 1").fetchall()
@@ -33,12 +48,16 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
             "SELECT article_id, topics, entities, run_id FROM articles_enriched ORDER BY 1"
         ).fetchall()
         failures = con.execute("SELECT url_or_path FROM failures").fetchall()
+        origins = con.execute(
+            "SELECT DISTINCT e.origin FROM entities e JOIN article_entities a USING (entity_id)"
+        ).fetchall()
     assert applied == versions
     assert articles == [
         ("a", ["regulation"], ["OpenAI", "EU AI Act"], "r-old"),
         ("b", ["open-source"], ["OpenAI", "EU AI Act"], "r-old"),
     ]
     assert failures == [("https://example.com/broken",)]
+    assert origins == [("catalog",)]
 
 
 def test_every_view_is_documented(db_path: Path) -> None:

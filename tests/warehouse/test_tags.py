@@ -118,3 +118,35 @@ def test_tags_survive_the_spool(tmp_path: Path) -> None:
     assert tagged.candidates and tagged.entities[0].score > 0
     path = spool_batch(tmp_path, run_id="r", tagged=[tagged], failures=[], now=NOW)
     assert read_spooled(path).tagged == (tagged,)
+
+
+def test_discovered_entities_are_stored_with_origin_and_cue(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
+    tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
+    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    rows = con.execute(
+        "SELECT e.name, e.type, e.origin, e.wikidata_id, ae.origin, ae.cue"
+        " FROM article_entities ae JOIN entities e USING (entity_id) ORDER BY 1"
+    ).fetchall()
+    assert rows == [
+        ("Jane Okafor", "person", "discovered", None, "discovered", "ceo"),
+        ("Kestrel Labs", "company", "discovered", None, "discovered", "Labs"),
+    ]
+
+
+def test_a_discovered_name_the_catalog_learns_links_to_the_catalog_entity(db_path: Path) -> None:
+    con = connect_warehouse(db_path)
+    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
+    tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
+    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    [person] = [e for e in tagged.entities if e.name == "Jane Okafor"]
+    learned = replace(person, entity_id="jane-okafor", wikidata_id="Q1", origin="catalog", cue=None)
+    replace_tags(con, [replace(tagged, entities=(learned,))], run_id="retag-1")
+    links = con.execute(
+        "SELECT entity_id, origin, linked_entity_id FROM entities ORDER BY 1"
+    ).fetchall()
+    tags = con.execute("SELECT entity_id, origin FROM article_entities").fetchall()
+    assert ("discovered:jane-okafor", "discovered", "jane-okafor") in links
+    assert ("jane-okafor", "catalog", None) in links
+    assert tags == [("jane-okafor", "catalog")]

@@ -1,0 +1,60 @@
+"""Open-world entities: names the catalog lacks, typed by the words around them."""
+
+from __future__ import annotations
+
+from transforms import tag_article
+from transforms.discover import discover_entities
+from transforms.evaluate import article_for
+from transforms.records import EntityMention
+
+
+def _found(text: str, title: str = "") -> dict[str, EntityMention]:
+    tagged = tag_article(article_for("t", title, text))
+    return {e.name: e for e in tagged.entities if e.origin == "discovered"}
+
+
+def test_people_are_found_by_role_speech_or_given_name_and_counted_by_surname() -> None:
+    found = _found(
+        "Kestrel Labs CEO Jane Okafor said the company would grow. Okafor added that "
+        "regulators were slow, says Zhiqiang Wen, director of the lab. Later, Governor "
+        "Priya Raman weighed in."
+    )
+    assert (found["Jane Okafor"].type, found["Jane Okafor"].cue) == ("person", "ceo")
+    assert found["Jane Okafor"].mentions == 2
+    assert found["Jane Okafor"].evidence == ("Jane Okafor@17", "Okafor@58")
+    assert found["Zhiqiang Wen"].cue == "says"
+    assert found["Priya Raman"].type == "person"
+    assert found["Kestrel Labs"].type == "company"
+    assert all(e.wikidata_id is None for e in found.values())
+
+
+def test_a_new_version_of_a_catalog_family_links_to_the_family() -> None:
+    found = _found("Meta released Llama 5.1 today, an AI model. Llama 5.1 beats GPT-4.")
+    version = found["Llama 5.1"]
+    assert (version.type, version.family, version.mentions) == ("product", "llama", 2)
+
+
+def test_laws_and_regulators_are_found_by_their_head_words() -> None:
+    found = _found(
+        "The Ministry of Science and ICT said the Frontier Model Safety Act would apply "
+        "to AI labs. Lawmakers also cited SB 53 in the debate about AI."
+    )
+    assert found["Ministry of Science and ICT"].type == "regulator"
+    assert found["Frontier Model Safety Act"].type == "law"
+    assert found["SB 53"].type == "law"
+
+
+def test_bylines_outlets_places_and_dates_are_not_entities() -> None:
+    found = _found(
+        "By Jane Doe archive page\nIn New York on Fri 17 Nov 2023, VentureBeat reported that "
+        "Chinese AI startups grew. VentureBeat said more. VentureBeat added a chart. "
+        "Eventually, the company said nothing."
+    )
+    assert found == {}
+
+
+def test_spans_the_catalog_matched_are_never_rediscovered() -> None:
+    text = "OpenAI CEO Sam Altman said OpenAI would ship."
+    known = ((0, 6), (11, 22), (28, 34))
+    mentions = discover_entities("", text, tuple((s + 1, e + 1) for s, e in known))
+    assert [m.name for m in mentions] == []

@@ -65,9 +65,10 @@ def render_failing_feeds(result: QueryResult, *, width: int) -> str:
         feed = dict(zip(result.columns, row, strict=True))
         polled = feed["last_polled_at"]
         when = f", last poll {polled:%Y-%m-%d %H:%M}" if isinstance(polled, datetime) else ""
+        failures = feed["failures_in_a_row"]
         head = (
-            f"{feed['source']}: {feed['state']}, {feed['failures_in_a_row']} failures in a row"
-            f"{when}: {feed['last_error_code']}"
+            f"{feed['source']}: {feed['state']}, {failures} failure{'' if failures == 1 else 's'}"
+            f" in a row{when}: {feed['last_error_code']}"
         )
         message = textwrap.fill(
             _UNSAFE_CELL.sub(_escape, str(feed["last_error"] or "(no message)")),

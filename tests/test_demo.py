@@ -4,15 +4,18 @@ network, from the labelled demo summaries in demo/articles and two feeds that ne
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from flows.cli import main as newsflow
 from flows.demo import POLLS, main
 from tests.conftest import ROOT
-from tests.test_readme import SQL_BLOCKS
+from tests.test_readme import README, SQL_BLOCKS
 from transforms.catalog import TOPICS
 
 DEMO = ROOT / "demo"
@@ -114,3 +117,15 @@ def test_every_demo_article_is_labelled_as_a_demo_summary(demo_db: Path) -> None
     )
     assert unlabelled == []
     assert len(_rows(demo_db, "FROM articles")) == len(list((DEMO / "articles").glob("*.md")))
+
+
+def test_the_readme_demo_commands_run_on_the_demo(
+    demo_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    section = README.split("## Demo without network", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```sh\n(.*?)```", section, flags=re.DOTALL)[1].splitlines()
+    monkeypatch.chdir(demo_folder)
+    for command in commands:
+        program, *args = shlex.split(command, comments=True)
+        assert program == "newsflow" and newsflow(args) == 0, command
+    assert (demo_folder / "data" / "demo-briefing.html").stat().st_size > 0

@@ -26,7 +26,7 @@ demo: $(STAMP)
 
 # The README's picture of the briefing (docs/report.png), from the demo warehouse by default
 # (make demo first) or DB=path/to.duckdb; REPORT_ARGS picks the window. The page stays in build/.
-DB ?= $(DEMO_DB)
+DB ?= data/demo.duckdb
 REPORT_ARGS ?= --since 2024-03-01  # the demo's last 17 months, with its wire-copy story
 report-screenshot: $(STAMP)
 	$(BIN)/newsflow report --db $(DB) --out build/report-screenshot.html $(REPORT_ARGS)

@@ -52,7 +52,7 @@ def topics_chart(briefing: Briefing) -> alt.Chart:
         .encode(
             x=_period_axis(unit),
             x2="period_end:T",
-            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero"),
+            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero", axis=_whole()),
             color=_colour("series:N", "Topic", _series_order(briefing.topics)),
             order=alt.Order("count:Q", sort="descending"),
         )
@@ -69,7 +69,7 @@ def entities_chart(briefing: Briefing) -> alt.Chart:
         .mark_line(point=len(order) * POINTS_UP_TO >= len(briefing.entities), strokeWidth=2)
         .encode(
             x=_period_axis(unit),
-            y=alt.Y("count:Q", title="Articles mentioning it"),
+            y=alt.Y("count:Q", title="Articles mentioning it", axis=_whole()),
             color=_colour("series:N", "Entity", order),
             shape=alt.Shape("series:N", title="Entity", sort=order, scale=alt.Scale(domain=order)),
         )
@@ -103,6 +103,7 @@ def changes_chart(briefing: Briefing) -> alt.TopLevelMixin:
         x=alt.X(
             "change:Q",
             title="Change in articles",
+            axis=_whole(),
             scale=alt.Scale(domain=[low - room if low else 0, high + room if high else 0]),
         ),
     )
@@ -132,7 +133,7 @@ def failures_chart(briefing: Briefing) -> alt.Chart:
         .encode(
             x=_period_axis(unit),
             x2="period_end:T",
-            y=alt.Y("count:Q", title="Failures", stack="zero"),
+            y=alt.Y("count:Q", title="Failures", stack="zero", axis=_whole()),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
         .properties(width=CHART_WIDTH, height=220)
@@ -148,7 +149,7 @@ def failures_by_source_chart(briefing: Briefing) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title="Source", sort="-x"),
-            x=alt.X("sum(count):Q", title="Failures"),
+            x=alt.X("sum(count):Q", title="Failures", axis=_whole()),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
         .properties(width=CHART_WIDTH, height=alt.Step(22))
@@ -230,7 +231,7 @@ def run_topics_chart(topics: Mapping[str, int]) -> alt.Chart:
         .mark_bar(color=PALETTE[0])
         .encode(
             y=alt.Y("topic:N", title="Topic", sort="-x"),
-            x=alt.X("articles:Q", title="Articles (new or updated)"),
+            x=alt.X("articles:Q", title="Articles (new or updated)", axis=_whole()),
         )
         .properties(width=320, height=alt.Step(18))
     )
@@ -273,6 +274,11 @@ def _count_values(counts: Sequence[Count]) -> alt.Data:
     return alt.Data(
         values=[{"label": c.label, "series": c.series, "count": c.count} for c in counts]
     )
+
+
+def _whole() -> alt.Axis:
+    """An axis of counts: whole-number ticks only."""
+    return alt.Axis(tickMinStep=1, format="d")
 
 
 def _period_axis(unit: str) -> alt.X:

@@ -489,3 +489,43 @@ def test_backfill_submitted_from_the_ui_run_form_completes(
     assert finished["parameters"]["start"] == "2024-03-01"
     assert finished["parameters"]["end"] == "2024-03-02"
     assert finished["name"] == marker
+
+
+def test_the_run_summary_chart_shows_in_the_prefect_ui(server: Server, api: httpx.Client) -> None:
+    from flows.artifacts import TopicsChartDrawer, chart_and_briefing_markdown
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists() or shutil.which("chromium") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser test: apt-get install -y chromium")
+        pytest.skip("Chromium is not installed (apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    png = TopicsChartDrawer().draw({"regulation": 2, "open-source": 1})
+    markdown = "# ingest-summary\n" + chart_and_briefing_markdown(png, None)
+    artifact = api.post(
+        "/artifacts/", json={"key": "ui-chart", "type": "markdown", "data": markdown}
+    ).json()
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(chromium), args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.route(  # nothing may leave the machine
+                "**/*",
+                lambda route: (
+                    route.continue_()
+                    if route.request.url.startswith(("http://127.0.0.1", "data:"))
+                    else route.abort()
+                ),
+            )
+            page.goto(f"{server.url}/artifacts/artifact/{artifact['id']}")
+            image = page.get_by_alt_text("Articles loaded by topic")
+            image.wait_for()
+            page.wait_for_function(
+                "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+            )
+            width = image.evaluate("img => img.naturalWidth")
+        finally:
+            browser.close()
+    assert width > 100  # the PNG decoded and laid out, not a broken-image icon

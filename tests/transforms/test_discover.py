@@ -36,12 +36,12 @@ def test_a_new_version_of_a_catalog_family_links_to_the_family() -> None:
 
 def test_laws_and_regulators_are_found_by_their_head_words() -> None:
     found = _found(
-        "The Ministry of Science and ICT said the Frontier Model Safety Act would apply "
-        "to AI labs. Lawmakers also cited SB 53 in the debate about AI."
+        "The Ministry of Digital Affairs said the Frontier Model Safety Act would apply "
+        "to AI labs. Lawmakers also cited SB 2417 in the debate about AI."
     )
-    assert found["Ministry of Science and ICT"].type == "regulator"
+    assert found["Ministry of Digital Affairs"].type == "regulator"
     assert found["Frontier Model Safety Act"].type == "law"
-    assert found["SB 53"].type == "law"
+    assert found["SB 2417"].type == "law"
 
 
 def test_bylines_outlets_places_and_dates_are_not_entities() -> None:

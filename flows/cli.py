@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import shutil
 import subprocess
@@ -170,9 +171,9 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
                 private_dir=str(private_dir) if private_dir else None,
                 lock_wait=settings.lock_wait,
             )
-    except duckdb.Error as error:  # lock, disk full, I/O: DuckDB's own words, and what is kept
+    except (duckdb.Error, OSError) as error:  # lock, disk full, I/O: one line, and what is kept
         spool = warehouse_paths(db, private_dir).spool_dir
-        print(f"newsflow: ingest failed: {error}", file=sys.stderr)
+        print(failure_line("ingest", error), file=sys.stderr)
         print(
             f"newsflow: {len(list_spooled(spool))} fetched batch(es) stay staged in {spool} "
             "and load on the next run",
@@ -203,6 +204,20 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     return 0
 
 
+def failure_line(command: str, error: BaseException) -> str:
+    """The one line that says why a run broke: a full disk by that name, else DuckDB's words.
+
+    DuckDB reports a full disk as whatever step failed ("Failed to commit: Could not
+    write file ...: No space left on device"); the reason goes first, the detail after.
+    """
+    text = " ".join(str(error).split())  # DuckDB's messages may span lines
+    full = (isinstance(error, OSError) and error.errno == errno.ENOSPC) or (
+        os.strerror(errno.ENOSPC).lower() in text.lower()
+    )
+    reason = "no space left on device: " if full else ""
+    return f"newsflow: {command} failed: {reason}{text}"
+
+
 def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
 
@@ -218,8 +233,8 @@ def _run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
                 private_dir=str(private_dir) if private_dir else None,
                 lock_wait=settings.lock_wait,
             )
-    except duckdb.Error as error:  # a lock held too long, disk full: DuckDB's own words
-        print(f"newsflow: reprocess failed: {error}", file=sys.stderr)
+    except (duckdb.Error, OSError) as error:  # a lock held too long, disk full
+        print(failure_line("reprocess", error), file=sys.stderr)
         return 1
     print(
         f"newsflow reprocess: {counts.new} new, {counts.updated} updated, "

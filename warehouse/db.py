@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import duckdb
@@ -101,7 +102,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection, *, up_to: int | None = None) ->
             con.execute(_RECORD, [number, name])
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            rollback_quietly(con)
             raise
         version = number
     return version
+
+
+def rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:
+    """End a failed write's transaction without hiding why it failed.
+
+    A COMMIT that fails (no space left on device) has already ended the transaction:
+    a ROLLBACK then raises "no transaction is active", and that error would replace
+    the one that says what happened. Whatever the rollback says, the caller re-raises
+    the original error.
+    """
+    with suppress(duckdb.Error):
+        con.execute("ROLLBACK")

@@ -15,6 +15,7 @@ from connectors.redact import redact_url
 from connectors.schedule import plan_next_poll
 from connectors.sources import Source
 from transforms.normalise import canonical_url
+from warehouse.db import rollback_quietly
 
 _RESET_CHANGED_URL = """
 UPDATE sources SET etag = NULL, last_modified = NULL, body_sha256 = NULL,
@@ -114,7 +115,7 @@ def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now:
         con.execute(_DISABLE_UNLISTED, [[s.name for s in sources]])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
 
 
@@ -154,7 +155,7 @@ def load_feed_polls(
             _record_poll(con, run_id, poll, state, items_new, items_seen, now)
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     return requests
 

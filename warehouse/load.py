@@ -12,6 +12,7 @@ from connectors.records import Failure
 from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
 from warehouse.bulk import insert_rows
+from warehouse.db import rollback_quietly
 from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
 from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
@@ -131,7 +132,7 @@ def load_batch(
         )
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
     new = sum(1 for item in changed if item.article.article_id not in existing)
     return LoadCounts(new, len(changed) - new, len(unchanged), len(failures))

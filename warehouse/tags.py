@@ -11,6 +11,7 @@ import duckdb
 from transforms.discover import discovered_id
 from transforms.records import Article, TaggedArticle
 from warehouse.bulk import insert_rows
+from warehouse.db import rollback_quietly
 
 # An article's date is its publication time, or when newsflow first saw it.
 _SELECT_IDS = """
@@ -135,7 +136,7 @@ def replace_tags(
             con.execute(_SET_VERSION, [version, run_id, keys])
         con.execute("COMMIT")
     except BaseException:
-        con.execute("ROLLBACK")
+        rollback_quietly(con)
         raise
 
 

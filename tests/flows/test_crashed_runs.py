@@ -62,16 +62,22 @@ def _sources(tmp_path: Path, server: LoopbackServer, name: str) -> Path:
     return path
 
 
-def _start_ingest(tmp_path: Path, db: Path, sources: Path) -> subprocess.Popen[bytes]:
+def cli_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of a ``newsflow`` process that runs its flows on the test Prefect server."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NEWSFLOW_"))}
     env.update(
-        PREFECT_API_URL=str(get_current_settings().api.url),  # the test harness's server
+        PREFECT_API_URL=str(get_current_settings().api.url),
         PREFECT_HOME=str(tmp_path / "prefect-home"),
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         DO_NOT_TRACK="1",
         NEWSFLOW_ALLOWED_NETWORKS="127.0.0.0/8",
         NEWSFLOW_HOST_DELAY_SECONDS="0",
     )
+    return env
+
+
+def _start_ingest(tmp_path: Path, db: Path, sources: Path) -> subprocess.Popen[bytes]:
+    env = cli_env(tmp_path)
     empty = tmp_path / "no-seeds"
     empty.mkdir(exist_ok=True)
     return subprocess.Popen(

@@ -21,6 +21,7 @@ from connectors import (
     find_history_pages,
     load_sources,
 )
+from connectors.redact import redact_text
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
 from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
@@ -185,7 +186,7 @@ def backfill(
                 window.mode == "reprocess",
             )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
-            logger.error(f"day {day} failed: {error}")
+            logger.error(f"day {day} failed: {redact_text(str(error))}")
             failed.append(day)
             rows.append((day.isoformat(), None))
             continue

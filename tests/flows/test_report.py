@@ -283,6 +283,25 @@ def test_without_a_previous_window_the_page_says_why_nothing_rises(
     assert "Nothing was published in the 31 days before the window" in html
 
 
+def test_hostile_titles_and_names_stay_text(tmp_path: Path) -> None:
+    hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    name = EntityMention("x", hostile, "company", None, 1, ())
+    write_db, snapshot = tmp_path / "w.duckdb", tmp_path / "news.duckdb"
+    with connect_warehouse(write_db) as con:
+        load_batch(
+            con,
+            run_id="r",
+            tagged=[tagged_article("a", published=datetime(2024, 3, 1), entities=(name,))],
+            failures=[],
+            now=datetime(2024, 3, 2),
+        )
+        con.execute("UPDATE articles SET title = ?", [hostile])
+    publish_snapshot(write_db, snapshot)
+    html = write_briefing(snapshot, tmp_path / "b.html").path.read_text(encoding="utf-8")
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
 def test_an_empty_warehouse_gives_a_clear_page(tmp_path: Path) -> None:
     write_db, snapshot = tmp_path / "w.duckdb", tmp_path / "news.duckdb"
     connect_warehouse(write_db).close()

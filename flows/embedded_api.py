@@ -135,6 +135,8 @@ def _launch(prefect_env: dict[str, str], log_path: Path) -> EmbeddedApi:
         *("--log-level", "error", "--lifespan", "on"),
     ]
     with log_path.open("wb") as log:
+        # Linux sends the parent-death signal when the *thread* that started the server ends:
+        # newsflow starts it from its main thread, which lives as long as the process.
         process = subprocess.Popen(
             [sys.executable, "-m", "flows.embedded_api", str(os.getpid()), *args],
             stdin=subprocess.DEVNULL,

@@ -40,7 +40,7 @@ from transforms.discover_words import (
     UNIVERSITIES,
     VERSION_STOP,
 )
-from transforms.matcher import in_navigation
+from transforms.matcher import caps_lines, in_navigation
 from transforms.records import EntityMention
 
 MAX_EVIDENCE = 5
@@ -177,7 +177,7 @@ def discover_entities(
     _discover_versions(haystack, body_start, known, families, add)
     frequent: Counter[str] = Counter()
     firsts: dict[str, int] = {}
-    caps = _caps_lines(haystack)
+    caps = caps_lines(haystack)
     for match in _RUN.finditer(haystack, body_start):
         word = match.group(0)
         if " " not in word and (
@@ -525,15 +525,3 @@ def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 def _starts_sentence(text: str, start: int) -> bool:
     before = text[max(start - 8, 0) : start].rstrip(" \t")
     return not before or before[-1] in _SENTENCE_END
-
-
-def _caps_lines(text: str) -> list[tuple[int, int]]:
-    """Spans of ALL-CAPS lines (kickers, section labels), where case says nothing of names."""
-    spans = []
-    start = 0
-    for line in text.split("\n"):
-        letters = sum(c.isalpha() for c in line) if len(line) < 200 else 0
-        if letters > 3 and sum(c.isupper() for c in line) > 0.8 * letters:
-            spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans

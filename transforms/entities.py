@@ -7,10 +7,20 @@ from functools import cache
 
 from transforms.catalog import CatalogEntity, load_catalog
 from transforms.discover import has_role_cue
-from transforms.matcher import Hit, PhraseMatcher, boilerplate_spans, in_navigation, in_spans
+from transforms.matcher import (
+    Hit,
+    PhraseMatcher,
+    boilerplate_spans,
+    caps_lines,
+    in_navigation,
+    in_spans,
+)
 from transforms.records import EntityMention
 
 MAX_EVIDENCE = 5
+# On an ALL-CAPS line ("OPENAI UNVEILS GPT-5") names match in any case, from this length
+# (shorter ones are mostly acronyms, which are written in capitals anyway).
+CAPS_MIN_CHARS = 4
 # News puts the subject and actors early: one passing mention after the first quarter of
 # an article (or in a scrape's related-links footer) is not what the article is about.
 LATE_MENTION = 0.25
@@ -51,6 +61,7 @@ class EntityIndex:
 
     entities: tuple[CatalogEntity, ...]
     matcher: PhraseMatcher[_Name]
+    folded: PhraseMatcher[_Name]  # names of 4+ characters in any case: ALL-CAPS headlines
 
 
 @cache
@@ -67,7 +78,12 @@ def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:
             phrases.append((name, _Name(index, _FULL)))
         if entity.surname:
             phrases.append((entity.surname, _Name(index, _SURNAME)))
-    return EntityIndex(catalog, PhraseMatcher(phrases, hyphen_joins=True))
+    folded = [(p.lower(), n) for p, n in phrases if n.kind == _FULL and len(p) >= CAPS_MIN_CHARS]
+    return EntityIndex(
+        catalog,
+        PhraseMatcher(phrases, hyphen_joins=True),
+        PhraseMatcher(folded, fold_case=True, hyphen_joins=True),
+    )
 
 
 def find_entities(
@@ -102,7 +118,7 @@ def match_entities(
     found: dict[int, list[Hit[_Name]]] = {}
     spans = []
     boilerplate = boilerplate_spans(haystack)
-    for hit in index.matcher.iter_hits(haystack):
+    for hit in _hits(index, haystack):
         if any(name.kind == _FULL for name in hit.values) or any(
             name.entity in introduced for name in hit.values
         ):  # a surname alone, of nobody named yet, is someone else's ("Brad Smith")
@@ -140,6 +156,34 @@ def match_entities(
             )
         )
     return tuple(mentions), tuple(spans)
+
+
+def _hits(index: EntityIndex, haystack: str) -> list[Hit[_Name]]:
+    """Catalog matches in text order; an ALL-CAPS line is matched in any case as well.
+
+    Line breaks inside a name ("Hugging\nFace" in a hard-wrapped scrape) match as spaces.
+    """
+    flat = haystack.replace("\n", " ")
+    hits = [
+        h
+        if "\n" not in haystack[h.start : h.end]
+        else Hit(h.start, h.end, haystack[h.start : h.end], h.values)
+        for h in index.matcher.iter_hits(flat)
+    ]
+    caps = caps_lines(haystack)
+    if not caps:
+        return hits
+    for start, end in caps:
+        for hit in index.folded.iter_hits(flat[start:end]):
+            shifted = Hit(
+                hit.start + start,
+                hit.end + start,
+                haystack[hit.start + start : hit.end + start],
+                hit.values,
+            )
+            if not any(h.start < shifted.end and shifted.start < h.end for h in hits):
+                hits.append(shifted)
+    return sorted(hits, key=lambda h: h.start)
 
 
 def _resolve(

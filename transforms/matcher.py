@@ -190,3 +190,15 @@ def boilerplate_spans(text: str) -> tuple[tuple[int, int], ...]:
 def in_spans(spans: tuple[tuple[int, int], ...], position: int) -> bool:
     """True when position falls inside one of the (sorted) spans."""
     return any(start <= position < end for start, end in spans)
+
+
+def caps_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of ALL-CAPS lines (kickers, section labels), where case says nothing of names."""
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        letters = sum(c.isalpha() for c in line) if len(line) < 200 else 0
+        if letters > 3 and sum(c.isupper() for c in line) > 0.8 * letters:
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans

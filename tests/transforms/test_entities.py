@@ -139,3 +139,15 @@ def test_salience_score_weighs_title_and_lead_mentions_more() -> None:
     [nvidia] = find_entities("Nvidia results", body)
     assert nvidia.mentions == 3
     assert nvidia.score == 3.0 + 1.5 + 1.0
+
+
+def test_names_hold_in_all_caps_headlines_across_line_breaks_and_as_possessives() -> None:
+    text = (
+        "The startup Hugging\nFace said OpenAI’s new model was strong. "
+        "Hugging Face and OpenAI's rivals agreed."
+    )
+    names = {e.name: e for e in find_entities("OPENAI AND NVIDIA SIGN A DEAL", text)}
+    assert {"OpenAI", "Nvidia", "Hugging Face"} <= names.keys()
+    assert names["Hugging Face"].evidence[0] == "Hugging\nFace@12"
+    assert names["OpenAI"].evidence[0] == "OPENAI@title"
+    assert names["OpenAI"].mentions == 3

@@ -12,6 +12,7 @@ from prefect.runtime import flow_run
 from flows.progress import report_progress
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_DB, DEFAULT_LOCK_WAIT, warehouse_paths
+from flows.write_section import failed_run_recorded
 from warehouse import (
     LoadCounts,
     PublishStats,
@@ -74,13 +75,14 @@ def reprocess(
         start_run(con, run_id=run_id, flow="reprocess", now=_utcnow())
     finally:
         con.close()
-    counts = reprocess_task(write_db, run_id, since, until, lock_wait)
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
-        finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
-    finally:
-        con.close()
-    publish_task(write_db, db_path, lock_wait)
+    with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):  # as its exit code says
+        counts = reprocess_task(write_db, run_id, since, until, lock_wait)
+        con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
+        try:
+            finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
+        finally:
+            con.close()
+        publish_task(write_db, db_path, lock_wait)
     return counts
 
 

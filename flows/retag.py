@@ -14,7 +14,7 @@ from prefect.runtime import flow_run
 from flows.reporting import report_run_task
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_LOCK_WAIT, load_settings, warehouse_paths
-from flows.write_section import writer_turn
+from flows.write_section import failed_run_recorded, writer_turn
 from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
@@ -137,10 +137,12 @@ def retag(
     db_path = db_path or str(settings.db_path)
     private_dir = private_dir or (str(settings.private_dir) if settings.private_dir else None)
     run_id = str(flow_run.get_id() or f"retag-{uuid4()}")
-    summary = retag_task(db_path, since, until, batch_size, run_id, private_dir, lock_wait)
     write_db = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None).write_db
-    counts = LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale)
-    report_run_task(str(write_db), db_path, run_id, "retag", flow_run.get_name() or "retag", counts)
+    with failed_run_recorded(str(write_db), run_id, lock_wait=lock_wait):  # as its exit code
+        summary = retag_task(db_path, since, until, batch_size, run_id, private_dir, lock_wait)
+        counts = LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale)
+        run_name = flow_run.get_name() or "retag"
+        report_run_task(str(write_db), db_path, run_id, "retag", run_name, counts)
     print(
         f"retagged {summary.retagged} articles ({summary.stale} stale)"
         f" with {summary.tagger_version}"

@@ -164,3 +164,25 @@ def test_a_run_that_raises_is_recorded_failed_like_its_exit_code(tmp_path: Path)
     with duckdb.connect(str(warehouse_paths(db).write_db)) as con:
         rows = con.execute("SELECT status, articles_new FROM runs").fetchall()
     assert rows == [("failed", 1)]  # its loads committed; the run as a whole did not succeed
+
+
+@pytest.mark.parametrize("rerun", ["reprocess", "retag"])
+def test_a_reprocess_or_retag_that_raises_is_recorded_failed(tmp_path: Path, rerun: str) -> None:
+    from flows.reprocess import reprocess
+    from flows.retag import retag
+
+    private = tmp_path / "private"
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "notes.txt").write_text(SEED, encoding="utf-8")
+    ingest(seeds_dir=str(seeds), db_path=str(tmp_path / "news.duckdb"), private_dir=str(private))
+    folder = tmp_path / "not-a-file.duckdb"
+    folder.mkdir()  # its publish fails, after the run's writes
+    with pytest.raises(OSError):
+        if rerun == "reprocess":
+            reprocess(db_path=str(folder), private_dir=str(private))
+        else:
+            retag(db_path=str(folder), private_dir=str(private))
+    with duckdb.connect(str(private / "warehouse.duckdb")) as con:
+        rows = con.execute("SELECT flow, status FROM runs ORDER BY started_at").fetchall()
+    assert rows == [("ingest", "completed"), (rerun, "failed")]

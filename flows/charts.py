@@ -1,20 +1,14 @@
-"""Charts of the briefing and of run summaries: Vega-Altair specs rendered offline by vl-convert.
+"""The briefing's charts: Vega-Altair specs rendered offline to inline SVG by vl-convert.
 
-vl-convert runs Vega in an embedded engine and returns plain SVG or PNG, so the briefing needs
-no JavaScript and makes no request. Colours are the Okabe-Ito palette (safe for the common
-colour-vision deficiencies), with grey for "other"; sequential scales are single-hue blues.
-
-Rendering costs ~2 s on the first call (the engine starts) and ~125 MB of memory, so a flow
-draws its summary chart in a child process (``python -m flows.charts``), which gives both back.
+vl-convert runs Vega in an embedded engine and returns plain SVG, so the briefing needs no
+JavaScript and makes no request. Colours and type come from flows.chart_style.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -22,15 +16,11 @@ from typing import Any
 import altair as alt
 import vl_convert
 
+from flows.chart_style import FALLING, OTHER_COLOUR, PALETTE, RISING, themed, whole_axis
 from warehouse.briefing import OTHER, Briefing, Count, PeriodCount
 
-# Okabe & Ito (2008), without black: distinguishable with protanopia, deuteranopia, tritanopia.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
-OTHER_COLOUR = "#999999"
-RISING, FALLING = "#0072B2", "#D55E00"  # blue and vermillion: the palette's safest pair
 POINTS_UP_TO = 60  # periods per line drawn with a point on each; beyond, points only clutter
 CHART_WIDTH = 440  # scaled to fit, a phone still shows its text at ~9 px
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 _SVG_ID = re.compile(r'\bid="([^"]+)"')
 
 
@@ -52,7 +42,7 @@ def topics_chart(briefing: Briefing) -> alt.Chart:
         .encode(
             x=_period_axis(unit),
             x2="period_end:T",
-            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero", axis=_whole()),
+            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero", axis=whole_axis()),
             color=_colour("series:N", "Topic", _series_order(briefing.topics)),
             order=alt.Order("count:Q", sort="descending"),
         )
@@ -69,7 +59,7 @@ def entities_chart(briefing: Briefing) -> alt.Chart:
         .mark_line(point=len(order) * POINTS_UP_TO >= len(briefing.entities), strokeWidth=2)
         .encode(
             x=_period_axis(unit),
-            y=alt.Y("count:Q", title="Articles mentioning it", axis=_whole()),
+            y=alt.Y("count:Q", title="Articles mentioning it", axis=whole_axis()),
             color=_colour("series:N", "Entity", order),
             shape=alt.Shape("series:N", title="Entity", sort=order, scale=alt.Scale(domain=order)),
         )
@@ -103,7 +93,7 @@ def changes_chart(briefing: Briefing) -> alt.TopLevelMixin:
         x=alt.X(
             "change:Q",
             title="Change in articles",
-            axis=_whole(),
+            axis=whole_axis(),
             scale=alt.Scale(domain=[low - room if low else 0, high + room if high else 0]),
         ),
     )
@@ -133,7 +123,7 @@ def failures_chart(briefing: Briefing) -> alt.Chart:
         .encode(
             x=_period_axis(unit),
             x2="period_end:T",
-            y=alt.Y("count:Q", title="Failures", stack="zero", axis=_whole()),
+            y=alt.Y("count:Q", title="Failures", stack="zero", axis=whole_axis()),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
         .properties(width=CHART_WIDTH, height=220)
@@ -149,7 +139,7 @@ def failures_by_source_chart(briefing: Briefing) -> alt.Chart:
         .mark_bar()
         .encode(
             y=alt.Y("label:N", title="Source", sort="-x"),
-            x=alt.X("sum(count):Q", title="Failures", axis=_whole()),
+            x=alt.X("sum(count):Q", title="Failures", axis=whole_axis()),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
         .properties(width=CHART_WIDTH, height=alt.Step(22))
@@ -214,44 +204,13 @@ def render_briefing_charts(briefing: Briefing) -> dict[str, RenderedChart]:
 
 def render_svg(chart: alt.TopLevelMixin, *, key: str) -> str:
     """The chart as an SVG element for inlining; ids get ``key`` as prefix so charts never clash."""
-    svg = vl_convert.vegalite_to_svg(_themed(chart).to_dict())
+    svg = vl_convert.vegalite_to_svg(themed(chart).to_dict())
     ids = set(_SVG_ID.findall(svg))
     for name in sorted(ids, key=len, reverse=True):
         svg = svg.replace(f'id="{name}"', f'id="{key}-{name}"')
         svg = svg.replace(f"url(#{name})", f"url(#{key}-{name})")
         svg = svg.replace(f'href="#{name}"', f'href="#{key}-{name}"')
     return svg
-
-
-def run_topics_chart(topics: Mapping[str, int]) -> alt.Chart:
-    """A run summary's chart: articles the run loaded (new or updated) by topic."""
-    rows = [{"topic": topic, "articles": number} for topic, number in topics.items()]
-    return (
-        alt.Chart(alt.Data(values=rows), title="Articles loaded by topic")
-        .mark_bar(color=PALETTE[0])
-        .encode(
-            y=alt.Y("topic:N", title="Topic", sort="-x"),
-            x=alt.X("articles:Q", title="Articles (new or updated)", axis=_whole()),
-        )
-        .properties(width=320, height=alt.Step(18))
-    )
-
-
-def render_run_topics_png(topics: Mapping[str, int]) -> bytes:
-    """The run summary's chart as PNG bytes (flows.artifacts runs this in a child process)."""
-    return bytes(vl_convert.vegalite_to_png(_themed(run_topics_chart(topics)).to_dict(), scale=1))
-
-
-def _themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Readable type sizes and fonts for every chart; one place, so all charts agree."""
-    return (
-        # aria=False: no per-mark labels (a third of the page); the figure carries the description.
-        chart.configure(font=FONT, background="white", aria=False)
-        .configure_axis(labelFontSize=12, titleFontSize=13, grid=True, gridColor="#e6e6e6")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=4)
-        .configure_title(fontSize=16, anchor="start", subtitleFontSize=12, subtitleColor="#555")
-        .configure_view(stroke=None)
-    )
 
 
 def _values(counts: Sequence[PeriodCount], unit: str) -> alt.Data:
@@ -274,11 +233,6 @@ def _count_values(counts: Sequence[Count]) -> alt.Data:
     return alt.Data(
         values=[{"label": c.label, "series": c.series, "count": c.count} for c in counts]
     )
-
-
-def _whole() -> alt.Axis:
-    """An axis of counts: whole-number ticks only."""
-    return alt.Axis(tickMinStep=1, format="d")
 
 
 def _period_axis(unit: str) -> alt.X:
@@ -310,16 +264,3 @@ def _colour(field: str, title: str, domain: list[str]) -> alt.Color:
         for i, name in enumerate(domain)
     ]
     return alt.Color(field, title=title, sort=domain, scale=alt.Scale(domain=domain, range=colours))
-
-
-def _serve_run_topics_png() -> None:
-    """The child of flows.artifacts: start the engine, then draw the topics it is sent, if any."""
-    render_run_topics_png({"warm-up": 1})  # the first chart starts the engine: do it while waiting
-    sent = sys.stdin.read()  # empty when the parent gave up: nothing to draw
-    topics = json.loads(sent) if sent else {}
-    if topics:
-        sys.stdout.buffer.write(render_run_topics_png(topics))
-
-
-if __name__ == "__main__":
-    _serve_run_topics_png()

@@ -3,18 +3,22 @@
 One ingest through the CLI of a loopback feed behind a login and a token, whose items
 link with API keys and tokens, plus a dead feed with a signature. Then every file under
 the warehouse folder (the analysts' snapshot, the private database, spool, raw pages),
-every event and every line the CLI printed is searched for the secret values.
+every event, every run log line and every line the CLI printed is searched for the secret values.
 """
 
 from __future__ import annotations
 
 import base64
+import logging
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from prefect.client.orchestration import get_client
 from prefect.events.worker import EventsWorker
+from prefect.logging.handlers import APILogHandler
 from prefect.testing.fixtures import asserting_events_worker  # noqa: F401 (a fixture)
 
 from flows.cli import main
@@ -79,6 +83,19 @@ def sources(tmp_path: Path, site: LoopbackServer, monkeypatch: pytest.MonkeyPatc
     return path
 
 
+def _run_logs(expected: str) -> str:
+    """Every run log line the test Prefect server holds, once one contains ``expected``."""
+    APILogHandler().flush()
+    with get_client(sync_client=True) as client:
+        for _ in range(40):
+            response = client.request("POST", "/logs/filter", json={"limit": 200})
+            text = "\n".join(log["message"] for log in response.json())
+            if expected in text:
+                return text
+            time.sleep(0.25)
+    raise AssertionError(f"no run log says {expected!r}")
+
+
 def _leaks(text: str | bytes) -> list[str]:
     data = text.encode() if isinstance(text, str) else text
     return [secret for secret in SECRETS if secret.encode() in data]
@@ -92,6 +109,7 @@ def test_no_secret_from_a_url_reaches_the_warehouse_events_or_cli_output(
     capsys: pytest.CaptureFixture[str],
     caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO, logger="prefect")  # the run logs' feed lines are INFO
     db = tmp_path / "data" / "news.duckdb"
     seeds = tmp_path / "seeds"
     seeds.mkdir()
@@ -120,4 +138,7 @@ def test_no_secret_from_a_url_reaches_the_warehouse_events_or_cli_output(
     assert _leaks(printed.out + printed.err) == []
     assert _leaks(caplog.text) == []
     assert [event for event in events if _leaks(event)] == []
+    logs = _run_logs("feed Dead Feed: connect_error")
+    assert "sig=REDACTED" in logs
+    assert _leaks(logs) == []
     assert {path.name: _leaks(data) for path, data in written.items() if _leaks(data)} == {}

@@ -23,7 +23,8 @@ from transforms.discover_words import (
     ACRONYM_STOP,
     BUSINESS_NOUNS,
     COMMON_CAPITALISED,
-    COMPANY_CUES,
+    COMPANY_NEXT,
+    COMPANY_PREVIOUS,
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
     GIVEN_NAMES,
@@ -32,7 +33,8 @@ from transforms.discover_words import (
     OUTLETS,
     PERSON_PARTICLES,
     PLACES,
-    PRODUCT_CUES,
+    PRODUCT_NEXT,
+    PRODUCT_PREVIOUS,
     REGULATOR_HEADS,
     ROLE_WORDS,
     SPEECH_VERBS,
@@ -102,6 +104,7 @@ class Families:
     by_stem: dict[str, CatalogEntity]
     covering: frozenset[str]  # stems whose catalog entry names versions as aliases (Claude 2)
     known: frozenset[str]  # every catalog name and alias, lower-cased
+    types: dict[str, str] = field(default_factory=dict)  # catalog name or alias -> type
 
 
 @cache
@@ -115,15 +118,17 @@ def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
     by_stem: dict[str, CatalogEntity] = {}
     covering = set()
     known: set[str] = set()
+    types: dict[str, str] = {}
     for entity in catalog:
         names = (entity.name, *entity.aliases)
         known.update(n.lower() for n in names)
+        types.update((n, entity.type) for n in names)
         if entity.type != _PRODUCT or _VERSIONED.search(entity.name):
             continue
         by_stem.setdefault(entity.name.lower(), entity)
         if any(_VERSIONED.search(alias) for alias in entity.aliases):
             covering.add(entity.name.lower())
-    return Families(by_stem, frozenset(covering), frozenset(known))
+    return Families(by_stem, frozenset(covering), frozenset(known), types)
 
 
 # A person introduced by role or speech ("said Mayor Jane Doe") is an actor of the story even
@@ -198,6 +203,7 @@ def discover_entities(
     for name, count in frequent.items():
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, _vote(haystack, name), "frequent", firsts[name])
+    _discover_lists(haystack, body_start, families, found, add)
     return _mentions(haystack, body_start, found)
 
 
@@ -427,15 +433,85 @@ def _is_brand(token: str) -> bool:
 
 
 def _vote(haystack: str, name: str) -> str:
-    """Company or product, by the words around every mention."""
+    """Company or product, by the words right next to every mention (company when even).
+
+    "the X app", "X 2" or "using X" read as a product; "X's", "from X", "X said" or "X
+    announced" as a company: the neighbouring word says more than the topic of the story.
+    """
     company = product = 0
-    for match in re.finditer(re.escape(name), haystack):
-        window = haystack[max(match.start() - 40, 0) : match.end() + 40].lower()
-        words = set(re.findall(r"[\w-]+", window))
-        possessive = haystack[match.end() : match.end() + 2] in ("'s", "’s")
-        company += len(words & COMPANY_CUES) + 2 * possessive
-        product += len(words & PRODUCT_CUES)
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", haystack):
+        after = haystack[match.end() : match.end() + 30]
+        following = _lowered_words(after)[:1]
+        previous = _lowered_words(haystack[max(match.start() - 30, 0) : match.start()])[-1:]
+        company += after.startswith(("'s", "’s"))
+        company += bool(following) and following[0] in COMPANY_NEXT
+        company += bool(previous) and previous[0] in COMPANY_PREVIOUS
+        product += bool(following) and (following[0] in PRODUCT_NEXT or following[0].isdigit())
+        product += bool(previous) and previous[0] in PRODUCT_PREVIOUS
     return _PRODUCT if product > company else _COMPANY
+
+
+_UPPER_WORD = rf"[{_UP}][a-zà-ÿ'’-]+"
+_LIST_ITEM = rf"(?:{_TOKEN})(?:[ \t]+(?:{_TOKEN})){{0,2}}"
+_LIST = re.compile(
+    rf"{_LIST_ITEM}(?:,[ \t]+{_LIST_ITEM}){{1,}},?[ \t]+(?:and|or)[ \t]+{_LIST_ITEM}"
+)
+
+
+_PAIR = re.compile(
+    rf"({_UPPER_WORD}[ \t]+{_UPPER_WORD})[ \t]+and[ \t]+({_UPPER_WORD}[ \t]+{_UPPER_WORD})\b"
+)
+
+
+def _discover_lists(
+    haystack: str, body_start: int, families: Families, found: dict[str, _Found], add: _Add
+) -> None:
+    """Names listed with known companies are companies ("Nvidia, Gigabyte, MSI and EVGA").
+
+    A list of three or more capitalised names that holds catalog or discovered companies
+    or products, and nothing of another type, types its other members too; a person's
+    name paired by "and" with another two-word name makes that one a person too.
+    """
+    for match in _LIST.finditer(haystack, body_start):
+        items = [
+            (match.start() + m.start(), m.group(0))
+            for m in re.finditer(_LIST_ITEM, match.group(0))
+            if m.group(0) not in ("and", "or")
+        ]
+        kinds = set()
+        for _, item in items:
+            bare = _POSSESSIVE.sub("", item)
+            kind = families.types.get(bare) or (
+                found[bare.lower()].type if bare.lower() in found else None
+            )
+            if kind:
+                kinds.add("company" if kind == "ai_lab" else kind)
+        if not kinds or not kinds <= {_COMPANY, _PRODUCT}:
+            continue
+        kind = _COMPANY if _COMPANY in kinds else _PRODUCT
+        for start, item in items:
+            bare = _POSSESSIVE.sub("", item)
+            words = bare.split()
+            if (
+                bare.lower() in found
+                or words[0] in GIVEN_NAMES
+                or any(
+                    w in PLACES or w in DEMONYMS or w.lower() in COMMON_CAPITALISED for w in words
+                )
+                or bare.upper() in ACRONYM_STOP
+            ):
+                continue
+            add(bare, kind, "listed", start)
+    for match in _PAIR.finditer(haystack, body_start):
+        first, second = match.group(1), match.group(2)
+        for known_name, other, at in (
+            (first, second, match.start(2)),
+            (second, first, match.start(1)),
+        ):
+            entry = found.get(known_name.lower())
+            if entry is not None and entry.type == _PERSON and other.lower() not in found:
+                if not any(w in PLACES or w in DEMONYMS for w in other.split()):
+                    add(other, _PERSON, "listed", at)
 
 
 def _mentions(

@@ -49,16 +49,21 @@ BUSINESS_NOUNS = _words(
     carrier platform service app brokerage fund investor investors backer backers
     acquirer chipmaker automaker carmaker""".replace("\n", " ")
 )
-COMPANY_CUES = BUSINESS_NOUNS | _words(
-    """inc corp ltd llc ceo founder founded acquired acquisition raised raises funding
-    investors shares stock employees headquartered company's revenue profit customers"""
+# The word right after or before a name that shows a company ("X said", "from X") or a
+# product ("the X app", "using X").
+COMPANY_NEXT = _words(
+    """said says has had is was announced announces launched launches sells sold offers
+    offered makes made raised raises acquired acquires employs declined declines agreed
+    agrees reported reports plans planned lists carries ceo cto founder founders spokesperson
+    spokesman spokeswoman inc corp ltd executives employees shares stock investors"""
 )
-PRODUCT_CUES = _words(
-    """app apps software product products platform tool tools model models chatbot
-    device devices chip chips phone phones browser assistant feature features version
-    versions update release released launch launched launches edition card cards
-    users download engine system""".replace("\n", " ")
+COMPANY_PREVIOUS = _words("from by at with firm company startup rival retailer maker")
+PRODUCT_NEXT = _words(
+    """app apps software platform browser model models chatbot device devices phone phones
+    chip chips service assistant engine tool tools feature features update version
+    edition card cards headset laptop console system api"""
 )
+PRODUCT_PREVIOUS = _words("using use uses install installed download downloaded via")
 ORG_SUFFIXES = _words(
     """Inc Inc. Corp Corp. Corporation Ltd Ltd. LLC LLP PLC plc GmbH AG SA NV Co. Labs
     AI Technologies Technology Systems Holdings Group Capital Ventures Partners Robotics

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
@@ -21,6 +22,7 @@ MAX_EVIDENCE = 5
 # On an ALL-CAPS line ("OPENAI UNVEILS GPT-5") names match in any case, from this length
 # (shorter ones are mostly acronyms, which are written in capitals anyway).
 CAPS_MIN_CHARS = 4
+_TWO_NAMES = re.compile(r"[A-Z][a-z]+ [A-Z][a-z]+").fullmatch
 # News puts the subject and actors early: one passing mention after the first quarter of
 # an article (or in a scrape's related-links footer) is not what the article is about.
 LATE_MENTION = 0.25
@@ -76,6 +78,8 @@ def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:
     for index, entity in enumerate(catalog):
         for name in {entity.name, *entity.aliases}:
             phrases.append((name, _Name(index, _FULL)))
+            if _TWO_NAMES(name):  # "Andreessen-Horowitz" for Andreessen Horowitz
+                phrases.append((name.replace(" ", "-"), _Name(index, _FULL)))
         if entity.surname:
             phrases.append((entity.surname, _Name(index, _SURNAME)))
     folded = [(p.lower(), n) for p, n in phrases if n.kind == _FULL and len(p) >= CAPS_MIN_CHARS]

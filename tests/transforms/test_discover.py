@@ -58,3 +58,14 @@ def test_spans_the_catalog_matched_are_never_rediscovered() -> None:
     known = ((0, 6), (11, 22), (28, 34))
     mentions = discover_entities("", text, tuple((s + 1, e + 1) for s, e in known))
     assert [m.name for m in mentions] == []
+
+
+def test_names_listed_with_companies_are_companies_and_paired_names_people() -> None:
+    found = _found(
+        "Best Buy lists cards from Nvidia, Gigabyte, Zotac and Palit. Zotac said supply "
+        "was short; Zotac has more soon and Zotac plans a refresh. The study was led by "
+        "professor Ana Ruiz and Kwame Mensah of the lab."
+    )
+    assert found["Palit"].type == "company"
+    assert found["Zotac"].type == "company"
+    assert found["Kwame Mensah"].type == "person"

@@ -254,8 +254,8 @@ async def fetch(
         FetchError: with a typed ``code``; see :class:`connectors.errors.FetchError`.
     """
     check_url(url)
-    started = time.monotonic()
     async with client.host_slot((urlsplit(url).hostname or "").lower()):
+        started = time.monotonic()  # the wait for a free slot is not this request's work
         try:
             async with asyncio.timeout(deadline):
                 final_url, response = await _follow(client, url, headers or {})

@@ -10,6 +10,7 @@ from connectors.settings import (
     FAILING_AFTER_FAILURES,
     MAX_INTERVAL_MINUTES,
     MIN_INTERVAL_MINUTES,
+    PAGE_RETRY_DELAYS_MINUTES,
 )
 
 QUIET_GROWTH = 1.5  # a poll without new items stretches the interval by this factor...
@@ -72,3 +73,21 @@ def plan_next_poll(
         interval = max(interval, retry_after_seconds / 60)
     minutes = int(min(max(interval, MIN_INTERVAL_MINUTES), MAX_INTERVAL_MINUTES))
     return FeedSchedule(state, failures, minutes, now + timedelta(minutes=minutes))
+
+
+def plan_page_retry(
+    *, attempts: int, retryable: bool, now: datetime
+) -> tuple[str, datetime | None]:
+    """The state of a feed item's page after a failed fetch, and when to try it again.
+
+    Args:
+        attempts: failed attempts so far, this one included.
+        retryable: the failure may pass (a 5xx, a timeout, an unreachable site).
+
+    Returns:
+        ``("retry", due)`` while attempts remain (due 1 h, 6 h, then 24 h later),
+        else ``("failed", None)``.
+    """
+    if not retryable or attempts > len(PAGE_RETRY_DELAYS_MINUTES):
+        return "failed", None
+    return "retry", now + timedelta(minutes=PAGE_RETRY_DELAYS_MINUTES[attempts - 1])

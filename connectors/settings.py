@@ -52,6 +52,9 @@ UNCONDITIONAL_EVERY_MINUTES = 12 * 60  # TT-RSS MAX_CONDITIONAL_INTERVAL: valida
 FAILING_AFTER_FAILURES = 3  # Miniflux POLLING_PARSING_ERROR_LIMIT
 DISABLE_AFTER_DAYS = 30  # TT-RSS DAEMON_UNSUCCESSFUL_DAYS_LIMIT
 ROBOTS_CACHE_MINUTES = 24 * 60  # RFC 9309 §2.4
+# A page that failed for a passing reason is fetched again by later runs after these pauses,
+# then given up: 4 attempts over more than a day (Media Cloud backs feeds off up to 24 h).
+PAGE_RETRY_DELAYS_MINUTES = (60, 6 * 60, 24 * 60)
 
 # Field caps for every article, whatever its origin (issue 14: a 720-byte seed once stored a
 # 52 MB title). A seed over a cap is a `too_large` failure naming its line; a page's or feed's

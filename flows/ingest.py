@@ -43,6 +43,7 @@ from warehouse import (
     publish_snapshot,
     read_spooled,
     select_due_feeds,
+    select_due_pages,
     spool_batch,
     start_run,
     sync_sources,
@@ -93,7 +94,6 @@ def plan_feeds_task(
 class PolledFeeds:
     """What one batch of feed polls leaves for the rest of the run."""
 
-    requests: list[PageRequest]  # the new items' pages to fetch
     failures: list[Failure]
     polled: int
 
@@ -105,7 +105,8 @@ def poll_feeds_task(
     """Poll one batch of feeds concurrently, then store polls, items and schedules.
 
     The parsed feeds stay inside the task (Prefect keeps every task's return
-    value until its flow run ends); only the pages to fetch come back.
+    value until its flow run ends); the new items' pages wait in the warehouse
+    as pending (see plan_pages_task).
     """
     polls = fetch_feeds(
         states,
@@ -121,7 +122,14 @@ def poll_feeds_task(
     for poll in polls:
         logger.info(_poll_line(poll, new_pages[poll.source]))
     failures = [poll.failure for poll in polls if poll.failure is not None]
-    return PolledFeeds(requests, failures, len(polls))
+    return PolledFeeds(failures, len(polls))
+
+
+@task(cache_policy=NONE)
+def plan_pages_task(write_db: str, lock_wait: float) -> list[PageRequest]:
+    """The pages to fetch: this run's new items, pending pages a crashed run left, due retries."""
+    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+        return select_due_pages(con, _utcnow())
 
 
 def _poll_line(poll: FeedPoll, new_items: int) -> str:
@@ -273,12 +281,12 @@ def ingest(
                 for start in range(0, len(states), FEEDS_PER_POLL_TASK):
                     batch = states[start : start + FEEDS_PER_POLL_TASK]
                     polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
-                    requests += polls.requests
                     if polls.failures:
                         spool_task(spool_dir, run_id, [], polls.failures)
                     all_failures += polls.failures
                     feed_failures += polls.failures
                     polled += polls.polled
+                requests = plan_pages_task(write_db, lock_wait)
             report_progress("pages", 0, len(requests))
             report_progress("extract", 0, seed_documents + len(requests))
             report_progress("load", 0, seed_documents + len(requests))

@@ -182,3 +182,16 @@ def _record_feeds(con: duckdb.DuckDBPyConnection, run_id: str, now: datetime) ->
             ],
         ],
     )
+    # Feed items whose pages wait: one never fetched (a killed run), one due for a retry.
+    con.executemany(
+        "INSERT INTO feed_items (source, guid, url, canonical_url, title, first_seen_at, "
+        "duplicate_of_seen, run_id, page_state, page_attempts, page_next_attempt_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, false, ?, ?, ?, ?)",
+        [
+            [HEALTHY_FEED[0], url, url, url, title, now, run_id, page_state, tries, due]
+            for url, title, page_state, tries, due in (
+                ("https://news.example.com/pending", "Pending", "pending", 0, None),
+                ("https://news.example.com/retry", "Retry", "retry", 1, now + timedelta(hours=1)),
+            )
+        ],
+    )

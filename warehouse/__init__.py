@@ -10,6 +10,7 @@ from warehouse.feeds import (
     sync_sources,
 )
 from warehouse.load import LoadCounts, load_batch
+from warehouse.pages import select_due_pages
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import (
     QueryRefused,
@@ -72,6 +73,7 @@ __all__ = [
     "run_lock_path",
     "select_article_ids",
     "select_due_feeds",
+    "select_due_pages",
     "spool_batch",
     "start_run",
     "store_raw_files",

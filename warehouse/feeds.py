@@ -51,10 +51,12 @@ UNION
 SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))
 """
 _INSERT_ITEMS = """
-INSERT OR IGNORE INTO feed_items
+INSERT OR IGNORE INTO feed_items (source, guid, url, canonical_url, title, summary, author,
+    published_at, first_seen_at, duplicate_of_seen, run_id, page_state)
 SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
     unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::TIMESTAMP[]), ?::TIMESTAMP, unnest(?::BOOLEAN[]), ?::VARCHAR)
+    unnest(?::TIMESTAMP[]), ?::TIMESTAMP, unnest(?::BOOLEAN[]), ?::VARCHAR,
+    unnest(?::VARCHAR[]))
 """
 _INSERT_FETCH = "INSERT INTO feed_fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _UPDATE_SUCCESS = """
@@ -136,6 +138,9 @@ def load_feed_polls(
 ) -> list[PageRequest]:
     """Record polls, store their items and move each source's schedule, in one transaction.
 
+    Each new item's page is stored ``pending`` (``skipped`` for a duplicate or an
+    item without a link) and fetched from there: see :mod:`warehouse.pages`.
+
     Returns:
         The pages to fetch: items seen for the first time whose canonical URL
         is new to the warehouse (no other entry, feed or article has it).
@@ -206,6 +211,10 @@ def _store_items(
                 now,
                 duplicate,
                 run_id,
+                [
+                    "skipped" if dup or i.url is None or canon[i.guid] is None else "pending"
+                    for i, dup in zip(fresh, duplicate, strict=True)
+                ],
             ],
         )
     items_new = len(fresh) - sum(duplicate)

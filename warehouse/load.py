@@ -13,6 +13,7 @@ from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
 from warehouse.bulk import insert_rows
 from warehouse.db import rollback_quietly
+from warehouse.pages import record_page_outcomes
 from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
 from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
@@ -125,6 +126,7 @@ def load_batch(
                     for f in failures
                 ],
             )
+        record_page_outcomes(con, tagged=list(latest.values()), failures=failures, now=now)
         load_raw_rows(con, run_id=run_id, pages=raw)
         raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
         load_article_extras(

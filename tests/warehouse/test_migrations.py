@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -18,16 +19,20 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
     db_path.parent.mkdir(parents=True)
     with duckdb.connect(str(db_path)) as old:
         assert apply_schema(old, up_to=previous) == previous
-        # Entity rows go in as the previous version wrote them (its columns only); today's
-        # loader writes columns that version lacks.
+        # Seed records as the previous version wrote them: entity rows with its columns only,
+        # and no feed pages (today's loader writes columns and page states that version lacks).
+        seeded = [
+            replace(item, article=replace(item.article, origin="seed"))
+            for item in (
+                tagged_article("a", entities=()),
+                tagged_article("b", topics=("open-source",), entities=()),
+            )
+        ]
         load_batch(
             old,
             run_id="r-old",
-            tagged=[
-                tagged_article("a", entities=()),
-                tagged_article("b", topics=("open-source",), entities=()),
-            ],
-            failures=[failure("https://example.com/broken")],
+            tagged=seeded,
+            failures=[replace(failure("https://example.com/broken"), stage="seed")],
             now=FETCHED,
         )
         for entity in LABS:

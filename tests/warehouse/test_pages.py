@@ -1,0 +1,136 @@
+"""Feed items' page state: pending until an article or a failure; retries back off, then stop."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from connectors import Failure
+from connectors.schedule import plan_page_retry
+from tests.factories import tagged_article
+from tests.warehouse.test_feeds import LAB, NOW, item, success
+from warehouse import connect_warehouse, load_batch, load_feed_polls, select_due_pages, sync_sources
+
+A, B = "https://example.com/a", "https://example.com/b"
+
+
+@pytest.fixture
+def con(db_path: Path) -> duckdb.DuckDBPyConnection:
+    connection = connect_warehouse(db_path)
+    sync_sources(connection, [LAB], NOW)
+    poll = success("Lab", item("a", A), item("b", B), item("dup", A), item("none", None))
+    load_feed_polls(connection, run_id="r1", polls=[poll], now=NOW)
+    return connection
+
+
+def due(con: duckdb.DuckDBPyConnection, at: datetime) -> list[str]:
+    return [request.url for request in select_due_pages(con, at)]
+
+
+def state(con: duckdb.DuckDBPyConnection, guid: str) -> tuple[str, int, datetime | None]:
+    row = con.execute(
+        "SELECT page_state, page_attempts, page_next_attempt_at FROM feed_items WHERE guid = ?",
+        [guid],
+    ).fetchone()
+    assert row is not None
+    return row
+
+
+def fail(con: duckdb.DuckDBPyConnection, url: str, at: datetime, *, retryable: bool) -> None:
+    failure = Failure("fetch", "Lab", url, "http_status", "HTTP 503", retryable=retryable)
+    load_batch(con, run_id="r", tagged=[], failures=[failure], now=at)
+
+
+def test_new_items_are_pending_and_duplicates_or_linkless_items_are_skipped(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert due(con, NOW) == [A, B]
+    assert [state(con, g)[0] for g in ("a", "b", "dup", "none")] == [
+        "pending",
+        "pending",
+        "skipped",
+        "skipped",
+    ]
+
+
+def test_a_pending_page_stays_due_until_its_article_is_loaded(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    assert due(con, NOW + timedelta(days=3)) == [A, B]  # a crashed run's pages wait for the next
+    article = tagged_article("a")
+    load_batch(con, run_id="r2", tagged=[article], failures=[], now=NOW)
+    assert state(con, "a")[0] == "done"
+    assert due(con, NOW) == [B]
+
+
+def test_a_passing_failure_is_retried_with_back_off_then_given_up(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    at = NOW
+    waits = []
+    for _ in range(3):
+        fail(con, B, at, retryable=True)
+        page_state, _, next_at = state(con, "b")
+        assert page_state == "retry" and next_at is not None
+        assert due(con, next_at - timedelta(seconds=1)) == [A]
+        assert due(con, next_at) == [A, B]
+        waits.append(next_at - at)
+        at = next_at
+    fail(con, B, at, retryable=True)
+    assert state(con, "b") == ("failed", 4, None)
+    assert waits == [timedelta(hours=1), timedelta(hours=6), timedelta(hours=24)]
+    assert due(con, at + timedelta(days=30)) == [A]
+
+
+def test_a_final_failure_gives_the_page_up_at_once(con: duckdb.DuckDBPyConnection) -> None:
+    fail(con, B, NOW, retryable=False)
+    assert state(con, "b") == ("failed", 1, None)
+    assert due(con, NOW + timedelta(days=30)) == [A]
+
+
+def test_a_failure_of_a_page_already_done_does_not_reopen_it(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    load_batch(con, run_id="r2", tagged=[tagged_article("a")], failures=[], now=NOW)
+    fail(con, A, NOW, retryable=True)  # e.g. a backfill's refetch of the same page
+    assert state(con, "a")[0] == "done"
+
+
+def test_an_article_after_a_failure_marks_the_page_done(con: duckdb.DuckDBPyConnection) -> None:
+    fail(con, B, NOW, retryable=True)
+    load_batch(con, run_id="r3", tagged=[tagged_article("b")], failures=[], now=NOW)
+    assert state(con, "b")[:2] == ("done", 1)
+
+
+def test_an_extraction_failure_ends_the_page(con: duckdb.DuckDBPyConnection) -> None:
+    empty = Failure("extract", "Lab", A, "extraction_empty", "no text")
+    load_batch(con, run_id="r", tagged=[], failures=[empty], now=NOW)
+    assert state(con, "a")[0] == "failed"
+
+
+def test_a_seed_article_with_the_same_url_leaves_feed_pages_alone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    seed = tagged_article("a")
+    seed = replace(seed, article=replace(seed.article, origin="seed"))
+    load_batch(con, run_id="r", tagged=[seed], failures=[], now=NOW)
+    assert state(con, "a")[0] == "pending"
+
+
+@pytest.mark.parametrize(
+    ("attempts", "retryable", "expected"),
+    [
+        pytest.param(1, True, ("retry", NOW + timedelta(hours=1)), id="first"),
+        pytest.param(3, True, ("retry", NOW + timedelta(hours=24)), id="third"),
+        pytest.param(4, True, ("failed", None), id="attempts-used"),
+        pytest.param(1, False, ("failed", None), id="final"),
+    ],
+)
+def test_plan_page_retry(
+    attempts: int, retryable: bool, expected: tuple[str, datetime | None]
+) -> None:
+    assert plan_page_retry(attempts=attempts, retryable=retryable, now=NOW) == expected

@@ -1,0 +1,73 @@
+"""Feed items' page state: pending pages to fetch, and what a loaded batch says happened to them.
+
+New feed items are committed before their pages are fetched (the poll and the
+schedule must not wait for pages), so the item itself records whether its page
+still has to be fetched. A run that dies in between leaves them ``pending``
+and the next run fetches them; a page that failed for a passing reason is
+``retry`` until its attempts run out. The outcome is written by the same
+transaction that loads the article or failure row, so it can never disagree
+with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import duckdb
+
+from connectors.pages import PageRequest
+from connectors.records import Failure
+from connectors.schedule import plan_page_retry
+from transforms.records import TaggedArticle
+
+PAGE_STAGES = frozenset({"fetch", "extract"})  # failures that end a feed page's attempt
+
+_DUE = """
+SELECT source, url, title, published_at, author FROM feed_items
+WHERE page_state = 'pending' OR (page_state = 'retry' AND page_next_attempt_at <= ?)
+ORDER BY first_seen_at, source, guid
+"""
+_DONE = """
+UPDATE feed_items SET page_state = 'done', page_next_attempt_at = NULL
+WHERE url IN (SELECT unnest(?::VARCHAR[])) AND page_state IN ('pending', 'retry', 'failed')
+"""
+_OPEN = """
+SELECT url, page_attempts FROM feed_items
+WHERE url IN (SELECT unnest(?::VARCHAR[])) AND page_state IN ('pending', 'retry')
+"""
+_FAILED = """
+UPDATE feed_items SET page_state = ?, page_attempts = ?, page_next_attempt_at = ?
+WHERE url = ? AND page_state IN ('pending', 'retry')
+"""
+
+
+def select_due_pages(con: duckdb.DuckDBPyConnection, now: datetime) -> list[PageRequest]:
+    """Pages to fetch: items never fetched (a crashed run's too) and retries now due."""
+    return [PageRequest(*row) for row in con.execute(_DUE, [now]).fetchall()]
+
+
+def record_page_outcomes(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    tagged: Sequence[TaggedArticle],
+    failures: Sequence[Failure],
+    now: datetime,
+) -> None:
+    """Move the feed items of a batch's pages to done, retry or failed (inside its transaction).
+
+    An article from a page marks its item done, even one given up earlier (a
+    backfill may fetch it later). A fetch or extraction failure counts an
+    attempt of an open item only: a backfill's failure never reopens a page.
+    """
+    urls = [item.article.url for item in tagged if item.article.origin == "feed"]
+    if urls:
+        con.execute(_DONE, [urls])
+    failed = {f.url_or_path: f for f in failures if f.stage in PAGE_STAGES}
+    if not failed:
+        return
+    for url, attempts in con.execute(_OPEN, [list(failed)]).fetchall():
+        state, due = plan_page_retry(
+            attempts=attempts + 1, retryable=failed[url].retryable, now=now
+        )
+        con.execute(_FAILED, [state, attempts + 1, due, url])

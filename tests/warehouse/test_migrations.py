@@ -37,12 +37,13 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
         )
         for entity in LABS:
             old.execute(
-                "INSERT INTO entities VALUES (?, ?, ?, ?)",
+                "INSERT INTO entities (entity_id, name, type, wikidata_id) VALUES (?, ?, ?, ?)",
                 [entity.entity_id, entity.name, entity.type, entity.wikidata_id],
             )
             for key in ("a", "b"):
                 old.execute(
-                    "INSERT INTO article_entities VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO article_entities (article_id, entity_id, mentions, evidence, "
+                    "score) VALUES (?, ?, ?, ?, ?)",
                     [key, entity.entity_id, entity.mentions, list(entity.evidence), entity.score],
                 )
     with connect_warehouse(db_path) as con:

@@ -94,6 +94,7 @@ def plan_feeds_task(
 class PolledFeeds:
     """What one batch of feed polls leaves for the rest of the run."""
 
+    requests: list[PageRequest]  # the new items' pages, links as the feeds gave them
     failures: list[Failure]
     polled: int
 
@@ -105,8 +106,8 @@ def poll_feeds_task(
     """Poll one batch of feeds concurrently, then store polls, items and schedules.
 
     The parsed feeds stay inside the task (Prefect keeps every task's return
-    value until its flow run ends); the new items' pages wait in the warehouse
-    as pending (see plan_pages_task).
+    value until its flow run ends); only the new items' pages come back (stored
+    as pending too, so a crash before they are fetched loses none: plan_pages_task).
     """
     polls = fetch_feeds(
         states,
@@ -122,14 +123,14 @@ def poll_feeds_task(
     for poll in polls:
         logger.info(_poll_line(poll, new_pages[poll.source]))
     failures = [poll.failure for poll in polls if poll.failure is not None]
-    return PolledFeeds(failures, len(polls))
+    return PolledFeeds(requests, failures, len(polls))
 
 
 @task(cache_policy=NONE)
-def plan_pages_task(write_db: str, lock_wait: float) -> list[PageRequest]:
+def plan_pages_task(write_db: str, fresh: list[PageRequest], lock_wait: float) -> list[PageRequest]:
     """The pages to fetch: this run's new items, pending pages a crashed run left, due retries."""
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        return select_due_pages(con, _utcnow())
+        return select_due_pages(con, _utcnow(), fresh=fresh)
 
 
 def _poll_line(poll: FeedPoll, new_items: int) -> str:
@@ -266,6 +267,7 @@ def ingest(
     seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
     report_progress("extract", 0, seed_documents)
     requests: list[PageRequest] = []
+    fresh: list[PageRequest] = []
     polled = 0
     feed_failures: list[Failure] = []
     fetch = settings.fetch
@@ -281,12 +283,13 @@ def ingest(
                 for start in range(0, len(states), FEEDS_PER_POLL_TASK):
                     batch = states[start : start + FEEDS_PER_POLL_TASK]
                     polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
+                    fresh += polls.requests
                     if polls.failures:
                         spool_task(spool_dir, run_id, [], polls.failures)
                     all_failures += polls.failures
                     feed_failures += polls.failures
                     polled += polls.polled
-                requests = plan_pages_task(write_db, lock_wait)
+                requests = plan_pages_task(write_db, fresh, lock_wait)
             report_progress("pages", 0, len(requests))
             report_progress("extract", 0, seed_documents + len(requests))
             report_progress("load", 0, seed_documents + len(requests))

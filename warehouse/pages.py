@@ -18,6 +18,7 @@ import duckdb
 
 from connectors.pages import PageRequest
 from connectors.records import Failure
+from connectors.redact import redact_url
 from connectors.schedule import plan_page_retry
 from transforms.records import TaggedArticle
 
@@ -42,9 +43,19 @@ WHERE url = ? AND page_state IN ('pending', 'retry')
 """
 
 
-def select_due_pages(con: duckdb.DuckDBPyConnection, now: datetime) -> list[PageRequest]:
-    """Pages to fetch: items never fetched (a crashed run's too) and retries now due."""
-    return [PageRequest(*row) for row in con.execute(_DUE, [now]).fetchall()]
+def select_due_pages(
+    con: duckdb.DuckDBPyConnection, now: datetime, *, fresh: Sequence[PageRequest] = ()
+) -> list[PageRequest]:
+    """Pages to fetch: items never fetched (a crashed run's too) and retries now due.
+
+    Args:
+        fresh: this run's new items' pages, with their links as the feed gave them. They
+            come first and stand for their stored rows, whose links have secrets redacted;
+            a page left pending with a secret in its link is fetched without it.
+    """
+    taken = {redact_url(request.url) for request in fresh}
+    stored = [PageRequest(*row) for row in con.execute(_DUE, [now]).fetchall()]
+    return [*fresh, *(request for request in stored if request.url not in taken)]
 
 
 def record_page_outcomes(

@@ -208,8 +208,8 @@ def discover_entities(
 
 
 _HEADS = re.compile(
-    rf"\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
-    r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
+    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
+    r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
 )
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
@@ -454,7 +454,7 @@ def _vote(haystack: str, name: str) -> str:
 _UPPER_WORD = rf"[{_UP}][a-zà-ÿ'’-]+"
 _LIST_ITEM = rf"(?:{_TOKEN})(?:[ \t]+(?:{_TOKEN})){{0,2}}"
 _LIST = re.compile(
-    rf"{_LIST_ITEM}(?:,[ \t]+{_LIST_ITEM}){{1,}},?[ \t]+(?:and|or)[ \t]+{_LIST_ITEM}"
+    rf"(?<![\w.-]){_LIST_ITEM}(?:,[ \t]+{_LIST_ITEM}){{1,}},?[ \t]+(?:and|or)[ \t]+{_LIST_ITEM}"
 )
 
 

@@ -197,8 +197,7 @@ def caps_lines(text: str) -> list[tuple[int, int]]:
     spans = []
     start = 0
     for line in text.split("\n"):
-        letters = sum(c.isalpha() for c in line) if len(line) < 200 else 0
-        if letters > 3 and sum(c.isupper() for c in line) > 0.8 * letters:
+        if len(line) > 3 and line == line.upper() and line != line.lower():
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans

@@ -149,6 +149,10 @@ class TopicsChartDrawer:
         Raises:
             subprocess.SubprocessError: the child failed or timed out (it is killed).
         """
+        if not topics:  # nothing to draw: end the child now, not after its warm-up
+            self._process.kill()
+            self._process.communicate()
+            return None
         try:
             out, err = self._process.communicate(
                 json.dumps(dict(topics)).encode(), timeout=CHART_TIMEOUT_SECONDS

@@ -105,7 +105,9 @@ def report_run_task(
     Returns:
         The artifact's markdown, so callers and tests can see what the UI shows.
     """
-    drawer = _start_drawer()  # starts up while the report is read and the events go out
+    # The chart's child starts up while the report is read and the events go out; a run that
+    # wrote no article has no chart to draw.
+    drawer = _start_drawer() if counts.new or counts.updated else None
     with warehouse_section(write_db) as con:
         report = read_run_report(con, run_id=run_id)
         stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)

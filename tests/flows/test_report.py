@@ -420,18 +420,23 @@ def test_the_run_summary_shows_its_chart_and_links_the_latest_briefing(tmp_path:
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_an_ingest_summary_artifact_carries_the_topic_chart(tmp_path: Path) -> None:
+def test_an_ingest_summary_artifact_carries_the_topic_chart_when_it_wrote_articles(
+    tmp_path: Path,
+) -> None:
     from prefect.client.orchestration import get_client
 
     from flows.ingest import ingest
 
-    summary = ingest(seeds_dir=str(ROOT / "seeds"), db_path=str(tmp_path / "news.duckdb"))
+    first = ingest(seeds_dir=str(ROOT / "seeds"), db_path=str(tmp_path / "news.duckdb"))
+    again = ingest(seeds_dir=str(ROOT / "seeds"), db_path=str(tmp_path / "news.duckdb"))
     with get_client(sync_client=True) as client:
         artifacts = client.request(
             "POST", "/artifacts/filter", json={"artifacts": {"key": {"any_": ["ingest-summary"]}}}
         ).json()
-    [artifact] = [a for a in artifacts if summary.run_id in a["data"]]
+    [artifact] = [a for a in artifacts if first.run_id in a["data"]]
     assert "![Articles loaded by topic](data:image/png;base64,iVBORw0KGgo" in artifact["data"]
+    [unchanged] = [a for a in artifacts if again.run_id in a["data"]]
+    assert "data:image/png" not in unchanged["data"]  # it wrote nothing: no chart to draw
 
 
 # --- a real browser, offline ---

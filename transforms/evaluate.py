@@ -84,6 +84,7 @@ class TaggingScores:
     catalog_precision: float = 1.0  # the same precision over catalog entities only
     named_precision: float = 1.0  # also counting names judged really named (see ``named``)
     discovered_share: float = 0.0  # share of entity tags that are discovered, not catalog
+    judged: bool = False  # whether ``named`` judgments were given (else named = label precision)
 
     @property
     def micro(self) -> Counts:
@@ -178,6 +179,7 @@ def evaluate_tagging(
         catalog_precision=catalog_correct / catalog_predicted if catalog_predicted else 1.0,
         named_precision=(correct + judged) / predicted if predicted else 1.0,
         discovered_share=discovered / predicted if predicted else 0.0,
+        judged=bool(named),
     )
 
 
@@ -199,7 +201,8 @@ def format_scores(scores: TaggingScores, field: str) -> str:
         f"  precision {scores.entity_precision:.3f}"
         f"  type accuracy {scores.type_accuracy:.3f}",
         f"                catalog-only precision {scores.catalog_precision:.3f}"
-        f"  precision with judged names {scores.named_precision:.3f}"
+        f"  precision with judged names "
+        f"{f'{scores.named_precision:.3f}' if scores.judged else 'n/a'}"
         f"  discovered share {scores.discovered_share:.3f}",
     ]
     return "\n".join(lines)

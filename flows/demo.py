@@ -3,13 +3,20 @@
 The demo's feeds never resolve and a feed is `failing` after three failed polls in a row, so the
 demo set is ingested three times with `--force`. One process starts Prefect's embedded API once
 for all three runs: three `newsflow ingest` commands took 150-190 s on a loaded 2-core machine,
-one process 60 s.
+one process 60 s. One more feed, demo/feed/feed.xml, is served on 127.0.0.1 during the build
+(the sources file allows only http(s) URLs): a feed that answers, whose items' pages never do.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from flows.cli import main as newsflow
@@ -18,6 +25,7 @@ from flows.settings import warehouse_paths
 DEMO_DB = Path("data/demo.duckdb")
 DEMO_DIR = Path("demo")
 POLLS = 3
+LOCAL_FEED = "Demo Newsroom (served locally)"
 
 
 def build_demo(db: Path = DEMO_DB, demo_dir: Path = DEMO_DIR) -> int:
@@ -27,12 +35,19 @@ def build_demo(db: Path = DEMO_DB, demo_dir: Path = DEMO_DIR) -> int:
         0, or the exit code of the first ``newsflow ingest`` that failed.
     """
     _remove_warehouse(db)
-    args = ["--seeds", str(demo_dir / "articles"), "--sources", str(demo_dir / "sources.yaml")]
-    for poll in range(1, POLLS + 1):
-        print(f"demo: run {poll} of {POLLS} (the demo feeds fail on purpose: they never resolve)")
-        code = newsflow(["ingest", *args, "--db", str(db), "--force"])
-        if code:
-            return code
+    with _serve(demo_dir / "feed") as base_url, tempfile.TemporaryDirectory() as folder:
+        sources = Path(folder) / "sources.yaml"
+        sources.write_text(
+            (demo_dir / "sources.yaml").read_text(encoding="utf-8")
+            + f'  - {{name: {LOCAL_FEED}, url: "{base_url}/feed.xml", tags: [demo]}}\n',
+            encoding="utf-8",
+        )
+        args = ["--seeds", str(demo_dir / "articles"), "--sources", str(sources)]
+        for poll in range(1, POLLS + 1):
+            print(f"demo: run {poll} of {POLLS} (the .invalid demo feeds fail on purpose)")
+            code = newsflow(["ingest", *args, "--db", str(db), "--force"])
+            if code:
+                return code
     print(f"demo: ready in {db}; try `newsflow status --db {db}`")
     return 0
 
@@ -44,9 +59,29 @@ def _remove_warehouse(db: Path) -> None:
     shutil.rmtree(warehouse_paths(db).write_db.parent, ignore_errors=True)
 
 
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
+        """The build prints its own lines; no access log."""
+
+
+@contextmanager
+def _serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on a free port of 127.0.0.1 while the block runs; yields its base URL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, name="demo-feed", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def main() -> int:
-    """Build the demo beside the analysts' database, never in a NEWSFLOW_PRIVATE_DIR."""
+    """Build the demo beside the analysts' database (never in a NEWSFLOW_PRIVATE_DIR), allowed
+    to reach its own loopback feed and nothing else private."""
     os.environ.pop("NEWSFLOW_PRIVATE_DIR", None)
+    os.environ["NEWSFLOW_ALLOWED_NETWORKS"] = "127.0.0.1/32"
     return build_demo()
 
 

@@ -35,6 +35,7 @@ def demo_folder(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None)
         for name in [name for name in os.environ if name.startswith("NEWSFLOW_")]:
             env.delenv(name)
         env.setenv("NEWSFLOW_PRIVATE_DIR", str(folder / "someone-elses-private-dir"))
+        env.setenv("NEWSFLOW_ALLOWED_NETWORKS", "")  # main() sets it; restored afterwards
         env.chdir(folder)
         assert main() == 0
     return folder

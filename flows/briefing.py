@@ -38,7 +38,8 @@ _CAPTIONS = {
     "same length; the label gives articles now and before.",
     "entity_topics": "Articles per topic for the ten most-mentioned entities of the window.",
     "failures": "Every recorded failure (feed polls, pages, seeds) by the day it happened.",
-    "failures_by_source": "The sources with the most failures in the window.",
+    "failures_by_source": "The ten sources with the most failures in the window, each on its "
+    "own scale.",
 }
 
 

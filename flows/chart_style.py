@@ -27,6 +27,9 @@ def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     )
 
 
-def whole_axis() -> alt.Axis:
+def whole_axis(*, ticks: int | None = None) -> alt.Axis:
     """An axis of counts: labels on whole numbers only (vl-convert's Vega ignores tickMinStep)."""
-    return alt.Axis(format="d", labelExpr="datum.value % 1 ? '' : datum.label")
+    axis = alt.Axis(format="d", labelExpr="datum.value % 1 ? '' : datum.label")
+    if ticks:
+        axis.tickCount = ticks
+    return axis

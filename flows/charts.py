@@ -130,19 +130,45 @@ def failures_chart(briefing: Briefing) -> alt.Chart:
     )
 
 
-def failures_by_source_chart(briefing: Briefing) -> alt.Chart:
-    """Failures of the window by source, stacked by error code (same colours as over time)."""
+def failures_by_source_chart(briefing: Briefing) -> alt.TopLevelMixin:
+    """Failures over time for the sources with the most, one row each, stacked by error code."""
+    unit = briefing.window.unit
+    length = timedelta(days=1 if unit == "day" else 7)
+    totals: Counter[str] = Counter()
+    for item in briefing.failures_by_source:
+        totals[item.source] += item.count
+    sources = [name for name, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))]
+    rows = [
+        {
+            "period": item.period.isoformat(),
+            "period_end": (item.period + length).isoformat(),
+            "source": item.source,
+            "series": item.error_code,
+            "count": item.count,
+        }
+        for item in briefing.failures_by_source
+    ]
     return (
-        alt.Chart(
-            _count_values(briefing.failures_by_source), title="Failures by source and error code"
-        )
-        .mark_bar()
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
         .encode(
-            y=alt.Y("label:N", title="Source", sort="-x"),
-            x=alt.X("sum(count):Q", title="Failures", axis=whole_axis()),
+            x=_period_axis(unit),
+            x2="period_end:T",
+            y=alt.Y("count:Q", title=None, stack="zero", axis=whole_axis(ticks=2)),
             color=_colour("series:N", "Error code", _failure_codes(briefing)),
         )
-        .properties(width=CHART_WIDTH, height=alt.Step(22))
+        .properties(width=CHART_WIDTH, height=36)
+        .facet(
+            row=alt.Row(
+                "source:N",
+                title=None,
+                sort=sources,
+                header=alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0),
+            ),
+            title=f"Failures by source and error code, per {unit}",
+            spacing=6,
+        )
+        .resolve_scale(y="independent")
     )
 
 

@@ -122,9 +122,9 @@ WITH {_FAILURES_WINDOW},
 sources AS (
     SELECT source FROM folded GROUP BY source ORDER BY count(*) DESC, source LIMIT $sources
 )
-SELECT source, error_code, count(*) AS failures
+SELECT period, source, error_code, count(*) AS failures
 FROM folded WHERE source IN (SELECT source FROM sources)
-GROUP BY ALL ORDER BY source, failures DESC, error_code
+GROUP BY ALL ORDER BY period, source, failures DESC, error_code
 """
 _FAILING_FEEDS = """
 SELECT source, state, consecutive_failures, last_success_at, last_error_code, last_error
@@ -241,8 +241,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFailures:
+    """Failures of one source with one error code in one day or week."""
+
+    period: date
+    source: str
+    error_code: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class Count:
-    """A number for one pair of labels: (source, error code) or (entity, topic)."""
+    """A number for one pair of labels: (entity, topic)."""
 
     label: str
     series: str
@@ -272,7 +282,7 @@ class Briefing:
     changes: tuple[EntityChange, ...]
     stories: tuple[Story, ...]
     failures: tuple[PeriodCount, ...]
-    failures_by_source: tuple[Count, ...]
+    failures_by_source: tuple[SourceFailures, ...]
     failing_feeds: tuple[FailingFeed, ...]
     entity_topics: tuple[Count, ...]
 
@@ -329,7 +339,7 @@ def read_briefing(con: duckdb.DuckDBPyConnection, window: ReportWindow) -> Brief
             con, _FAILURES_OVER_TIME, {**params, "top": TOP_ERROR_CODES, "other": OTHER}
         ),
         failures_by_source=tuple(
-            Count(*row)
+            SourceFailures(row[0], row[1], row[2], int(row[3]))
             for row in _rows(
                 con,
                 _FAILURES_BY_SOURCE,

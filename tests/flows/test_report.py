@@ -214,9 +214,9 @@ def test_failures_count_by_day_code_and_source_as_the_failures_table_does(snapsh
     assert {(c.period, c.series): c.count for c in briefing.failures} == {
         (day, code): n for day, code, n in expected
     }
-    assert {(c.label, c.series, c.count) for c in briefing.failures_by_source} == {
-        ("example", "http_status", 2),
-        ("example", "connect_timeout", 1),
+    assert {(c.period, c.source, c.error_code, c.count) for c in briefing.failures_by_source} == {
+        (date(2024, 3, 2), "example", "http_status", 2),
+        (date(2024, 3, 9), "example", "connect_timeout", 1),
     }
     assert [feed.source for feed in briefing.failing_feeds] == ["flaky-blog"]
 

@@ -23,7 +23,7 @@ from warehouse.query import (
 )
 from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store_raw_files
 from warehouse.reprocess import reprocess_stored_pages
-from warehouse.runs import fail_run, finish_run, run_lock_path, start_run
+from warehouse.runs import fail_run, finish_run, start_run
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.stories import load_article_extras
 from warehouse.tags import (
@@ -70,7 +70,6 @@ __all__ = [
     "read_spooled",
     "replace_tags",
     "reprocess_stored_pages",
-    "run_lock_path",
     "select_article_ids",
     "select_due_feeds",
     "select_due_pages",

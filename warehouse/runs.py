@@ -41,7 +41,7 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _held: dict[str, int] = {}
 
 
-def run_lock_path(db_path: Path, run_id: str) -> Path:
+def _run_lock_path(db_path: Path, run_id: str) -> Path:
     """The lock file that says run ``run_id`` of ``db_path`` is alive, beside the database."""
     return db_path.with_name(db_path.name + ".runs") / f"{_UNSAFE.sub('_', run_id)}.lock"
 
@@ -60,9 +60,9 @@ def start_run(
     db_path = _database_file(con)
     crashed: list[str] = []
     if db_path is not None:
-        _hold(run_lock_path(db_path, run_id), run_id)
+        _hold(_run_lock_path(db_path, run_id), run_id)
         for (other,) in con.execute(_RUNNING).fetchall():
-            if _remove_if_dead(run_lock_path(db_path, other)):
+            if _remove_if_dead(_run_lock_path(db_path, other)):
                 con.execute(_MARK_CRASHED, [other])
                 crashed.append(other)
     con.execute(_START_RUN, [run_id, flow, now])
@@ -110,7 +110,7 @@ def _release(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
     os.close(fd)
     db_path = _database_file(con)
     if db_path is not None:
-        _remove_if_dead(run_lock_path(db_path, run_id))
+        _remove_if_dead(_run_lock_path(db_path, run_id))
 
 
 def _remove_if_dead(path: Path) -> bool:

@@ -22,6 +22,7 @@ from transforms.catalog import CatalogEntity, load_catalog
 from transforms.discover_words import (
     ACRONYM_STOP,
     BUSINESS_NOUNS,
+    CAMEL_WORDS,
     COMMON_CAPITALISED,
     COMPANY_NEXT,
     COMPANY_PREVIOUS,
@@ -30,6 +31,7 @@ from transforms.discover_words import (
     GIVEN_NAMES,
     LAW_HEADS,
     ORG_SUFFIXES,
+    ORG_TITLES,
     OUTLETS,
     PERSON_PARTICLES,
     PLACES,
@@ -376,6 +378,8 @@ def _is_person(tokens: list[str], before: str, after: str, lower_words: set[str]
         return False
     if any(t.lower() in lower_words and t.lower() not in PERSON_PARTICLES for t in tokens[1:]):
         return False
+    if tokens[0].lower() in lower_words and tokens[0] not in GIVEN_NAMES:
+        return False  # "Computer Science": words the text also writes in lower case
     return tokens[0] in GIVEN_NAMES or bool(_person_cue(tokens, before, after))
 
 
@@ -385,7 +389,7 @@ def _person_cue(tokens: list[str], before: str, after: str) -> str:
     if previous and previous[-1] in SPEECH_BEFORE:
         return previous[-1]
     if previous and previous[-1] not in _LINKING:  # "a researcher at X": X is not a person
-        for word in reversed(previous):
+        for word in reversed(previous[-2:]):  # "CEO Jane Doe", "associate professor Jane Doe"
             if word in ROLE_WORDS:
                 return word
     following = _lowered_words(after.split("\n")[0])[:4]
@@ -404,10 +408,13 @@ def _org_cue(before: str, after: str) -> str:
     previous = _lowered_words(before.split("\n")[-1])[-2:]
     if previous and previous[-1] in BUSINESS_NOUNS:
         return previous[-1]
-    if len(previous) == 2 and previous[0] in ROLE_WORDS and previous[1] in ("of", "at"):
+    if len(previous) == 2 and (
+        (previous[0] in ROLE_WORDS and previous[1] == "at")
+        or (previous[0] in ORG_TITLES and previous[1] == "of")
+    ):
         return previous[0]
     following = _lowered_words(after.split("\n")[0])[:4]
-    if following and following[0] in ROLE_WORDS - {"who"}:
+    if following and following[0] in ORG_TITLES:  # "Cloudera CEO", not "Distinguished Professor"
         return following[0]
     if after.startswith(",") and len(following) >= 2 and following[0] in ("a", "an", "the"):
         for word in following[1:4]:
@@ -427,7 +434,7 @@ def _lowered_words(text: str) -> list[str]:
 
 def _is_brand(token: str) -> bool:
     """CamelCase or a lower-case lead ("WibiData", "eBay"); not a Scottish or Irish surname."""
-    if re.match(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]", token):
+    if re.match(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]", token) or token in CAMEL_WORDS:
         return False
     return bool(re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*", token))
 
@@ -583,6 +590,8 @@ def _part_of_person(key: str, found: dict[str, _Found]) -> bool:
 
 def _is_byline(haystack: str, start: int, end: int) -> bool:
     """A byline, a picture credit ("Jane Doe/AP") or script code kept by a scrape."""
+    if haystack.startswith(("By ", "Posted by ", "Written by "), start):
+        return True
     if "/" in haystack[start:end] or any(
         mark in haystack[max(start - 60, 0) : end + 60] for mark in _CODE_MARKS
     ):

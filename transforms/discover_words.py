@@ -68,7 +68,7 @@ ORG_SUFFIXES = _words(
     """Inc Inc. Corp Corp. Corporation Ltd Ltd. LLC LLP PLC plc GmbH AG SA NV Co. Labs
     AI Technologies Technology Systems Holdings Group Capital Ventures Partners Robotics
     Semiconductor Semiconductors Networks Software Computing Analytics Therapeutics
-    Bank Media Studios Games Motors Airlines Pharmaceuticals Electronics Energy
+    Bank Studios Games Motors Airlines Pharmaceuticals Electronics Energy
     Telecom Communications Entertainment Interactive Industries Investments
     Management Securities Financial Insurance Solutions Dynamics Aerospace"""
 )
@@ -130,7 +130,7 @@ COMMON_CAPITALISED = _words(
     according despite unlike like both either neither several other others another
     every each any much such so just only even
     photo image video watch read more share subscribe advertisement related
-    breaking update updated exclusive opinion analysis
+    breaking update updated exclusive opinion analysis internet web
     ai""".replace("\n", " ")
 )
 # Acronyms of everyday vocabulary, never an organisation or product by themselves.
@@ -296,3 +296,10 @@ UNIVERSITIES = _words(
     """MIT Harvard Stanford Oxford Cambridge Berkeley Yale Princeton Caltech UCLA CMU ETH EPFL
     Columbia Cornell NYU UCL Imperial Tsinghua Peking"""
 )
+# Titles that belong to an organisation right before them ("Cloudera CEO", "founder of X").
+ORG_TITLES = _words(
+    """ceo cto cfo coo cso cio founder co-founder cofounder founders chairman chairwoman
+    president spokesperson spokesman spokeswoman executives"""
+)
+# CamelCase words of ordinary vocabulary, not brands.
+CAMEL_WORDS = frozenset({"VoIP", "PhD", "PhDs", "WiFi", "eBook", "eBooks", "YouTuber", "YouTubers"})

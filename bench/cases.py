@@ -30,7 +30,7 @@ class Scale:
     prefill: tuple[int, int]  # articles already stored, small and large, in (5)
     prefill_new: tuple[int, int]  # (feeds, items) ingested on top of them in (5)
     rss: tuple[int, int]  # (feeds, items) of the memory run (6)
-    polite: tuple[int, int]  # (hosts, items) of the politeness-bound run (7)
+    polite: tuple[int, int]  # (hosts, items per host) of the politeness-bound run (7)
     host_delay: float  # NEWSFLOW_HOST_DELAY_SECONDS in (7)
 
 
@@ -57,6 +57,7 @@ QUICK = Scale(
     host_delay=0.2,
 )
 LATENCY_SECONDS = 0.1
+POLITE_FEEDS_PER_HOST = 2  # feeds of one site, e.g. its news and its blog
 REPEATS = 3
 
 
@@ -72,7 +73,9 @@ class Context:
     slow_farm: LoopbackFarm  # LATENCY_SECONDS per response
     results: dict[str, Any]
 
-    def serve(self, name: str, shape: tuple[int, int], *, slow: bool = False) -> Workload:
+    def serve(
+        self, name: str, shape: tuple[int, int], *, slow: bool = False, feeds_per_host: int = 1
+    ) -> Workload:
         feeds, items = shape
         farm = self.slow_farm if slow else self.farm
         offset = sum(len(site.resources) for site in farm.sites)  # new pages, new mix
@@ -84,6 +87,7 @@ class Context:
             items=items,
             directory=self.scratch,
             offset=offset,
+            feeds_per_host=feeds_per_host,
         )
 
     def db(self, name: str) -> Path:
@@ -274,18 +278,26 @@ def case_memory(ctx: Context) -> dict[str, Any]:
 def case_polite(ctx: Context) -> dict[str, Any]:
     """(7) the latency-bound case: achieved pages/s against per-host politeness.
 
-    Each host must answer its feed, robots.txt and every page, spaced
-    ``host_delay`` apart, after ``LATENCY_SECONDS`` each: a host needs at
-    least ``(requests - 1) * delay + latency`` seconds, and the hosts run in
+    Each host serves ``POLITE_FEEDS_PER_HOST`` feeds whose items all link to
+    it, as real sites do, so the run's pages come grouped by host. A host
+    must answer its feeds, robots.txt and every page, spaced ``host_delay``
+    apart, after ``LATENCY_SECONDS`` each: it needs at least
+    ``(requests - 1) * delay + latency`` seconds, and the hosts run in
     parallel, so that is the bound on the whole run's fetch time.
     """
     hosts, items = ctx.scale.polite
     delay = ctx.scale.host_delay
-    workload = ctx.serve("polite", (hosts, items), slow=True)
+    per_feed = max(1, items // POLITE_FEEDS_PER_HOST)
+    workload = ctx.serve(
+        "polite",
+        (hosts * POLITE_FEEDS_PER_HOST, per_feed),
+        slow=True,
+        feeds_per_host=POLITE_FEEDS_PER_HOST,
+    )
     ctx.slow_farm.reset_counts()
     env = {"NEWSFLOW_HOST_DELAY_SECONDS": str(delay)}
     run = ctx.runner.ingest(workload.sources_file, ctx.db("polite"), env=env)
-    requests = items + 2
+    requests = POLITE_FEEDS_PER_HOST * (per_feed + 1) + 1
     bound_s = (requests - 1) * delay + LATENCY_SECONDS
     achieved_s = _in_flow(run)
     served = sum(ctx.slow_farm.statuses().values())

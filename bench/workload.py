@@ -40,30 +40,34 @@ def serve_workload(
     items: int,
     directory: Path,
     offset: int = 0,
+    feeds_per_host: int = 1,
 ) -> Workload:
-    """Serve ``feeds`` feeds of ``items`` items each, one new host per feed.
+    """Serve ``feeds`` feeds of ``items`` items each, ``feeds_per_host`` feeds on each host.
 
     Item ``k`` overall shows corpus page ``(offset + k) % len(pages)``: pages
     are cycled when the workload is larger than the corpus, and every item
-    has its own URL, so every item is a distinct article to the pipeline.
+    has its own URL, so every item is a distinct article to the pipeline. A
+    feed's items link to its own host, as real feeds' items do, so a run's
+    pages come grouped by host.
     """
     feed_urls: list[str] = []
     page_urls: list[str] = []
     page_ids: list[str] = []
-    for feed in range(feeds):
-        resources: dict[str, Resource] = {}
-        entries: list[tuple[str, str]] = []
-        for item in range(items):
-            page = pages[(offset + feed * items + item) % len(pages)]
-            path = f"/{name}/{feed}/{item}-{page.page_id}.html"
-            resources[path] = Resource(page.body, "text/html")
-            entries.append((path, page.page_id))
-        site = farm.add_site(resources)
-        feed_xml = render_rss(site, name=f"{name}-{feed}", entries=entries)
-        site.resources[FEED_PATH] = Resource(feed_xml, "application/rss+xml")
-        feed_urls.append(site.base_url + FEED_PATH)
-        page_urls += [site.base_url + path for path, _ in entries]
-        page_ids += [page_id for _, page_id in entries]
+    for first in range(0, feeds, feeds_per_host):
+        site = farm.add_site({})
+        for feed in range(first, min(first + feeds_per_host, feeds)):
+            entries: list[tuple[str, str]] = []
+            for item in range(items):
+                page = pages[(offset + feed * items + item) % len(pages)]
+                path = f"/{name}/{feed}/{item}-{page.page_id}.html"
+                site.resources[path] = Resource(page.body, "text/html")
+                entries.append((path, page.page_id))
+            feed_xml = render_rss(site, name=f"{name}-{feed}", entries=entries)
+            feed_path = FEED_PATH if feeds_per_host == 1 else f"/feed-{feed - first}.xml"
+            site.resources[feed_path] = Resource(feed_xml, "application/rss+xml")
+            feed_urls.append(site.base_url + feed_path)
+            page_urls += [site.base_url + path for path, _ in entries]
+            page_ids += [page_id for _, page_id in entries]
     sources_file = directory / f"sources-{name}.yaml"
     write_sources(sources_file, name, feed_urls)
     return Workload(name, sources_file, tuple(feed_urls), tuple(page_urls), tuple(page_ids))

@@ -43,6 +43,7 @@ class FetchError(Exception):
         self.url = url
         self.status = status
         self.retry_after_seconds = retry_after_seconds
+        self.duration_ms: float | None = None  # the request's own time, set once it had a slot
         super().__init__(redact_text(f"{url}: {message}"))  # messages are stored and shown
 
 

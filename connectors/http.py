@@ -264,9 +264,14 @@ async def fetch(
                 finally:
                     await response.aclose()
         except TimeoutError:
-            raise FetchError(
+            error = FetchError(
                 "deadline_exceeded", url, f"no complete response within {deadline:g} s"
-            ) from None
+            )
+            error.duration_ms = _ms(started)
+            raise error from None
+        except FetchError as error:
+            error.duration_ms = _ms(started)
+            raise
 
 
 async def _follow(

@@ -161,7 +161,7 @@ async def fetch_feed(
     except FetchError as error:
         return replace(
             base,
-            duration_ms=_elapsed_ms(started),
+            duration_ms=_elapsed_ms(started) if error.duration_ms is None else error.duration_ms,
             status=error.status,
             failure=_failure(state, error.code, str(error)),
             retry_after_seconds=error.retry_after_seconds,

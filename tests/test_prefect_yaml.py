@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from typing import Any
 
 import pytest
 import yaml
 from prefect import Flow
 
+import flows
 from flows import events
 from tests.conftest import ROOT
 
@@ -23,6 +25,20 @@ def test_entrypoint_is_a_flow(deployment: dict[str, Any]) -> None:
     module = importlib.import_module(path.removesuffix(".py").replace("/", "."))
     assert isinstance(getattr(module, name), Flow)
     assert (ROOT / path).is_file()
+
+
+def test_every_flow_has_a_deployment() -> None:
+    """Each flow newsflow ships can be started from a server (the UI, a schedule or a trigger)."""
+    shipped = set()
+    for module_info in pkgutil.iter_modules(flows.__path__):
+        module = importlib.import_module(f"flows.{module_info.name}")
+        shipped |= {
+            f"flows/{module_info.name}.py:{name}"
+            for name, value in vars(module).items()
+            if isinstance(value, Flow) and value.fn.__module__ == module.__name__
+        }
+    assert shipped == {d["entrypoint"] for d in DEPLOYMENTS}
+    assert "flows/reprocess.py:reprocess" in shipped
 
 
 def test_no_absolute_paths() -> None:

@@ -272,7 +272,7 @@ def test_deploy_is_idempotent_and_sets_up_pool_limit_and_deployments(
     assert {name: d["id"] for name, d in after.items()} == {
         name: d["id"] for name, d in deployments.items()
     }
-    assert {"poll-feeds", "ingest-seeds", "backfill", "retag"} <= set(after)
+    assert {"poll-feeds", "ingest-seeds", "backfill", "reprocess", "retag", "report"} <= set(after)
     assert api.get("/work_pools/newsflow").json()["type"] == "process"
     limit = api.get("/v2/concurrency_limits/warehouse-write").json()
     assert (limit["limit"], limit["active"]) == (1, True)

@@ -43,7 +43,7 @@ _ENTITY_FIELDS = frozenset(
         "hints",
     }
 )
-_TOPIC_FIELDS = frozenset({"threshold", "terms", "requires", "without_ai"})
+_TOPIC_FIELDS = frozenset({"threshold", "terms", "requires", "requires_within", "without_ai"})
 
 
 class CatalogError(ValueError):
@@ -78,8 +78,10 @@ class TopicRule:
     """How one topic is scored: weighted terms, a threshold and optional gates.
 
     ``requires``: the topic applies only if one of these terms also matched (a
-    funding round needs an amount or an investor); ``without_ai``: the topic may
-    apply to an article that is not about AI (semiconductor stories, rule T2).
+    funding round needs an amount or an investor), within ``requires_within``
+    characters of one of the topic's terms when that is set (0: anywhere; an amount
+    in another story of the article is no funding event); ``without_ai``: the topic
+    may apply to an article that is not about AI (semiconductor stories, rule T2).
     """
 
     topic: str
@@ -87,6 +89,7 @@ class TopicRule:
     terms: tuple[tuple[str, float], ...]
     requires: tuple[str, ...]
     without_ai: bool
+    requires_within: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,6 +227,7 @@ def _parse_rule(path: Path, topic: Any, rule: Any) -> TopicRule:
         terms=_parse_terms(where, rule["terms"]),
         requires=tuple(requires),
         without_ai=bool(rule.get("without_ai", False)),
+        requires_within=int(rule.get("requires_within", 0)),
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -14,6 +16,13 @@ from transforms.records import EntityMention, TopicTag
 MAX_EVIDENCE = 8
 ENTITY_HINT_CAP = 3  # a law named ten times is not ten times more regulation
 _AI = "ai"
+# Substance (rule "a passing word or one sentence is not enough"), in raw term weights:
+PARAGRAPH_EVIDENCE = 2.0  # a paragraph that really discusses a topic has this much evidence
+SPREAD = 2  # ...and a topic the title and lead do not cue needs this many such paragraphs
+LEAD_CUE = 3.0  # evidence in the title and lead that makes a topic the article's subject
+TITLE_CUE = 1.5  # one strong term in the title (launch, safety, chip)...
+TITLE_DISCOUNT = 0.75  # ...lowers the topic's threshold by this factor
+_LINE_BREAK = re.compile(r"\n+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +33,7 @@ class _Term:
     phrase: str
     weight: float
     required: bool
+    within: int = 0  # a required term counts only this near a term of its group (0: anywhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +57,7 @@ def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) ->
     terms = [_Term(_AI, phrase, weight, False) for phrase, weight in taxonomy.ai_terms]
     for rule in taxonomy.rules:
         terms += [_Term(rule.topic, p, w, False) for p, w in rule.terms]
-        terms += [_Term(rule.topic, p, 0.0, True) for p in rule.requires]
+        terms += [_Term(rule.topic, p, 0.0, True, rule.requires_within) for p in rule.requires]
     cased = [(t.phrase, t) for t in terms if t.phrase != t.phrase.lower()]
     folded = [(t.phrase, t) for t in terms if t.phrase == t.phrase.lower()]
     by_type = dict(taxonomy.ai_entity_types)
@@ -68,6 +78,7 @@ class TopicScores:
     scores: dict[str, float]
     evidence: dict[str, tuple[str, ...]]
     gated: frozenset[str]  # topics whose ``requires`` terms were present
+    paragraphs: dict[str, dict[int, float]]  # evidence weight per paragraph (0: the title)
 
 
 def score_topics(
@@ -84,10 +95,11 @@ def score_topics(
     """
     index = index or topic_index()
     measured = measure_topics(title, text, entities, index)
+    lead = lead_paragraphs(text, index.taxonomy.lead_chars)
     passed = [
         rule
         for rule in index.taxonomy.rules
-        if measured.scores[rule.topic] >= rule.threshold
+        if _applies(measured, rule.topic, rule.threshold, lead)
         and (not rule.requires or rule.topic in measured.gated)
     ]
     in_scope = measured.scores[_AI] >= index.taxonomy.ai_threshold or any(
@@ -120,9 +132,13 @@ def measure_topics(
     scores: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[tuple[float, str]]] = {}
     gated: set[str] = set()
+    required: list[tuple[int, _Term]] = []
+    positions: dict[str, list[int]] = defaultdict(list)
     repeats: Counter[str] = Counter()
     body_start = len(title) + 1
     haystack = f"{title}\n{text}"
+    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(haystack))]
+    paragraphs: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     boilerplate = boilerplate_spans(haystack)
     for hit in (*index.cased.iter_hits(haystack), *index.folded.iter_hits(haystack)):
         if in_navigation(haystack, hit.start, hit.end, body_start) or in_spans(
@@ -140,14 +156,21 @@ def measure_topics(
         where = offset if offset >= 0 else "title"
         for term in hit.values:
             if term.required:
-                gated.add(term.group)
+                required.append((hit.start, term))
                 continue
+            positions[term.group].append(hit.start)
             repeats[term.phrase] += 1
             if repeats[term.phrase] <= taxonomy.repeat_cap:
                 scores[term.group] += term.weight * factor
+                paragraphs[term.group][bisect_right(starts, hit.start) - 1] += term.weight
                 evidence.setdefault(term.group, []).append(
                     (term.weight * factor, f"{hit.text}@{where}")
                 )
+    for start, term in required:
+        if not term.within or any(
+            abs(start - other) <= term.within for other in positions[term.group]
+        ):
+            gated.add(term.group)
     for mention in entities:
         for topic, weight in index.hints.get(mention.entity_id, ()):
             gain = weight * min(mention.mentions, ENTITY_HINT_CAP)
@@ -157,13 +180,41 @@ def measure_topics(
             )
             if weight > 0:
                 gated.add(topic)
+            for where in mention.evidence[:ENTITY_HINT_CAP]:
+                at = where.rsplit("@", 1)[1]
+                position = 0 if at == "title" else body_start + int(at)
+                paragraphs[topic][bisect_right(starts, position) - 1] += weight
     density = math.sqrt(max(len(text.split()), taxonomy.reference_words) / taxonomy.reference_words)
     groups = [_AI, *(rule.topic for rule in taxonomy.rules)]
     return TopicScores(
         scores={group: scores[group] / density for group in groups},
         evidence={group: _strongest(evidence.get(group, [])) for group in groups},
         gated=frozenset(gated),
+        paragraphs={group: dict(paragraphs[group]) for group in groups},
     )
+
+
+def lead_paragraphs(text: str, lead_chars: int) -> int:
+    """The last paragraph of the title and lead (paragraph 0 is the title)."""
+    return 1 + text.count("\n", 0, lead_chars)
+
+
+def _applies(measured: TopicScores, topic: str, threshold: float, lead: int) -> bool:
+    """Whether a topic is substantial: enough evidence, spread over the article or headlined.
+
+    A topic is the article's subject when its terms are in the title or lead, or
+    gets real space when evidence comes from more than one paragraph; one dense
+    paragraph deep in the text is a passing remark. A topic the title names needs
+    less evidence in the body (``TITLE_DISCOUNT``).
+    """
+    score = measured.scores[topic]
+    paragraphs = measured.paragraphs[topic]
+    headline = sum(weight for where, weight in paragraphs.items() if where <= lead)
+    spread = sum(1 for weight in paragraphs.values() if weight >= PARAGRAPH_EVIDENCE)
+    substantial = headline >= LEAD_CUE or spread >= SPREAD
+    if paragraphs.get(0, 0.0) >= TITLE_CUE and score >= TITLE_DISCOUNT * threshold:
+        return True
+    return score >= threshold and substantial
 
 
 def _strongest(evidence: list[tuple[float, str]]) -> tuple[str, ...]:

@@ -98,3 +98,24 @@ def test_invalid_taxonomy_is_named(tmp_path: Path, yaml_text: str, message: str)
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(CatalogError, match=re.escape(message)):
         load_taxonomy(path)
+
+
+def test_one_paragraph_deep_in_the_text_is_a_passing_remark() -> None:
+    lead = AI_LEAD + "The startup showed its chatbot to customers. " * 4
+    filler = "\n".join(f"The team met customers in city number {i}." for i in range(12))
+    remark = "A lawsuit over copyright went to court; the judge heard the plaintiffs. "
+    assert "legal-copyright" not in _topics(f"{lead}\n{filler}\n{remark * 2}")
+    assert "legal-copyright" in _topics(f"{lead}\n{filler}\n{remark}\n{remark}")
+
+
+def test_funding_needs_its_amount_near_the_funding_words() -> None:
+    words = "The AI startup closed a funding round that lifts its valuation. " * 3
+    far = " Separately, the city spent $300m on a new bridge and its parks."
+    assert "funding" not in _topics(AI_LEAD + words + "x " * 100 + far)
+    assert "funding" in _topics(AI_LEAD + words + "It raised $300m.")
+
+
+def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
+    body = AI_LEAD + "The company released the new model to all users today. "
+    assert "product-launch" not in _topics(body, title="A quiet week at the company")
+    assert "product-launch" in _topics(body, title="OpenAI launches a new model")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.corpus import Page
+from connectors.clock import utcnow
 from connectors.records import Failure, RawDocument
 from transforms import TaggedArticle, extract_article, tag_article
 from transforms.normalise import article_id_for
@@ -19,7 +19,7 @@ TEMPLATE_PAGES = 100
 
 def make_templates(pages: list[Page], count: int = TEMPLATE_PAGES) -> list[TaggedArticle]:
     """Extract and tag a few corpus pages once; pre-filled articles are copies of them."""
-    now = _utcnow()
+    now = utcnow()
     templates: list[TaggedArticle] = []
     for page in pages:
         document = RawDocument(
@@ -48,13 +48,13 @@ def prefill_warehouse(db_path: Path, templates: list[TaggedArticle], articles: i
     con = connect_warehouse(db_path)
     try:
         run_id = f"prefill-{articles}"
-        start_run(con, run_id=run_id, flow="prefill", now=_utcnow())
+        start_run(con, run_id=run_id, flow="prefill", now=utcnow())
         for first in range(0, articles, PREFILL_BATCH):
             batch = [
                 _copy(templates[index % len(templates)], index)
                 for index in range(first, min(first + PREFILL_BATCH, articles))
             ]
-            load_batch(con, run_id=run_id, tagged=batch, failures=[], now=_utcnow())
+            load_batch(con, run_id=run_id, tagged=batch, failures=[], now=utcnow())
         con.execute("CHECKPOINT")
     finally:
         con.close()
@@ -71,7 +71,3 @@ def _copy(template: TaggedArticle, index: int) -> TaggedArticle:
         content_hash=f"{template.article.content_hash[:48]}{index:016x}",
     )
     return dataclasses.replace(template, article=article)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from connectors.clock import utcnow
 from connectors.errors import FetchError
 from connectors.http import (
     FetchedResponse,
@@ -119,7 +120,7 @@ async def fetch_page(
         url=request.url,
         source=request.source,
         origin="feed",
-        fetched_at=datetime.now(UTC).replace(tzinfo=None),
+        fetched_at=utcnow(),
         title=request.title,
         author=request.author,
         published_at=request.published_at,

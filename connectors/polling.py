@@ -10,10 +10,11 @@ import time
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from connectors.addresses import split_user_info
+from connectors.clock import utcnow
 from connectors.errors import FeedError, FetchError
 from connectors.feeds import ParsedFeed, parse_feed
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
@@ -138,7 +139,7 @@ async def fetch_feed(
         parser: where the body is parsed (the loop's default executor when None),
             off the event loop, within ``parse_deadline`` seconds of the parse starting.
     """
-    started = _utcnow()
+    started = utcnow()
     conditional = _send_validators(state, started)
     headers = {"Accept": _FEED_ACCEPT}
     if conditional and state.etag:
@@ -279,9 +280,5 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def _elapsed_ms(started: datetime) -> float:
-    return round((_utcnow() - started).total_seconds() * 1000, 1)
+    return round((utcnow() - started).total_seconds() * 1000, 1)

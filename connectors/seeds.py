@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from connectors.charset import decode_html
+from connectors.clock import utcnow
 from connectors.errors import SeedFormatError
 from connectors.records import Failure, RawDocument
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_SEED_BYTES, MAX_TEXT_CHARS, MAX_TITLE_CHARS
@@ -75,7 +76,7 @@ def iter_seed_documents(
     Files are visited in sorted order; hidden files are ignored. A bad file
     or line becomes a :class:`Failure` and the walk goes on.
     """
-    fetched_at = now or datetime.now(UTC).replace(tzinfo=None)
+    fetched_at = now or utcnow()
     for path in sorted(p for p in seeds_dir.rglob("*") if p.is_file()):
         relative = path.relative_to(seeds_dir).as_posix()
         if any(part.startswith(".") for part in Path(relative).parts):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +21,7 @@ from connectors import (
     find_history_pages,
     load_sources,
 )
+from connectors.clock import utcnow
 from connectors.redact import redact_text
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
@@ -149,7 +150,7 @@ def backfill(
     )
     run_id = str(flow_run.get_id() or "local")
     with warehouse_section(write_db) as con:
-        start_run(con, run_id=run_id, flow="backfill", now=_utcnow())
+        start_run(con, run_id=run_id, flow="backfill", now=utcnow())
     documents = _seed_documents_by_day(settings.seeds_dir, window)
     requests: dict[date, list[PageRequest]] = {}
     counts = LoadCounts()
@@ -195,7 +196,7 @@ def backfill(
         logger.info(f"day {day}: {counts_line(day_counts)}")
     status = "failed" if failed else "completed"
     with warehouse_section(write_db) as con:
-        finish_run(con, run_id=run_id, counts=counts, status=status, now=_utcnow())
+        finish_run(con, run_id=run_id, counts=counts, status=status, now=utcnow())
     published = publish_task(write_db, db_path, settings.lock_wait)
     run_name = flow_run.get_name() or "backfill"
     report_run_task(write_db, db_path, run_id, "backfill", run_name, counts, published, rows)
@@ -221,10 +222,6 @@ def _seed_documents_by_day(
         return {}
     items = read_seeds_task(str(seeds_dir))
     return group_by_day((i for i in items if isinstance(i, RawDocument)), window)
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 if __name__ == "__main__":

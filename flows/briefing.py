@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from connectors.clock import utcnow
 from flows.charts import RenderedChart, render_briefing_charts
 from warehouse import connect_snapshot
 from warehouse.briefing import (
@@ -80,7 +81,7 @@ def write_briefing(
         FileNotFoundError: there is no database at ``db``.
         ValueError: ``until`` is before ``since``.
     """
-    now = now or datetime.now(UTC).replace(tzinfo=None)
+    now = now or utcnow()
     with connect_snapshot(db) as con:
         window = resolve_window(con, since=since, until=until)
         briefing = read_briefing(con, window) if window else None

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.clock import utcnow
 from flows.artifacts import no_network_line
 from flows.embedded_api import EmbeddedApiError, start_embedded_api
 from flows.render import FORMATS, dump_json, records, render, render_failing_feeds
@@ -384,7 +385,7 @@ def _enable_source(name: str, db: Path, settings: object) -> int:
     paths = warehouse_paths(db, settings.private_dir)
     con = connect_warehouse(paths.write_db, lock_wait=settings.lock_wait)
     try:
-        found = enable_source(con, name, _utcnow())
+        found = enable_source(con, name, utcnow())
     finally:
         con.close()
     if not found:
@@ -393,10 +394,6 @@ def _enable_source(name: str, db: Path, settings: object) -> int:
     publish_snapshot(paths.write_db, db, lock_wait=settings.lock_wait)
     print(f"newsflow: {name} is active again and due at the next ingest")
     return 0
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _run_deploy(args: argparse.Namespace, settings: object) -> int:
@@ -469,7 +466,7 @@ def _run_report(args: argparse.Namespace, settings: Settings) -> int:
         print(f"newsflow: {_first_paragraph(error)}", file=sys.stderr)
         return 1
     private = warehouse_paths(db, settings.private_dir).write_db.parent
-    remember_briefing(private, written.path, now=_utcnow())
+    remember_briefing(private, written.path, now=utcnow())
     window = written.window
     covered = f"{window.since} – {window.until}" if window else "no dated articles"
     print(

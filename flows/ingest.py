@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 from prefect import flow, task
@@ -21,6 +20,7 @@ from connectors import (
     iter_seed_documents,
     load_sources,
 )
+from connectors.clock import utcnow
 from connectors.stream import PageStream
 from flows.artifacts import no_network_line
 from flows.memory import keep_large_blocks_on_mmap
@@ -70,7 +70,7 @@ class RunSummary:
 @task(cache_policy=NONE)
 def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
     """Read every seed file; bad ones come back as failures."""
-    return list(iter_seed_documents(Path(seeds_dir), now=_utcnow()))
+    return list(iter_seed_documents(Path(seeds_dir), now=utcnow()))
 
 
 @task(cache_policy=NONE)
@@ -83,9 +83,9 @@ def plan_feeds_task(
     """
     sources = load_sources(Path(sources_file))
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        sync_sources(con, sources, _utcnow())
+        sync_sources(con, sources, utcnow())
         names = [source.name for source in sources if source.enabled]
-        due = select_due_feeds(con, names, _utcnow(), force=force)
+        due = select_due_feeds(con, names, utcnow(), force=force)
     urls = {source.name: source.url for source in sources}
     return [replace(state, url=urls[state.name]) for state in due]
 
@@ -117,7 +117,7 @@ def poll_feeds_task(
     )
     report_progress("feeds", len(polls))
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        requests = load_feed_polls(con, run_id=run_id, polls=polls, now=_utcnow())
+        requests = load_feed_polls(con, run_id=run_id, polls=polls, now=utcnow())
     new_pages = Counter(request.source for request in requests)
     logger = run_logger()
     for poll in polls:
@@ -130,7 +130,7 @@ def poll_feeds_task(
 def plan_pages_task(write_db: str, fresh: list[PageRequest], lock_wait: float) -> list[PageRequest]:
     """The pages to fetch: this run's new items, pending pages a crashed run left, due retries."""
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        return select_due_pages(con, _utcnow(), fresh=fresh)
+        return select_due_pages(con, utcnow(), fresh=fresh)
 
 
 def _poll_line(poll: FeedPoll, new_items: int) -> str:
@@ -161,7 +161,7 @@ def transform_batch_task(
     failures = batch.failures + extract_failures
     if tagged or failures or raw:
         spool_batch(
-            Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=raw
+            Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw
         )
     if stage is not None:
         report_progress(stage, len(batch))
@@ -183,7 +183,7 @@ def spool_task(
         run_id=run_id,
         tagged=tagged,
         failures=failures,
-        now=_utcnow(),
+        now=utcnow(),
         raw=raw or [],
     )
     return str(path)
@@ -204,7 +204,7 @@ def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> 
             batch: SpooledBatch | None = read_spooled(path)
         except ValueError:
             batch = None  # load_spooled rejects the file and records why
-        counts = load_spooled(con, path, run_id=run_id, now=_utcnow(), batch=batch)
+        counts = load_spooled(con, path, run_id=run_id, now=utcnow(), batch=batch)
     topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
     run_logger().info(f"batch {path.stem} loaded: {counts_line(counts)}")
     emit_batch_loaded(
@@ -355,16 +355,12 @@ def _transform_all(
 
 def _record_run_start(write_db: str, run_id: str, flow_name: str, lock_wait: float) -> None:
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        start_run(con, run_id=run_id, flow=flow_name, now=_utcnow())
+        start_run(con, run_id=run_id, flow=flow_name, now=utcnow())
 
 
 def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+        finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from prefect import flow, task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NONE
 
+from connectors.clock import utcnow
 from flows.briefing import BriefingFile, default_briefing_path, write_briefing
 from flows.briefing_link import remember_briefing
 from flows.events import report_written_event
@@ -40,7 +41,7 @@ def write_briefing_task(
     db_path: str, out: str, since: date | None, until: date | None, private_dir: str | None
 ) -> BriefingFile:
     """Write the briefing from the analysts' snapshot and note it for the runs' summaries."""
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = utcnow()
     written = write_briefing(Path(db_path), Path(out), since=since, until=until, now=now)
     paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
     remember_briefing(paths.write_db.parent, written.path, now=now)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
+from connectors.clock import utcnow
 from flows.progress import report_progress
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_DB, DEFAULT_LOCK_WAIT, warehouse_paths
@@ -72,22 +73,18 @@ def reprocess(
     )
     con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
     try:
-        start_run(con, run_id=run_id, flow="reprocess", now=_utcnow())
+        start_run(con, run_id=run_id, flow="reprocess", now=utcnow())
     finally:
         con.close()
     with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):  # as its exit code says
         counts = reprocess_task(write_db, run_id, since, until, lock_wait)
         con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
         try:
-            finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
+            finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
         finally:
             con.close()
         publish_task(write_db, db_path, lock_wait)
     return counts
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from uuid import uuid4
 
@@ -11,6 +11,7 @@ from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
+from connectors.clock import utcnow
 from flows.reporting import report_run_task
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_LOCK_WAIT, load_settings, warehouse_paths
@@ -71,7 +72,7 @@ def retag_articles(
     paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
     con = connect_warehouse(paths.write_db, lock_wait=lock_wait)
     try:
-        start_run(con, run_id=run_id, flow="retag", now=_utcnow())
+        start_run(con, run_id=run_id, flow="retag", now=utcnow())
         ids = select_article_ids(con, since=since, until=until)
         stale = 0
         for start in range(0, len(ids), batch_size):
@@ -79,7 +80,7 @@ def retag_articles(
             stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
             replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
         counts = LoadCounts(updated=stale, unchanged=len(ids) - stale)
-        finish_run(con, run_id=run_id, counts=counts, status="completed", now=_utcnow())
+        finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
     finally:
         con.close()
     publish_snapshot(paths.write_db, Path(db_path), lock_wait=lock_wait)
@@ -148,10 +149,6 @@ def retag(
         f" with {summary.tagger_version}"
     )
     return summary
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 if __name__ == "__main__":

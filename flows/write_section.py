@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
+from connectors.clock import utcnow
 from flows.settings import WRITE_LOCK_TIMEOUT_SECONDS, load_settings
 from warehouse import connect_warehouse, fail_run, hold_writer_lock
 
@@ -65,7 +65,7 @@ def failed_run_recorded(db_path: str, run_id: str, *, lock_wait: float) -> Itera
     except BaseException:
         try:
             with warehouse_section(db_path, lock_wait=lock_wait) as con:
-                fail_run(con, run_id=run_id, now=datetime.now(UTC).replace(tzinfo=None))
+                fail_run(con, run_id=run_id, now=utcnow())
         except Exception as error:  # the original error is the one to report
             _log.warning("newsflow: could not record run %s as failed: %s", run_id, error)
         raise

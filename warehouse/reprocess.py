@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from connectors.clock import utcnow
 from transforms.pipeline import DEFAULT_WORKERS, EXTRACTION_TIMEOUT_S, transform_documents
 from transforms.rawpage import RawPage, to_raw_document
 from transforms.records import TaggedArticle
@@ -60,7 +61,7 @@ def reprocess_stored_pages(
             failures = [t.result for t in transformed if not isinstance(t.result, TaggedArticle)]
             raw = [(page, t.article_id) for (page, _), t in zip(batch, transformed, strict=True)]
             counts += load_batch(
-                con, run_id=run_id, tagged=tagged, failures=failures, now=_utcnow(), raw=raw
+                con, run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw
             )
             if on_batch is not None:
                 on_batch(len(batch))
@@ -80,7 +81,3 @@ def _batches(
             batch = []
     if batch:
         yield batch
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)

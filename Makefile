@@ -53,7 +53,7 @@ typecheck: $(STAMP)
 
 # Tagging accuracy on ../shared/corpora/tagging/dev.jsonl (text and raw_text), and tagging speed.
 eval-tagging: $(STAMP)
-	$(BIN)/python -m transforms.evaluate
+	$(BIN)/python -m bench.tagging.evaluate
 
 # Tagging accuracy on dev and on the tune split of bench/tagging/labels.jsonl (texts from ../shared);
 # EVAL_ARGS=--holdout also scores the holdout split (to report, never to tune).
@@ -61,7 +61,7 @@ eval-tagging-split: $(STAMP)
 	$(BIN)/python -m bench.tagging $(EVAL_ARGS)
 
 bench-tagging: $(STAMP)
-	$(BIN)/python -m transforms.benchmark
+	$(BIN)/python -m bench.tagging.speed
 
 # Against the server in PREFECT_API_URL: work pool, write limit, every deployment of prefect.yaml.
 deploy: $(STAMP)

@@ -9,13 +9,13 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from bench.tagging import dev_named, load_split
-from transforms.evaluate import (
+from bench.tagging.evaluate import (
     DEFAULT_DEV_SET,
     evaluate_tagging,
     format_scores,
     parse_labeled_articles,
 )
+from bench.tagging.labels import dev_named, load_split
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bench.tagging import LABELS, load_split, split_of
+from bench.tagging.labels import LABELS, load_split, split_of
 from tests.conftest import shared_path
 from transforms.catalog import ENTITY_TYPES, TOPICS
 

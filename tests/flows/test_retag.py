@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bench.tagging.evaluate import article_for
 from flows.cli import main
 from flows.retag import retag, retag_articles
 from flows.settings import warehouse_paths
 from transforms import TAGGER_VERSION, tag_article
-from transforms.evaluate import article_for
 from transforms.records import TopicTag
 from warehouse import connect_warehouse, load_batch
 

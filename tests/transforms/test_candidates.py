@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bench.tagging.evaluate import article_for
 from transforms import tag_article
 from transforms.candidates import find_candidate_names
-from transforms.evaluate import article_for
 from transforms.records import CandidateName
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from bench.tagging.evaluate import article_for
 from transforms import tag_article
-from transforms.evaluate import article_for
 from transforms.records import CandidateName, TaggedArticle, TopicTag
 from warehouse import (
     apply_schema,

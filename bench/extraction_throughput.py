@@ -1,7 +1,7 @@
 """Benchmark: pages per second of extraction alone and of the whole transform in the process pool.
 
 Usage:
-    .venv/bin/python benchmarks/extraction_throughput.py \
+    .venv/bin/python -m bench.extraction_throughput \
         ../shared/corpora/extraction/trafilatura-eval
 
 Runs, on the same pages in one process tree (compare only ratios: the machine is shared):

@@ -1,6 +1,6 @@
 """Tagging accuracy on a labeled set: per-topic P/R/F1, micro-F1, entity recall, precision, types.
 
-Run ``python -m transforms.evaluate [DEV_JSONL] [--field text|raw_text] [--errors]``
+Run ``python -m bench.tagging.evaluate [DEV_JSONL] [--field text|raw_text] [--errors]``
 (``make eval-tagging`` runs it on the shared dev set, on both fields). Scoring
 follows shared/corpora/tagging/README.md: a predicted entity matches a labeled one
 by canonical name or any ``aliases_seen`` string, case-insensitively; precision
@@ -20,7 +20,7 @@ from transforms.catalog import TOPICS
 from transforms.records import Article, TaggedArticle
 from transforms.tagging import tag_article
 
-DEFAULT_DEV_SET = Path(__file__).resolve().parents[2] / "shared/corpora/tagging/dev.jsonl"
+DEFAULT_DEV_SET = Path(__file__).resolve().parents[3] / "shared/corpora/tagging/dev.jsonl"
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +210,7 @@ def format_scores(scores: TaggingScores, field: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Score the tagger on a labeled JSONL file and print the report."""
-    parser = argparse.ArgumentParser(prog="python -m transforms.evaluate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.tagging.evaluate", description=__doc__)
     parser.add_argument("dev_set", nargs="?", type=Path, default=DEFAULT_DEV_SET)
     parser.add_argument("--field", choices=("text", "raw_text"), action="append")
     parser.add_argument("--errors", action="store_true", help="list articles with wrong tags")

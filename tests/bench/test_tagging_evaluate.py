@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from bench.tagging import dev_named
-from tests.conftest import shared_path
-from transforms.evaluate import (
+from bench.tagging.evaluate import (
     LabeledArticle,
     LabeledEntity,
     evaluate_tagging,
     format_scores,
     parse_labeled_articles,
 )
+from bench.tagging.labels import dev_named
+from tests.conftest import shared_path
 
 
 @pytest.mark.parametrize("field", ["text", "raw_text"])

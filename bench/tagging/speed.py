@@ -1,6 +1,6 @@
 """Tagging speed: articles per second on one core, for 5 kB articles.
 
-Run ``python -m transforms.benchmark [--articles N]`` (``make bench-tagging``). The
+Run ``python -m bench.tagging.speed [--articles N]`` (``make bench-tagging``). The
 articles are the dev set's texts cut or repeated to 5,000 characters when the
 shared corpus is present, else the bundled seed article; CPU time of this one
 process is measured, so other load on the machine changes the rate little.
@@ -14,16 +14,16 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from transforms.evaluate import DEFAULT_DEV_SET, article_for, parse_labeled_articles
+from bench.tagging.evaluate import DEFAULT_DEV_SET, article_for, parse_labeled_articles
 from transforms.tagging import TAGGER_VERSION, tag_article
 
 ARTICLE_CHARS = 5000
-SEED = Path(__file__).resolve().parents[1] / "seeds" / "meta-open-source-ai-2023-12-17.txt"
+SEED = Path(__file__).resolve().parents[2] / "seeds" / "meta-open-source-ai-2023-12-17.txt"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Tag N articles of 5 kB and print the rate."""
-    parser = argparse.ArgumentParser(prog="python -m transforms.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench.tagging.speed", description=__doc__)
     parser.add_argument("--articles", type=int, default=3000)
     args = parser.parse_args(argv)
     if DEFAULT_DEV_SET.is_file():

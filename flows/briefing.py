@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from connectors.clock import utcnow
 from flows.charts import RenderedChart, render_briefing_charts
+from flows.render import counted
 from warehouse import connect_snapshot
 from warehouse.briefing import (
     STORY_ARTICLES,
@@ -158,7 +159,7 @@ def _page(
 def _subtitle(window: ReportWindow | None, briefing: Briefing | None) -> str:
     if window is None or briefing is None:
         return "No dated articles yet"
-    days = f"{window.days} day{'' if window.days == 1 else 's'}"
+    days = counted(window.days, "day")
     undated = briefing.totals.undated_articles
     left_out = f" · {undated:,} undated article(s) left out" if undated else ""
     return f"Articles published {window.since} – {window.until} ({days}, UTC){left_out}"
@@ -190,8 +191,8 @@ def _totals(briefing: Briefing) -> list[dict[str, str]]:
 
 def _story(story: Story) -> dict[str, Any]:
     first = story.items[0]
-    sources = f"{story.sources} source{'' if story.sources == 1 else 's'}"
-    articles = f"{story.articles} article{'' if story.articles == 1 else 's'}"
+    sources = counted(story.sources, "source")
+    articles = counted(story.articles, "article")
     return {
         "story_id": story.story_id,
         "headline": first.title or "(untitled)",

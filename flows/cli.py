@@ -20,7 +20,7 @@ import duckdb
 from connectors.clock import utcnow
 from flows.artifacts import no_network_line
 from flows.embedded_api import EmbeddedApiError, start_embedded_api
-from flows.render import FORMATS, dump_json, records, render, render_failing_feeds
+from flows.render import FORMATS, counted, dump_json, records, render, render_failing_feeds
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
 from warehouse import (
     QueryRefused,
@@ -369,7 +369,7 @@ def _run_sources(args: argparse.Namespace, settings: object) -> int:
             state = row.state if row.enabled else f"{row.state} (off in sources file)"
             last_error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
             print(
-                f"{row.name}: {state}, {row.consecutive_failures} failures, "
+                f"{row.name}: {state}, {counted(row.consecutive_failures, 'failure')} in a row, "
                 f"last success {last}, next poll {due}{last_error}"
             )
     finally:
@@ -470,7 +470,8 @@ def _run_report(args: argparse.Namespace, settings: Settings) -> int:
     window = written.window
     covered = f"{window.since} – {window.until}" if window else "no dated articles"
     print(
-        f"newsflow: briefing of {written.articles} articles ({covered}), {written.charts} charts "
+        f"newsflow: briefing of {counted(written.articles, 'article')} ({covered}), "
+        f"{counted(written.charts, 'chart')} "
         f"-> {written.path} ({written.bytes:,} bytes)"
     )
     return 0

@@ -51,7 +51,7 @@ def render_table(result: QueryResult) -> str:
     lines = [_line(result.columns, widths), _line(["-" * w for w in widths], widths)]
     lines += [_line(row, widths) for row in cells]
     count = len(result.rows)
-    lines.append(f"({count} row{'' if count == 1 else 's'})")
+    lines.append(f"({counted(count, 'row')})")
     return "\n".join(lines) + "\n"
 
 
@@ -66,8 +66,9 @@ def render_failing_feeds(result: QueryResult, *, width: int) -> str:
         polled = feed["last_polled_at"]
         when = f", last poll {polled:%Y-%m-%d %H:%M}" if isinstance(polled, datetime) else ""
         failures = feed["failures_in_a_row"]
+        assert isinstance(failures, int)
         head = (
-            f"{feed['source']}: {feed['state']}, {failures} failure{'' if failures == 1 else 's'}"
+            f"{feed['source']}: {feed['state']}, {counted(failures, 'failure')}"
             f" in a row{when}: {feed['last_error_code']}"
         )
         message = textwrap.fill(
@@ -105,6 +106,11 @@ def dump_json(value: object) -> str:
     """Indented JSON with a final newline; times in ISO 8601, nothing cut."""
     text = json.dumps(value, default=_json_default, ensure_ascii=False, indent=2)
     return _UNSAFE_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n"
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: "1 failure", "2 failures"."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _cell(value: object) -> str:

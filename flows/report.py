@@ -13,6 +13,7 @@ from connectors.clock import utcnow
 from flows.briefing import BriefingFile, default_briefing_path, write_briefing
 from flows.briefing_link import remember_briefing
 from flows.events import report_written_event
+from flows.render import counted
 from flows.reporting import emit
 from flows.run_names import timestamped_name
 from flows.settings import load_settings, warehouse_paths
@@ -93,9 +94,10 @@ def report(
         key="briefing",
         link=written.path.as_uri(),
         link_text=f"Briefing: {written.path}",
-        description=f"{written.articles} articles, {written.charts} charts",
+        description=f"{counted(written.articles, 'article')}, {counted(written.charts, 'chart')}",
     )
-    print(f"briefing of {written.articles} articles -> {written.path} ({written.bytes:,} bytes)")
+    articles = counted(written.articles, "article")
+    print(f"briefing of {articles} -> {written.path} ({written.bytes:,} bytes)")
     return written
 
 

@@ -292,17 +292,22 @@ def resolve_window(
 ) -> ReportWindow | None:
     """The window a report covers: the days given, open ends filled by the articles' dates.
 
+    An open end never crosses the given one (``--since`` after the last article is an empty
+    window, not an error about an ``--until`` nobody typed).
+
     Returns:
         None when neither end is given and no article has a publication date.
 
     Raises:
-        ValueError: ``until`` is before ``since``.
+        ValueError: ``until`` is before ``since``, both given.
     """
     row = con.execute(_BOUNDS).fetchone()
     first, last = row if row is not None else (None, None)
     open_since, open_until = since is None, until is None
-    since = since or first or until
-    until = until or last or since
+    if since is None:
+        since = min(first, until) if first is not None and until is not None else first or until
+    if until is None:
+        until = max(last, since) if last is not None and since is not None else last or since
     if since is None or until is None:
         return None
     if until < since:

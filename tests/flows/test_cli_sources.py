@@ -36,8 +36,22 @@ def test_sources_enable_brings_a_disabled_source_back(
     assert main(["sources", "enable", "Lab", "--db", str(db)]) == 0
     assert main(["sources", "list", "--db", str(db)]) == 0
     output = capsys.readouterr().out
-    assert "Lab: active, 0 failures, last success never, next poll now" in output
+    assert "Lab: active, 0 failures in a row, last success never, next poll now" in output
     assert main(["sources", "enable", "Nobody", "--db", str(db)]) == 1
+
+
+def test_sources_list_counts_one_failure_in_the_singular(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db.duckdb"
+    write_db = warehouse_paths(db).write_db
+    con = connect_warehouse(write_db)
+    sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
+    con.execute("UPDATE sources SET consecutive_failures = 1")
+    con.close()
+    publish_snapshot(write_db, db)
+    assert main(["sources", "list", "--db", str(db)]) == 0
+    assert "Lab: active, 1 failure in a row, last success never" in capsys.readouterr().out
 
 
 def test_fetch_settings_come_from_the_environment() -> None:

@@ -233,6 +233,14 @@ def test_the_default_window_spans_every_dated_article(snapshot: Path) -> None:
             resolve_window(con, since=UNTIL, until=SINCE)
 
 
+def test_a_given_end_beyond_the_articles_is_an_empty_window_not_an_error(snapshot: Path) -> None:
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        after = resolve_window(con, since=date(2030, 1, 1))
+        before = resolve_window(con, until=date(2020, 1, 1))
+    assert after == ReportWindow(date(2030, 1, 1), date(2030, 1, 1), open_until=True)
+    assert before == ReportWindow(date(2020, 1, 1), date(2020, 1, 1), open_since=True)
+
+
 def test_failures_reach_past_the_articles_when_the_window_is_left_open(snapshot: Path) -> None:
     with duckdb.connect(str(snapshot), read_only=True) as con:
         everything = resolve_window(con)
@@ -337,6 +345,22 @@ def test_cli_report_writes_the_briefing_and_notes_it(
     assert str(out) in printed and out.is_file()
     latest = latest_briefing(snapshot.with_name("news.private"))
     assert latest is not None and latest.path == out.resolve()
+
+
+def test_cli_report_counts_one_article_in_the_singular(
+    snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "--db", str(snapshot), "--out", str(tmp_path / "one.html")]
+    assert main([*args, "--since", "2024-03-05", "--until", "2024-03-05"]) == 0
+    assert "briefing of 1 article (2024-03-05 – 2024-03-05)" in capsys.readouterr().out
+
+
+def test_cli_report_since_after_the_last_article_writes_an_empty_briefing(
+    snapshot: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["report", "--db", str(snapshot), "--out", str(tmp_path / "later.html")]
+    assert main([*args, "--since", "2030-01-01"]) == 0
+    assert "briefing of 0 articles (2030-01-01 – 2030-01-01), 0 charts" in capsys.readouterr().out
 
 
 def test_cli_report_refuses_an_until_before_since(

@@ -432,7 +432,7 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
         lock_wait=settings.lock_wait,
     )
     print(
-        f"newsflow: retagged {summary.retagged} articles with {summary.tagger_version} "
+        f"newsflow: retagged {counted(summary.retagged, 'article')} with {summary.tagger_version} "
         f"({summary.stale} had older tags) -> {db}"
     )
     return 0

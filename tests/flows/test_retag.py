@@ -83,7 +83,7 @@ def test_cli_retag_without_a_warehouse_says_so(
 def test_cli_retag_reports_counts(db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _seed_stale(db_path)
     assert main(["retag", "--db", str(db_path), "--until", "2023-11-03"]) == 0
-    assert "retagged 1 articles" in capsys.readouterr().out
+    assert "retagged 1 article with" in capsys.readouterr().out
 
 
 def test_cli_retag_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:

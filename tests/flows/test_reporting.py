@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,24 @@ from tests.conftest import ROOT
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
 
-def _events(name: str, run_id: str) -> list[dict[str, Any]]:
-    """Events of one kind that mention ``run_id``, once the server has stored them."""
+def _events(
+    name: str, run_id: str, match: Callable[[dict[str, Any]], bool] | None = None
+) -> list[dict[str, Any]]:
+    """Events of one kind that mention ``run_id`` (and pass ``match``), once the server has them.
+
+    Events are stored asynchronously and other tests' events of the same kind are already
+    there, so the wait is for a matching event, not for any event.
+    """
     with get_client(sync_client=True) as client:
         for _ in range(40):
             response = client.request(
                 "POST", "/events/filter", json={"filter": {"event": {"name": [name]}}, "limit": 50}
             )
-            found = [e for e in response.json()["events"] if run_id in str(e)]
+            found = [
+                e
+                for e in response.json()["events"]
+                if run_id in str(e) and (match is None or match(e))
+            ]
             if found:
                 return found
             time.sleep(0.25)
@@ -74,10 +85,13 @@ def test_a_run_that_meets_older_tags_announces_the_catalog_change(
         "---\ntitle: B\nurl: https://e.org/b\npublished: 2024-03-05\n---\nMeta news.\n"
     )
     summary = ingest(seeds_dir=str(seeds), db_path=str(db_path))
-    changed = _events("newsflow.catalog.changed", "")
-    assert any(
-        e["payload"]["start"] == "2024-03-02"
-        and e["payload"]["end"] == "2024-03-02"
-        and e["payload"]["stale_articles"] == 1
-        for e in changed
-    ), (summary.run_id, changed)
+    changed = _events(
+        "newsflow.catalog.changed",
+        "",
+        lambda e: (
+            e["payload"]["start"] == "2024-03-02"
+            and e["payload"]["end"] == "2024-03-02"
+            and e["payload"]["stale_articles"] == 1
+        ),
+    )
+    assert changed, summary.run_id

@@ -14,7 +14,7 @@ from transforms.pipeline import Transformed, transform_document, transform_docum
 from transforms.pool import ItemFailed, run_in_pool
 from transforms.rawpage import RawPage, pack_raw_page, to_raw_document
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
-from transforms.stories import cluster_sketches, estimate_containment, is_same_story, sketch_text
+from transforms.stories import estimate_containment, is_same_story, sketch_text
 from transforms.tagging import TAGGER_VERSION, tag_article
 
 __all__ = [
@@ -32,7 +32,6 @@ __all__ = [
     "Transformed",
     "article_id_for",
     "canonical_url",
-    "cluster_sketches",
     "content_hash",
     "estimate_containment",
     "extract_article",

@@ -90,13 +90,6 @@ def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:
     )
 
 
-def find_entities(
-    title: str, text: str, index: EntityIndex | None = None
-) -> tuple[EntityMention, ...]:
-    """Catalog entities mentioned in an article, in order of first mention."""
-    return match_entities(title, text, index)[0]
-
-
 def match_entities(
     title: str, text: str, index: EntityIndex | None = None
 ) -> tuple[tuple[EntityMention, ...], tuple[tuple[int, int], ...]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 SKETCH_SIZE = 128  # k smallest shingle hashes kept per text
 SHINGLE_WORDS = 3
@@ -62,25 +62,6 @@ def estimate_containment(first: Sequence[int], second: Sequence[int]) -> float:
 def is_same_story(first: Sequence[int], second: Sequence[int]) -> bool:
     """True when two sketches describe one story (see the module docstring for the threshold)."""
     return estimate_containment(first, second) >= SAME_STORY_CONTAINMENT
-
-
-def cluster_sketches(items: Iterable[tuple[str, Sequence[int]]]) -> dict[str, str]:
-    """Assign stories in arrival order, as the warehouse does across runs.
-
-    Each item joins the story of the earliest earlier item it matches;
-    otherwise it founds a story named after itself. Stories never merge
-    afterwards, so a story id, once given, stays.
-
-    Returns:
-        item id -> story id (the id of the story's first item).
-    """
-    stories: dict[str, str] = {}
-    seen: list[tuple[str, Sequence[int]]] = []
-    for key, sketch in items:
-        match = next((other for other, theirs in seen if is_same_story(sketch, theirs)), None)
-        stories[key] = stories[match] if match is not None else key
-        seen.append((key, sketch))
-    return stories
 
 
 def _hash(shingle: str) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.entities import find_entities
+from transforms.entities import match_entities
 
 
 def _names(text: str, title: str = "") -> dict[str, int]:
-    return {e.name: e.mentions for e in find_entities(title, text)}
+    return {e.name: e.mentions for e in match_entities(title, text)[0]}
 
 
 @pytest.mark.parametrize(
@@ -81,7 +81,7 @@ def test_ambiguous_names_resolve_by_context(text: str, present: set[str], absent
 
 
 def test_surname_counts_only_after_the_full_name() -> None:
-    [lecun] = find_entities("", "LeCun spoke. Then Yann LeCun spoke. LeCun again.")
+    [lecun] = match_entities("", "LeCun spoke. Then Yann LeCun spoke. LeCun again.")[0]
     assert (lecun.name, lecun.mentions) == ("Yann LeCun", 2)
     assert lecun.evidence == ("Yann LeCun@18", "LeCun@36")
 
@@ -94,7 +94,7 @@ def test_shared_surname_goes_to_the_person_named_last() -> None:
 
 def test_aliases_map_to_the_canonical_name_and_are_counted() -> None:
     text = "Facebook and Meta Platforms, known as Meta, work with AWS and Amazon Web Services."
-    found = {e.name: e for e in find_entities("", text)}
+    found = {e.name: e for e in match_entities("", text)[0]}
     assert found["Meta"].mentions == 3
     assert found["Amazon"].mentions == 2
     assert found["Meta"].evidence == ("Facebook@0", "Meta Platforms@13", "Meta@38")
@@ -107,7 +107,7 @@ def test_longest_name_wins() -> None:
 
 
 def test_title_matches_are_marked_as_title() -> None:
-    [nvidia] = find_entities("Nvidia sells chips", "Demand for Nvidia parts grew.")
+    [nvidia] = match_entities("Nvidia sells chips", "Demand for Nvidia parts grew.")[0]
     assert nvidia.evidence == ("Nvidia@title", "Nvidia@11")
 
 
@@ -136,7 +136,7 @@ def test_early_part_of_a_scrape_starts_at_its_headline() -> None:
 
 def test_salience_score_weighs_title_and_lead_mentions_more() -> None:
     body = "Nvidia leads. " + "Other words fill the page here. " * 30 + "Nvidia again."
-    [nvidia] = find_entities("Nvidia results", body)
+    [nvidia] = match_entities("Nvidia results", body)[0]
     assert nvidia.mentions == 3
     assert nvidia.score == 3.0 + 1.5 + 1.0
 
@@ -146,7 +146,7 @@ def test_names_hold_in_all_caps_headlines_across_line_breaks_and_as_possessives(
         "The startup Hugging\nFace said OpenAI’s new model was strong. "
         "Hugging Face and OpenAI's rivals agreed."
     )
-    names = {e.name: e for e in find_entities("OPENAI AND NVIDIA SIGN A DEAL", text)}
+    names = {e.name: e for e in match_entities("OPENAI AND NVIDIA SIGN A DEAL", text)[0]}
     assert {"OpenAI", "Nvidia", "Hugging Face"} <= names.keys()
     assert names["Hugging Face"].evidence[0] == "Hugging\nFace@12"
     assert names["OpenAI"].evidence[0] == "OPENAI@title"

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 
 from transforms import CatalogError, load_taxonomy
-from transforms.entities import find_entities
+from transforms.entities import match_entities
 from transforms.topics import measure_topics, score_topics
 
 AI_LEAD = "Artificial intelligence (AI) companies and their AI chatbots and LLMs. "
 
 
 def _topics(text: str, title: str = "") -> dict[str, float]:
-    tags = score_topics(title, text, find_entities(title, text))
+    tags = score_topics(title, text, match_entities(title, text)[0])
     return {t.topic: t.score for t in tags}
 
 
@@ -42,7 +42,7 @@ def test_funding_needs_an_amount_or_an_investor() -> None:
 
 def test_eu_ai_act_implies_regulation() -> None:
     text = AI_LEAD + "The EU AI Act was agreed. The AI Act covers models. The AI Act applies soon."
-    measured = measure_topics("", text, find_entities("", text))
+    measured = measure_topics("", text, match_entities("", text)[0])
     assert measured.scores["regulation"] >= 9.0
     assert measured.evidence["regulation"][0] == "entity:EU AI Actx3"
 

@@ -122,3 +122,9 @@ def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
     assert measure_topics(title, body, ()).scores["product-launch"] < threshold
     assert "product-launch" in _topics(body, title=title)
     assert "product-launch" not in _topics(body + " It launches soon.", title="A quiet week")
+
+
+def test_an_investigation_is_no_investment() -> None:
+    text = AI_LEAD + "The investigation found the chatbot broke rules; it was fined $5 million. " * 3
+    assert "funding" not in _topics(text)
+    assert "funding" in _topics(text.replace("investigation", "investment round"))

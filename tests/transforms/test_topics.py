@@ -125,6 +125,7 @@ def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
 
 
 def test_an_investigation_is_no_investment() -> None:
-    text = AI_LEAD + "The investigation found the chatbot broke rules; it was fined $5 million. " * 3
+    sentence = "The investigation found the chatbot broke rules; it was fined $5 million. "
+    text = AI_LEAD + sentence * 3
     assert "funding" not in _topics(text)
     assert "funding" in _topics(text.replace("investigation", "investment round"))

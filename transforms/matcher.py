@@ -63,7 +63,8 @@ class PhraseMatcher(Generic[V]):
     (``regulat*`` finds regulator and regulation). With ``fold_case`` the text is
     lower-cased before matching and phrases must be given in lower case. With
     ``hyphen_joins`` a hyphen before a phrase makes it part of a longer word (names:
-    "Jean-Claude" is not Claude); without it "multi-billion" contains "billion".
+    "Jean-Claude" is not Claude), unless a lower-case prefix precedes a capitalised
+    name ("ex-OpenAI"); without it "multi-billion" contains "billion".
     """
 
     def __init__(
@@ -115,7 +116,19 @@ def _is_word_start(text: str, start: int, hyphen_joins: bool) -> bool:
     if start == 0:
         return True
     before = text[start - 1]
-    return not (before.isalnum() or (hyphen_joins and before == "-"))
+    if hyphen_joins and before == "-":
+        return _prefix_before_name(text, start)
+    return not before.isalnum()
+
+
+def _prefix_before_name(text: str, start: int) -> bool:
+    """A name after a lower-case prefix starts there ("ex-OpenAI", "non-Meta", "pro-China");
+    after a capitalised part it is the tail of a longer name ("Jean-Claude")."""
+    prefix_start = start - 1
+    while prefix_start > 0 and text[prefix_start - 1].isalpha():
+        prefix_start -= 1
+    prefix = text[prefix_start : start - 1]
+    return bool(prefix) and prefix.islower() and text[start].isupper()
 
 
 def _is_word_end(text: str, end: int) -> bool:

@@ -24,9 +24,17 @@ def test_stem_matches_any_word_ending() -> None:
 
 def test_compound_suffix_after_hyphen_keeps_the_name() -> None:
     matcher = PhraseMatcher([("Meta", "m")], hyphen_joins=True)
-    assert _hits(matcher, "Meta-backed, Meta-analysis, Meta-Google, ex-Meta") == [
+    assert _hits(matcher, "Meta-backed, Meta-analysis, Meta-Google, Zuck-Meta") == [
         ("Meta", 0),
         ("Meta", 28),
+    ]
+
+
+def test_name_after_a_lower_case_prefix_is_the_name() -> None:
+    matcher = PhraseMatcher([("OpenAI", "o"), ("Claude", "c")], hyphen_joins=True)
+    assert _hits(matcher, "ex-OpenAI staff, anti-OpenAI, Jean-Claude") == [
+        ("OpenAI", 3),
+        ("OpenAI", 22),
     ]
 
 

@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import altair as alt
@@ -36,18 +36,14 @@ class RenderedChart:
 def topics_chart(briefing: Briefing) -> alt.Chart:
     """Articles over time by topic, stacked; an article counts once under each of its topics."""
     unit = briefing.window.unit
-    return (
-        alt.Chart(_values(briefing.topics, unit), title=f"Articles by topic, per {unit}")
-        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
-        .encode(
-            x=_period_axis(unit),
-            x2="period_end:T",
-            y=alt.Y("count:Q", title="Articles (once per topic)", stack="zero", axis=whole_axis()),
-            color=_colour("series:N", "Topic", _series_order(briefing.topics)),
-            order=alt.Order("count:Q", sort="descending"),
-        )
-        .properties(width=CHART_WIDTH, height=260)
-    )
+    return _stacked_bars(
+        _values(briefing.topics, unit),
+        unit,
+        count_title="Articles (once per topic)",
+        colour=_colour("series:N", "Topic", _series_order(briefing.topics)),
+        height=260,
+        title=f"Articles by topic, per {unit}",
+    ).encode(order=alt.Order("count:Q", sort="descending"))
 
 
 def entities_chart(briefing: Briefing) -> alt.Chart:
@@ -117,23 +113,19 @@ def changes_chart(briefing: Briefing) -> alt.TopLevelMixin:
 def failures_chart(briefing: Briefing) -> alt.Chart:
     """Failures over time, stacked by error code."""
     unit = briefing.window.unit
-    return (
-        alt.Chart(_values(briefing.failures, unit), title=f"Failures by error code, per {unit}")
-        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
-        .encode(
-            x=_period_axis(unit),
-            x2="period_end:T",
-            y=alt.Y("count:Q", title="Failures", stack="zero", axis=whole_axis()),
-            color=_colour("series:N", "Error code", _failure_codes(briefing)),
-        )
-        .properties(width=CHART_WIDTH, height=220)
+    return _stacked_bars(
+        _values(briefing.failures, unit),
+        unit,
+        count_title="Failures",
+        colour=_colour("series:N", "Error code", _failure_codes(briefing)),
+        height=220,
+        title=f"Failures by error code, per {unit}",
     )
 
 
 def failures_by_source_chart(briefing: Briefing) -> alt.TopLevelMixin:
     """Failures over time for the sources with the most, one row each, stacked by error code."""
     unit = briefing.window.unit
-    length = timedelta(days=1 if unit == "day" else 7)
     totals: Counter[str] = Counter()
     for item in briefing.failures_by_source:
         totals[item.source] += item.count
@@ -141,7 +133,7 @@ def failures_by_source_chart(briefing: Briefing) -> alt.TopLevelMixin:
     rows = [
         {
             "period": item.period.isoformat(),
-            "period_end": (item.period + length).isoformat(),
+            "period_end": _period_end(item.period, unit).isoformat(),
             "source": item.source,
             "series": item.error_code,
             "count": item.count,
@@ -149,15 +141,14 @@ def failures_by_source_chart(briefing: Briefing) -> alt.TopLevelMixin:
         for item in briefing.failures_by_source
     ]
     return (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
-        .encode(
-            x=_period_axis(unit),
-            x2="period_end:T",
-            y=alt.Y("count:Q", title=None, stack="zero", axis=whole_axis(ticks=2)),
-            color=_colour("series:N", "Error code", _failure_codes(briefing)),
+        _stacked_bars(
+            alt.Data(values=rows),
+            unit,
+            count_title=None,
+            colour=_colour("series:N", "Error code", _failure_codes(briefing)),
+            height=36,
+            ticks=2,
         )
-        .properties(width=CHART_WIDTH, height=36)
         .facet(
             row=alt.Row(
                 "source:N",
@@ -239,14 +230,42 @@ def render_svg(chart: alt.TopLevelMixin, *, key: str) -> str:
     return svg
 
 
+def _stacked_bars(
+    data: alt.Data,
+    unit: str,
+    *,
+    count_title: str | None,
+    colour: alt.Color,
+    height: int,
+    title: str | None = None,
+    ticks: int | None = None,
+) -> alt.Chart:
+    """Counts per period stacked by series; each bar spans its day or week, so gaps show."""
+    return (
+        alt.Chart(data, title=alt.Undefined if title is None else title)
+        .mark_bar(orient="vertical", stroke="white", strokeWidth=0.5)
+        .encode(
+            x=_period_axis(unit),
+            x2="period_end:T",
+            y=alt.Y("count:Q", title=count_title, stack="zero", axis=whole_axis(ticks=ticks)),
+            color=colour,
+        )
+        .properties(width=CHART_WIDTH, height=height)
+    )
+
+
+def _period_end(period: date, unit: str) -> date:
+    """The day after ``period`` ends: a bar's right edge."""
+    return period + timedelta(days=1 if unit == "day" else 7)
+
+
 def _values(counts: Sequence[PeriodCount], unit: str) -> alt.Data:
     """Rows for a time chart: each period with the day after it ends (a bar's right edge)."""
-    length = timedelta(days=1 if unit == "day" else 7)
     return alt.Data(
         values=[
             {
                 "period": c.period.isoformat(),
-                "period_end": (c.period + length).isoformat(),
+                "period_end": _period_end(c.period, unit).isoformat(),
                 "series": c.series,
                 "count": c.count,
             }

@@ -23,20 +23,10 @@ from pathlib import Path
 
 from connectors import Failure
 from transforms import Article, EntityMention, TaggedArticle, TopicTag
+from transforms.catalog import TOPICS as TAXONOMY
 from warehouse import connect_warehouse, load_batch, publish_snapshot
 
-TOPICS = (
-    "open-source",
-    "regulation",
-    "safety",
-    "funding",
-    "chips-hardware",
-    "research",
-    "product-launch",
-    "legal-copyright",
-    "labor-jobs",
-    "geopolitics",
-)
+TOPICS = tuple(topic for topic in TAXONOMY if topic != "not-ai")  # not-ai excludes the others
 ENTITIES = [EntityMention(f"entity-{n}", f"Entity {n}", "company", None, 1, ()) for n in range(150)]
 CODES = ("http_status", "dns_error", "connect_timeout", "deadline_exceeded", "not_a_feed")
 DAYS = 90

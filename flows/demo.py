@@ -4,7 +4,7 @@ The demo's feeds never resolve and a feed is `failing` after three failed polls 
 demo set is ingested three times with `--force`. One process starts Prefect's embedded API once
 for all three runs: three `newsflow ingest` commands took 150-190 s on a loaded 2-core machine,
 one process 60 s. One more feed, demo/feed/feed.xml, is served on 127.0.0.1 during the build
-(the sources file allows only http(s) URLs): a feed that answers, whose items' pages never do.
+(connectors/local_feed.py): a feed that answers, whose items' pages never do.
 """
 
 from __future__ import annotations
@@ -12,13 +12,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from connectors.local_feed import serve_folder
 from flows.cli import main as newsflow
 from flows.settings import warehouse_paths
 
@@ -35,7 +31,7 @@ def build_demo(db: Path = DEMO_DB, demo_dir: Path = DEMO_DIR) -> int:
         0, or the exit code of the first ``newsflow ingest`` that failed.
     """
     _remove_warehouse(db)
-    with _serve(demo_dir / "feed") as base_url, tempfile.TemporaryDirectory() as folder:
+    with serve_folder(demo_dir / "feed") as base_url, tempfile.TemporaryDirectory() as folder:
         sources = Path(folder) / "sources.yaml"
         sources.write_text(
             (demo_dir / "sources.yaml").read_text(encoding="utf-8")
@@ -57,24 +53,6 @@ def _remove_warehouse(db: Path) -> None:
     for path in [db, *db.parent.glob(f"{db.name}.*"), *db.parent.glob(f".{db.name}.*.partial")]:
         path.unlink(missing_ok=True)
     shutil.rmtree(warehouse_paths(db).write_db.parent, ignore_errors=True)
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the stdlib's name)
-        """The build prints its own lines; no access log."""
-
-
-@contextmanager
-def _serve(folder: Path) -> Iterator[str]:
-    """Serve ``folder`` on a free port of 127.0.0.1 while the block runs; yields its base URL."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, name="demo-feed", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def main() -> int:

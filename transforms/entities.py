@@ -215,9 +215,14 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
 
 def early_end(title: str, text: str) -> float:
     """Where the early part of the story ends; a scrape's story starts at its headline."""
-    start = text.find(title[:40]) if len(title) >= 20 else -1
-    start = start if 0 <= start < len(text) // 2 else 0
+    start = story_start(title, text)
     return start + max(EARLY_CHARS, LATE_MENTION * (len(text) - start))
+
+
+def story_start(title: str, text: str) -> int:
+    """Where the story begins in the text: at its headline in a scrape, else at 0."""
+    start = text.find(title[:40]) if len(title) >= 20 else -1
+    return start if 0 <= start < len(text) // 2 else 0
 
 
 def _in_credit(haystack: str, start: int) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms.catalog import CatalogEntity, Taxonomy, load_catalog, load_taxonomy
+from transforms.entities import story_start
 from transforms.matcher import PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention, TopicTag
 
@@ -95,7 +96,7 @@ def score_topics(
     """
     index = index or topic_index()
     measured = measure_topics(title, text, entities, index)
-    lead = lead_paragraphs(text, index.taxonomy.lead_chars)
+    lead = lead_paragraphs(title, text, index.taxonomy.lead_chars)
     passed = [
         rule
         for rule in index.taxonomy.rules
@@ -136,6 +137,7 @@ def measure_topics(
     positions: dict[str, list[int]] = defaultdict(list)
     repeats: Counter[str] = Counter()
     body_start = len(title) + 1
+    lead_start = story_start(title, text)
     haystack = f"{title}\n{text}"
     starts = [0, *(m.end() for m in _LINE_BREAK.finditer(haystack))]
     paragraphs: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
@@ -150,7 +152,7 @@ def measure_topics(
             taxonomy.title_weight
             if offset < 0
             else taxonomy.lead_weight
-            if offset < taxonomy.lead_chars
+            if lead_start <= offset < lead_start + taxonomy.lead_chars
             else 1.0
         )
         where = offset if offset >= 0 else "title"
@@ -194,9 +196,12 @@ def measure_topics(
     )
 
 
-def lead_paragraphs(text: str, lead_chars: int) -> int:
-    """The last paragraph of the title and lead (paragraph 0 is the title)."""
-    return 1 + text.count("\n", 0, lead_chars)
+def lead_paragraphs(title: str, text: str, lead_chars: int) -> int:
+    """The last paragraph of the title and lead (paragraph 0 is the title).
+
+    The lead runs ``lead_chars`` from where the story starts: after a scrape's menus.
+    """
+    return 1 + text.count("\n", 0, story_start(title, text) + lead_chars)
 
 
 def _applies(measured: TopicScores, topic: str, threshold: float, lead: int) -> bool:

@@ -129,3 +129,11 @@ def test_an_investigation_is_no_investment() -> None:
     text = AI_LEAD + sentence * 3
     assert "funding" not in _topics(text)
     assert "funding" in _topics(text.replace("investigation", "investment round"))
+
+
+def test_a_scrapes_lead_starts_at_its_headline_after_the_menus() -> None:
+    title = "Acme and its big week in robots"
+    menu = "Home News Robots Cars Phones Podcasts Newsletters Events About " * 12
+    story = AI_LEAD + "Acme raised $50 million in a funding round led by investors."
+    filler = "\n".join(f"The robot walked to room {i} and back again." for i in range(40))
+    assert "funding" in _topics(f"{menu}{title}\n{story}\n{filler}", title=title)

@@ -189,10 +189,13 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     if offline:  # one line, not one per feed: the feeds' rows are in the warehouse
         print(f"newsflow: {offline}; each feed's failure is in feed_fetches and failures")
         failures_by_code -= Counter(summary.feed_failures_by_code)
+    elif sources is not None and not summary.feeds_polled:
+        print("newsflow: no feed due for a poll (--force polls every enabled one)")
     elif sources is not None:
         print(
-            f"newsflow: {summary.feeds_polled} feeds polled ({summary.feeds_failed} failed), "
-            f"{summary.pages_requested} new pages fetched"
+            f"newsflow: {counted(summary.feeds_polled, 'feed')} polled "
+            f"({summary.feeds_failed} failed), {counted(summary.pages_requested, 'new page')} "
+            "requested"
         )
     print(
         f"newsflow: {counts.new} new, {counts.updated} updated, {counts.unchanged} unchanged "

@@ -82,3 +82,24 @@ def test_an_offline_ingest_says_no_network_in_one_line(
     [markdown] = [a["data"] for a in artifacts if run_id in a["data"]]
     assert "**no network: 3 of 3 feeds unreachable (connect_error)**" in markdown
     assert "Slowest feeds" not in markdown and "feed-1" not in markdown
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_a_rerun_with_no_feed_due_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_ALLOWED_NETWORKS", "127.0.0.0/8")
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(
+        f"sources:\n  - {{name: feed, url: 'http://127.0.0.1:{_closed_port()}/rss'}}\n",
+        encoding="utf-8",
+    )
+    argv = ["ingest", "--seeds", str(tmp_path / "seeds"), "--sources", str(sources)]
+    (tmp_path / "seeds").mkdir()
+    argv += ["--db", str(tmp_path / "news.duckdb")]
+    assert main(argv) == 0  # the feed fails and backs off
+    capsys.readouterr()
+    assert main(argv) == 0
+    assert "newsflow: no feed due for a poll (--force polls every enabled one)" in (
+        capsys.readouterr().out.splitlines()
+    )

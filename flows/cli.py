@@ -96,7 +96,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sql.set_defaults(handler=_run_sql)
 
     status = commands.add_parser("status", help="sources' health, the last runs and counts")
-    status.add_argument("--runs", type=int, default=5, help="how many recent runs (default: 5)")
+    status.add_argument("--runs", type=_count, default=5, help="how many recent runs (default: 5)")
     status.add_argument("--json", action="store_true", help="the same as one JSON object")
     _add_db_argument(status)
     status.set_defaults(handler=_run_status)
@@ -486,6 +486,17 @@ def _day(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _count(value: str) -> int:
+    """A number of things to show: 0 or more (DuckDB refuses a negative LIMIT)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a count (0 or more)")
+    return number
 
 
 def _start_of(day: date | None) -> datetime | None:

@@ -168,6 +168,16 @@ def test_status_shows_counts_runs_and_sources(
     assert "down" in out and "failing" in out and "http_status" in out
 
 
+@pytest.mark.parametrize("runs", ["-1", "five"])
+def test_status_refuses_a_runs_count_that_is_not_0_or_more(
+    runs: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["status", "--runs", runs])
+    assert caught.value.code == 2
+    assert f"{runs!r} is not a count (0 or more)" in capsys.readouterr().err
+
+
 def test_status_shows_each_failing_feed_with_its_whole_last_error_wrapped(
     snapshot: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

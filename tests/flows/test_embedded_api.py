@@ -19,7 +19,7 @@ from signal import SIGINT, SIGKILL, SIGTERM, Signals
 import duckdb
 import pytest
 
-from flows.embedded_api import STARTING_MESSAGE, start_embedded_api, startup_timeout
+from flows.embedded_api import STARTING_MESSAGE, _healthy, start_embedded_api, startup_timeout
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -87,19 +87,6 @@ def _server_port(server_pid: int) -> int:
     return int(argv[argv.index("--port") + 1])
 
 
-def _answers(port: int) -> bool:
-    import http.client
-
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    try:
-        connection.request("GET", "/api/health")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
-    finally:
-        connection.close()
-
-
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Finished, Path]:
     """A whole `newsflow ingest` on an empty PREFECT_HOME; its home is reused, migrated."""
@@ -141,7 +128,7 @@ def test_no_server_survives_newsflow_killed_while_it_is_up(
     try:
         _wait_for(lambda: len(_servers_of(process.pid)) == 1, "the embedded API process")
         (server,) = _servers_of(process.pid)
-        _wait_for(lambda: _answers(_server_port(server)), "the embedded API to answer")
+        _wait_for(lambda: _healthy("127.0.0.1", _server_port(server)), "the embedded API to answer")
         assert process.poll() is None  # still waiting for the warehouse, inside its flow
         process.send_signal(signum)
         process.communicate(timeout=BOUND_SECONDS)

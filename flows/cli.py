@@ -36,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``newsflow`` console script."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    since, until = getattr(args, "since", None), getattr(args, "until", None)
+    if since is not None and until is not None and until < since:  # before Prefect starts
+        print(
+            f"newsflow {args.command}: --until {until} is before --since {since}", file=sys.stderr
+        )
+        return 2
     try:
         settings = load_settings()
     except ValueError as error:

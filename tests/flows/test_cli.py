@@ -34,3 +34,15 @@ def test_a_missing_seeds_folder_from_the_environment_is_an_error_too(
 ) -> None:
     monkeypatch.setenv("NEWSFLOW_SEEDS", str(tmp_path / "seedz"))
     assert main(["ingest", "--db", str(tmp_path / "news.duckdb")]) == 2
+
+
+@pytest.mark.parametrize("command", ["reprocess", "retag", "report"])
+def test_an_until_before_since_is_refused_before_anything_runs(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "news.duckdb"
+    argv = [command, "--since", "2025-01-01", "--until", "2024-01-01", "--db", str(db)]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err == f"newsflow {command}: --until 2024-01-01 is before --since 2025-01-01\n"
+    assert not db.exists() and not (tmp_path / "news.private").exists()

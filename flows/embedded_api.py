@@ -99,6 +99,8 @@ def start_embedded_api() -> EmbeddedApi | None:
         raise
     atexit.register(api.stop)
     os.environ["PREFECT_API_URL"] = api.url
+    # It serves no UI: without this, INFO logs would link each run to a page that is not there.
+    os.environ.setdefault("PREFECT_UI_URL", "")
     prefect.context.refresh_global_settings_context()
     return api
 

@@ -114,6 +114,15 @@ def test_first_start_says_so_once_and_ingests(first_run: tuple[Finished, Path]) 
     assert finished.stderr.splitlines().count(STARTING_MESSAGE) == 1
 
 
+def test_info_logs_link_no_ui_the_embedded_api_does_not_serve(
+    first_run: tuple[Finished, Path], tmp_path: Path
+) -> None:
+    process = _ingest(tmp_path / "work", first_run[1], PREFECT_LOGGING_LEVEL="INFO")
+    _, stderr = process.communicate(timeout=BOUND_SECONDS)
+    assert process.returncode == 0, stderr
+    assert "Beginning flow run" in stderr and "View at" not in stderr
+
+
 def test_normal_exit_leaves_no_server(first_run: tuple[Finished, Path]) -> None:
     assert _servers_of(first_run[0].pid) == []
 

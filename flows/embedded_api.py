@@ -35,6 +35,7 @@ TIMEOUT_VARIABLE = "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"
 STARTING_MESSAGE = (
     "newsflow: starting Prefect's embedded API; the first start prepares its database"
 )
+RESTARTING_MESSAGE = "newsflow: starting Prefect's embedded API"  # its database is there
 LOG_NAME = "newsflow-embedded-api.log"  # in PREFECT_HOME: the server's own output
 STOP_GRACE_SECONDS = 10.0
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
@@ -89,7 +90,11 @@ def start_embedded_api() -> EmbeddedApi | None:
     if settings.api.url or not settings.server.ephemeral.enabled:
         return None
     timeout = startup_timeout(settings)
-    print(STARTING_MESSAGE, file=sys.stderr, flush=True)
+    print(
+        STARTING_MESSAGE if _first_start(settings) else RESTARTING_MESSAGE,
+        file=sys.stderr,
+        flush=True,
+    )
     log_path = settings.home / LOG_NAME
     api = _launch(settings.to_environment_variables(exclude_unset=True), log_path)
     try:
@@ -173,6 +178,13 @@ def _wait_until_healthy(api: EmbeddedApi, timeout: float) -> None:
         f"Prefect's embedded API did not answer within {timeout:g} s (its log: {api.log_path}); "
         f"on a slow machine set {TIMEOUT_VARIABLE}=600, {_REMEDY}"
     )
+
+
+def _first_start(settings: Settings) -> bool:
+    """Whether the server has yet to create its database: only a SQLite file can be seen."""
+    url = settings.server.database.connection_url
+    scheme, _, path = (url.get_secret_value() if url is not None else "").partition(":///")
+    return not scheme.startswith("sqlite") or not Path(path).exists()
 
 
 def _healthy(host: str, port: int) -> bool:

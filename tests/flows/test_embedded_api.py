@@ -19,7 +19,13 @@ from signal import SIGINT, SIGKILL, SIGTERM, Signals
 import duckdb
 import pytest
 
-from flows.embedded_api import STARTING_MESSAGE, _healthy, start_embedded_api, startup_timeout
+from flows.embedded_api import (
+    RESTARTING_MESSAGE,
+    STARTING_MESSAGE,
+    _healthy,
+    start_embedded_api,
+    startup_timeout,
+)
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -112,6 +118,15 @@ def test_first_start_says_so_once_and_ingests(first_run: tuple[Finished, Path]) 
     finished, _ = first_run
     assert finished.returncode == 0, finished.stderr
     assert finished.stderr.splitlines().count(STARTING_MESSAGE) == 1
+
+
+def test_a_later_start_does_not_announce_a_first_start(
+    first_run: tuple[Finished, Path], tmp_path: Path
+) -> None:
+    process = _ingest(tmp_path / "work", first_run[1])
+    _, stderr = process.communicate(timeout=BOUND_SECONDS)
+    assert process.returncode == 0, stderr
+    assert stderr.splitlines()[0] == RESTARTING_MESSAGE
 
 
 def test_info_logs_link_no_ui_the_embedded_api_does_not_serve(

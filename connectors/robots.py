@@ -54,7 +54,7 @@ async def check_robots(client: GuardedClient, url: str, *, agent: str = ROBOTS_A
     async with lock:
         down = client.unreachable.get(origin)
         if down is not None:  # pages waiting on this lock learn it without a lookup of their own
-            raise down
+            raise FetchError(down.code, url, f"site unreachable earlier in this run: {down}")
         rules = client.robots_cache.get(origin)
         if not isinstance(rules, _Rules) or _expired(rules):
             try:

@@ -165,6 +165,10 @@ def test_an_unreachable_site_is_resolved_once_and_each_of_its_pages_is_a_failure
     assert {f.error_code for f in got if isinstance(f, Failure)} == {"dns_error"}
     assert all(f.retryable for f in got if isinstance(f, Failure))
     assert lookups == ["down.example"]
+    # The page that looked the site up names its robots.txt; the others say it was found earlier.
+    messages = sorted(f.message for f in got if isinstance(f, Failure))
+    earlier = [m for m in messages if "site unreachable earlier in this run" in m]
+    assert len(earlier) == 4 and all(m.startswith("http://down.example/p") for m in earlier)
 
 
 def _flaky(failures: int, status: int = 503) -> Callable[[Handler], None]:

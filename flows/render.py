@@ -71,8 +71,10 @@ def render_failing_feeds(result: QueryResult, *, width: int) -> str:
             f"{feed['source']}: {feed['state']}, {counted(failures, 'failure')}"
             f" in a row{when}: {feed['last_error_code']}"
         )
+        error = str(feed["last_error"] or "(no message)")
+        error = error.removeprefix(f"source {feed['source']!r}: ")  # the head names it already
         message = textwrap.fill(
-            _UNSAFE_CELL.sub(_escape, str(feed["last_error"] or "(no message)")),
+            _UNSAFE_CELL.sub(_escape, error),
             width=width,
             initial_indent="    ",
             subsequent_indent="    ",

@@ -13,8 +13,9 @@ import duckdb
 import pytest
 
 from flows.cli import main
+from flows.render import render_failing_feeds
 from tests.factories import FETCHED, failure, tagged_article
-from warehouse import connect_warehouse, load_batch, publish_snapshot
+from warehouse import QueryResult, connect_warehouse, load_batch, publish_snapshot
 
 
 @pytest.fixture
@@ -329,3 +330,13 @@ def test_status_json_escapes_terminal_controls_and_keeps_the_text(
     assert _no_controls(out)
     [feed] = json.loads(out)["failing_feeds"]
     assert feed["last_error"] == HOSTILE
+
+
+def test_a_failing_feeds_message_does_not_repeat_the_source_its_head_names() -> None:
+    result = QueryResult(
+        ("source", "state", "failures_in_a_row", "last_polled_at", "last_error_code", "last_error"),
+        (("Lab", "failing", 3, None, "dns_error", "source 'Lab': https://lab.example/feed: gone"),),
+    )
+    assert render_failing_feeds(result, width=80) == (
+        "  Lab: failing, 3 failures in a row: dns_error\n    https://lab.example/feed: gone\n"
+    )

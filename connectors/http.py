@@ -195,6 +195,17 @@ class GuardedClient:
                 yield
 
 
+def host_key(url: str) -> str:
+    """The host a URL's politeness limits apply to (lower-case, no port)."""
+    return (urlsplit(url).hostname or "").lower()
+
+
+def site_key(url: str) -> str:
+    """The site (scheme and host:port, lower-case) robots.txt and reachability belong to."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
 def make_client(
     policy: HttpPolicy | None = None, *, resolver: Resolver | None = None
 ) -> GuardedClient:
@@ -254,7 +265,7 @@ async def fetch(
         FetchError: with a typed ``code``; see :class:`connectors.errors.FetchError`.
     """
     check_url(url)
-    async with client.host_slot((urlsplit(url).hostname or "").lower()):
+    async with client.host_slot(host_key(url)):
         started = time.monotonic()  # the wait for a free slot is not this request's work
         try:
             async with asyncio.timeout(deadline):

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from connectors.clock import utcnow
 from connectors.errors import FetchError
@@ -17,6 +16,7 @@ from connectors.http import (
     Resolver,
     fetch,
     make_client,
+    site_key,
 )
 from connectors.polling import run_async
 from connectors.records import Failure, RawDocument
@@ -96,7 +96,7 @@ async def fetch_page(
     found unreachable (DNS, connect, TLS) is remembered on the client, so the
     run's other pages of that site fail at once instead of each waiting for it.
     """
-    origin = _origin(request.url)
+    origin = site_key(request.url)
     down = client.unreachable.get(origin)
     if down is not None:
         message = f"{request.url}: site unreachable earlier in this run: {down}"
@@ -163,11 +163,6 @@ def _retry_later(error: FetchError) -> bool:
 
 def _server_error(error: FetchError) -> bool:
     return error.code == "http_status" and error.status is not None and error.status >= 500
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
 def _failure(request: PageRequest, code: str, message: str, *, retryable: bool = False) -> Failure:

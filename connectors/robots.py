@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
 from connectors.errors import FetchError
-from connectors.http import GuardedClient, fetch
+from connectors.http import GuardedClient, fetch, site_key
 from connectors.settings import (
     MAX_ROBOTS_BYTES,
     PAGE_DEADLINE_SECONDS,
@@ -48,8 +47,7 @@ async def check_robots(client: GuardedClient, url: str, *, agent: str = ROBOTS_A
     Raises:
         FetchError: ``robots_disallowed``, or the network error of the robots fetch.
     """
-    parts = urlsplit(url)
-    origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+    origin = site_key(url)
     lock = client.robots_locks.setdefault(origin, asyncio.Lock())
     async with lock:
         down = client.unreachable.get(origin)

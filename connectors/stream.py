@@ -20,9 +20,8 @@ import queue
 import threading
 from collections import deque
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
-from connectors.http import GuardedClient, HttpPolicy, Resolver, make_client
+from connectors.http import GuardedClient, HttpPolicy, Resolver, host_key, make_client
 from connectors.pages import PageRequest, fetch_page
 from connectors.records import Failure, RawDocument
 from connectors.settings import MAX_PAGE_BYTES, PAGE_DEADLINE_SECONDS
@@ -139,7 +138,7 @@ class PageStream:
             per_host = client.policy.host_concurrency
             waiting: dict[str, deque[PageRequest]] = {}
             for request in self._requests:
-                waiting.setdefault(_host(request.url), deque()).append(request)
+                waiting.setdefault(host_key(request.url), deque()).append(request)
             active = dict.fromkeys(waiting, 0)
             turn: deque[str] = deque(waiting)  # hosts with pages left, in round-robin order
             freed = asyncio.Event()  # a fetch finished: its host may take another page
@@ -180,7 +179,3 @@ class PageStream:
             max_bytes=self._max_bytes,
         )
         self._ready.put(result)
-
-
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()

@@ -468,9 +468,6 @@ def _run_report(args: argparse.Namespace, settings: Settings) -> int:
         written = write_briefing(
             db, args.out or default_briefing_path(db), since=args.since, until=args.until
         )
-    except ValueError as error:  # --until before --since
-        print(f"newsflow report: {error}", file=sys.stderr)
-        return 2
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {_first_paragraph(error)}", file=sys.stderr)
         return 1

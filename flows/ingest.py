@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
+from prefect.utilities.annotations import quote
 
 from connectors import (
     Failure,
@@ -30,7 +32,7 @@ from flows.run_names import timestamped_name
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import failed_run_recorded, warehouse_section, writer_turn
 from transforms import TaggedArticle
-from transforms.pipeline import DocumentList, DocumentSource, StreamTransformer, split_results
+from transforms.pipeline import DocumentList, StreamTransformer, TransformedBatch, split_results
 from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
@@ -143,20 +145,17 @@ def _poll_line(poll: FeedPoll, new_items: int) -> str:
 
 
 @task(cache_policy=NONE)
-def transform_batch_task(
-    transformer: StreamTransformer,
-    source: DocumentSource,
-    spool_dir: str,
-    run_id: str,
-    batch_size: int,
-    stage: str | None = None,
+def spool_transformed_task(
+    spool_dir: str, run_id: str, batch: TransformedBatch, stage: str | None = None
 ) -> list[Failure]:
-    """Extract and tag the next documents to arrive (in the worker pool) and stage them on disk.
+    """Stage one batch of transformed documents on disk; return its failures.
 
-    Documents never leave this task: Prefect keeps every task's return value
+    The documents never leave this task: Prefect keeps every task's return value
     until its flow run ends, so only the batch's failures are returned.
+
+    Args:
+        stage: the progress stage the batch's documents also advance ("pages").
     """
-    batch = transformer.next_batch(source, batch_size)
     tagged, extract_failures, raw = split_results(batch.transformed)
     failures = batch.failures + extract_failures
     if tagged or failures or raw:
@@ -275,7 +274,9 @@ def ingest(
     with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):
         with StreamTransformer() as transformer:  # one worker pool for seeds and pages
             # Seeds are staged before the first write, so a locked warehouse loses nothing read.
-            all_failures = _transform_all(transformer, seeds, spool_dir, run_id, batch_size)
+            all_failures = _spool_all(
+                transformer.iter_batches(seeds, batch_size), spool_dir, run_id
+            )
             _record_run_start(write_db, run_id, flow_name, lock_wait)
             if sources_file is not None:
                 states = plan_feeds_task(write_db, sources_file, force, lock_wait)
@@ -302,9 +303,8 @@ def ingest(
                 deadline=fetch.page_deadline,
                 max_bytes=fetch.max_page_bytes,
             ) as pages:
-                all_failures += _transform_all(
-                    transformer, pages, spool_dir, run_id, batch_size, stage="pages"
-                )
+                batches = transformer.iter_batches(pages, batch_size)
+                all_failures += _spool_all(batches, spool_dir, run_id, stage="pages")
         counts = LoadCounts()
         for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
             counts += load_task(write_db, str(spool_file), run_id, lock_wait)
@@ -334,22 +334,20 @@ def _by_code(failures: list[Failure]) -> dict[str, int]:
     return dict(Counter(failure.error_code for failure in failures))
 
 
-def _transform_all(
-    transformer: StreamTransformer,
-    source: DocumentSource,
-    spool_dir: str,
-    run_id: str,
-    batch_size: int,
-    stage: str | None = None,
+def _spool_all(
+    batches: Iterator[TransformedBatch], spool_dir: str, run_id: str, stage: str | None = None
 ) -> list[Failure]:
-    """Run batch tasks until the source is drained; return every failure.
+    """Stage each batch as the pool finishes it; return every failure.
 
-    Args:
-        stage: the progress stage the source's documents also advance ("pages").
+    The pool and the page stream stay in the flow, which drives ``batches``;
+    each task gets only the batch's records. They go in quoted, which the task
+    receives unwrapped: Prefect would otherwise walk every record of the batch
+    looking for futures (measured: 160 ms of flow CPU per 200-document batch).
     """
     failures: list[Failure] = []
-    while not transformer.finished(source):
-        failures += transform_batch_task(transformer, source, spool_dir, run_id, batch_size, stage)
+    for batch in batches:
+        quoted = quote(batch)
+        failures += spool_transformed_task(spool_dir, run_id, quoted, stage)  # type: ignore[call-overload]
     return failures
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -155,15 +155,22 @@ class StreamTransformer:
     def __exit__(self, *exc: object) -> None:
         self._pool.__exit__(*exc)
 
-    def finished(self, source: DocumentSource) -> bool:
-        """True when the source is empty and no document is still being transformed."""
+    def iter_batches(self, source: DocumentSource, size: int) -> Iterator[TransformedBatch]:
+        """Batches of the next ``size`` documents to finish, until the source is drained.
+
+        The pool stays with the caller (a flow drives this generator); what comes out
+        is plain records, ready to be handed to a task.
+        """
+        while not self._finished(source):
+            yield self._next_batch(source, size)
+
+    def _finished(self, source: DocumentSource) -> bool:
         return source.exhausted and not self._in_pool
 
-    def next_batch(self, source: DocumentSource, size: int) -> TransformedBatch:
-        """The next ``size`` documents to finish (fewer at the end of the source)."""
+    def _next_batch(self, source: DocumentSource, size: int) -> TransformedBatch:
         batch = TransformedBatch()
         capacity = self._workers * (1 + QUEUED_PER_WORKER)
-        while len(batch) < size and not self.finished(source):
+        while len(batch) < size and not self._finished(source):
             room = capacity - len(self._in_pool)
             if room > 0 and not source.exhausted:
                 # An idle pool has nothing else to wait for; a busy one only looks.

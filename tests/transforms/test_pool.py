@@ -114,10 +114,8 @@ def _page(n: int, words: int = 30) -> RawDocument:
 def test_the_stream_transformer_hands_out_every_document_once_in_batches() -> None:
     refused = Failure("fetch", "test", "https://e.com/x", "http_status", "HTTP 404")
     source = DocumentList([_page(n) for n in range(7)] + [refused] + [_page(n, 2) for n in (8, 9)])
-    batches = []
     with StreamTransformer(workers=2) as transformer:
-        while not transformer.finished(source):
-            batches.append(transformer.next_batch(source, 3))
+        batches = list(transformer.iter_batches(source, 3))
     assert all(len(batch) >= 3 for batch in batches[:-1])
     transformed = [t for batch in batches for t in batch.transformed]
     articles = sorted(

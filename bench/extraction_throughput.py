@@ -22,8 +22,8 @@ from pathlib import Path
 
 import trafilatura
 
-from connectors.charset import decode_html
 from connectors.records import RawDocument
+from transforms.charset import decode_html
 from transforms.extract import extract_text
 from transforms.pipeline import DEFAULT_WORKERS, transform_documents
 from warehouse.raw import store_raw_files

@@ -1,6 +1,5 @@
 """Connectors turn the outside world (seed files, feeds, pages) into records."""
 
-from connectors.charset import decode_html
 from connectors.errors import FeedError, FetchError, SeedFormatError, SourcesError
 from connectors.feeds import FeedItem, ParsedFeed, parse_feed
 from connectors.history import (
@@ -18,7 +17,7 @@ from connectors.pages import PageRequest, fetch_pages
 from connectors.polling import FeedPoll, FeedState, fetch_feeds
 from connectors.records import Failure, RawDocument
 from connectors.refetch import HistoryPages, find_history_pages
-from connectors.seeds import derive_title, iter_seed_documents, parse_published
+from connectors.seeds import iter_seed_documents, parse_published
 from connectors.sources import Source, load_sources, parse_sources
 
 __all__ = [
@@ -41,8 +40,6 @@ __all__ = [
     "SitemapEntry",
     "Source",
     "SourcesError",
-    "decode_html",
-    "derive_title",
     "fetch",
     "fetch_feeds",
     "fetch_pages",

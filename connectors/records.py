@@ -12,8 +12,9 @@ from connectors.redact import redact_text, redact_url
 class RawDocument:
     """One document as a connector found it, before extraction.
 
-    Exactly one of ``html`` (a page to run through extraction) and ``text``
-    (an article body that is already clean, as in plain-text seeds) is set.
+    A page to run through extraction comes as ``body`` (its bytes, decoded by transforms)
+    or ``html`` (text, as in JSONL seeds); ``text`` is an article body that is already
+    clean, as in plain-text seeds. Without a ``title``, extraction derives one.
     """
 
     url: str
@@ -23,7 +24,6 @@ class RawDocument:
     html: str | None = None
     text: str | None = None
     title: str | None = None
-    title_derived: bool = False
     author: str | None = None
     published_at: datetime | None = None
     published_precision: str | None = None  # "year" or "month" when the date is only that

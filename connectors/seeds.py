@@ -16,6 +16,7 @@ and YAML aliases are refused in front matter (nested aliases expand a few bytes 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from collections.abc import Iterator
@@ -25,7 +26,6 @@ from typing import Any
 
 import yaml
 
-from connectors.charset import decode_html
 from connectors.clock import utcnow
 from connectors.errors import SeedFormatError
 from connectors.records import Failure, RawDocument
@@ -35,10 +35,8 @@ SEED_SOURCE = "seeds"
 TEXT_SUFFIXES = frozenset({".txt", ".md"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
 JSONL_SUFFIXES = frozenset({".jsonl"})
-MAX_DERIVED_TITLE_CHARS = 160
 
 _DATE_LINE = re.compile(r"\Adate\s+(\S+)\s*")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(\[A-Z0-9])")
 _FRONT_MATTER_KEYS = frozenset({"title", "url", "published", "source", "author"})
 _YEAR_OR_MONTH = re.compile(r"\A(\d{4})(?:-(\d{2}))?\Z")
 # The short fields and their caps; the body's caps follow.
@@ -116,16 +114,6 @@ def parse_published(value: object) -> datetime | None:
     return moment
 
 
-def derive_title(text: str) -> str:
-    """Use the article's first sentence as its title, shortened on a word boundary."""
-    first_paragraph = text.strip().split("\n", 1)[0]
-    sentence = _SENTENCE_END.split(first_paragraph, maxsplit=1)[0].strip()
-    if len(sentence) <= MAX_DERIVED_TITLE_CHARS:
-        return sentence.rstrip(".")
-    cut = sentence[:MAX_DERIVED_TITLE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + "…"
-
-
 def _read_seed_file(
     path: Path, relative: str, fetched_at: datetime
 ) -> Iterator[RawDocument | Failure]:
@@ -144,15 +132,15 @@ def _read_seed_file(
         )
     data = path.read_bytes()
     if suffix in HTML_SUFFIXES:
-        content = decode_html(data)  # its BOM, meta charset or XML declaration, as fetched pages
-        if not content.strip():
+        if not data.removeprefix(codecs.BOM_UTF8).strip():
             raise SeedFormatError(relative, None, "empty file", code="empty_body")
+        # Bytes, as a fetched page's: extraction decodes both by the same rules (BOM, meta charset).
         yield RawDocument(
             url=f"seed://{relative}",
             source=SEED_SOURCE,
             origin="seed",
             fetched_at=fetched_at,
-            html=content,
+            body=data,
             location=relative,
         )
     else:
@@ -200,8 +188,7 @@ def _parse_text_seed(content: str, relative: str, fetched_at: datetime) -> RawDo
         origin="seed",
         fetched_at=fetched_at,
         text=text,
-        title=title or derive_title(text),
-        title_derived=title is None,
+        title=title,
         author=fields["author"],
         published_at=published,
         published_precision=precision,
@@ -320,8 +307,7 @@ def _parse_jsonl_line(line: str, relative: str, line_no: int, fetched_at: dateti
         fetched_at=fetched_at,
         html=html if not text else None,
         text=text,
-        title=title or (derive_title(text) if text else None),
-        title_derived=title is None and bool(text),
+        title=title,
         author=fields["author"],
         published_at=published,
         published_precision=precision,

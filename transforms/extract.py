@@ -7,16 +7,16 @@ import re
 import trafilatura
 from lxml.html import HtmlElement
 
-from connectors.charset import decode_html
 from connectors.records import Failure, RawDocument
-from connectors.seeds import derive_title
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from transforms.charset import decode_html
 from transforms.html import parse_html
 from transforms.metadata import PageMetadata, extract_metadata
 from transforms.normalise import (
     article_id_for,
     canonical_url,
     content_hash,
+    derive_title,
     normalise_text,
     resolve_canonical,
 )
@@ -157,7 +157,7 @@ def _article(
             "too_large",
             f"{where}: article text is {len(text):,} characters, the limit is {MAX_TEXT_CHARS:,}",
         )
-    title, title_derived = document.title or meta.title, document.title_derived
+    title, title_derived = document.title or meta.title, False
     if not title:
         title, title_derived = derive_title(text), True
     title = _cut(title, MAX_TITLE_CHARS)

@@ -1,4 +1,4 @@
-"""Normalisation: clean text, stable hashes and canonical URLs that make article identity."""
+"""Normalisation: clean text, derived titles, and the hashes and canonical URLs of identity."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ _TRACKING_PARAMS = re.compile(
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _VARIANT_HOST_LABELS = frozenset({"m", "mobile", "amp"})
 _AMP_PATH_END = re.compile(r"(?<=.)/amp(?=/?$)|\.amp(?=\.html?$)|(?<=.)/amp\.html$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“‘'(\[A-Z0-9])")
+MAX_DERIVED_TITLE_CHARS = 160
 
 
 def strip_control_characters(text: str) -> str:
@@ -33,6 +35,16 @@ def normalise_text(text: str) -> str:
     text = unicodedata.normalize("NFC", strip_control_characters(text)).replace("\r\n", "\n")
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def derive_title(text: str) -> str:
+    """Use the article's first sentence as its title, shortened on a word boundary."""
+    first_paragraph = text.strip().split("\n", 1)[0]
+    sentence = _SENTENCE_END.split(first_paragraph, maxsplit=1)[0].strip()
+    if len(sentence) <= MAX_DERIVED_TITLE_CHARS:
+        return sentence.rstrip(".")
+    cut = sentence[:MAX_DERIVED_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
 
 
 def content_hash(text: str) -> str:

@@ -7,7 +7,6 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from connectors.charset import decode_html
 from connectors.records import RawDocument
 
 # gzip level 3: on the developer corpus (990 pages, 145 kB each) 31.7 kB a page in 1.0 ms,
@@ -56,7 +55,7 @@ def pack_raw_page(document: RawDocument) -> RawPage | None:
         size=len(body),
         sha256=hashlib.sha256(body).hexdigest(),
         compressed=gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0),
-        given_title=None if document.title_derived else document.title,
+        given_title=document.title,
         given_author=document.author,
         given_published_at=document.published_at,
         location=document.location,
@@ -65,13 +64,17 @@ def pack_raw_page(document: RawDocument) -> RawPage | None:
 
 
 def to_raw_document(page: RawPage, body: bytes) -> RawDocument:
-    """Rebuild the document a stored page came from, to run it through extraction again."""
+    """Rebuild the document a stored page came from, to run it through extraction again.
+
+    The page stays bytes: extraction decodes it as it did the first time, and the raw page
+    packed from this document is the stored one again (same bytes, same content type).
+    """
     return RawDocument(
         url=page.url,
         source=page.source,
         origin=page.origin,
         fetched_at=page.fetched_at,
-        html=decode_html(body, page.content_type),
+        body=body,
         title=page.given_title,
         author=page.given_author,
         published_at=page.given_published_at,

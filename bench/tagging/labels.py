@@ -22,7 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from bench.tagging.evaluate import LabeledArticle, parse_labeled_articles
-from connectors.charset import decode_html
+from transforms.charset import decode_html
 from transforms.extract import extract_text
 
 LABELS = Path(__file__).resolve().parent / "labels.jsonl"

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from connectors import FeedState, HttpPolicy, decode_html, fetch_feeds
+from connectors import FeedState, HttpPolicy, fetch_feeds
 from connectors.addresses import parse_networks
 from tests.conftest import FIXTURES
 from tests.loopback import Handler, LoopbackServer, serve
@@ -105,26 +105,6 @@ def test_every_feed_gets_a_result_when_some_fail(server: LoopbackServer) -> None
     results = fetch_feeds(states, policy=POLICY)
     assert [r.source for r in results] == ["Bad", "Good"]
     assert results[0].failure is not None and results[1].failure is None
-
-
-@pytest.mark.parametrize(
-    ("body", "content_type", "text"),
-    [
-        pytest.param(
-            "Café".encode("latin-1"), "text/html; charset=ISO-8859-1", "Café", id="header"
-        ),
-        pytest.param(
-            b'<meta charset="windows-1252"><p>\x93hi\x94</p>', "text/html", "“hi”", id="meta"
-        ),
-        pytest.param("naïve".encode(), "text/html", "naïve", id="utf-8"),
-        pytest.param(b"\x93quoted\x94", "text/html", "“quoted”", id="cp1252-fallback"),
-        pytest.param(b"x", "text/html; charset=bogus", "x", id="unknown-charset"),
-    ],
-)
-def test_pages_are_decoded_by_their_declared_or_sniffed_charset(
-    body: bytes, content_type: str, text: str
-) -> None:
-    assert text in decode_html(body, content_type)
 
 
 @pytest.mark.parametrize("name", ["xxe.xml", "billion-laughs.xml"])

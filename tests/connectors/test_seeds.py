@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import gzip
 import json
-import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from connectors import Failure, RawDocument, derive_title, iter_seed_documents, parse_published
+from connectors import Failure, RawDocument, iter_seed_documents, parse_published
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_SEED_BYTES, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from tests.conftest import FIXTURES, ROOT, shared_path
 
@@ -38,15 +36,14 @@ def test_bundled_seed_is_byte_identical_to_the_users_article() -> None:
     assert shipped.read_bytes() == original.read_bytes()
 
 
-def test_bundled_seed_reads_date_and_derives_title() -> None:
+def test_bundled_seed_reads_date_and_leaves_the_title_to_extraction() -> None:
     documents, failures = _read(ROOT / "seeds")
     assert failures == []
     [doc] = documents
     assert doc.published_at == datetime(2023, 12, 17)
     assert doc.url == "seed://meta-open-source-ai-2023-12-17.txt"
-    assert doc.title_derived is True
-    assert doc.title is not None and doc.title.startswith("Meta, the company that owns Facebook")
-    assert doc.text is not None and not doc.text.startswith("date")
+    assert doc.title is None
+    assert doc.text is not None and doc.text.startswith("Meta, the company that owns Facebook")
 
 
 def test_date_line_may_follow_blank_lines_and_end_its_own_line(tmp_path: Path) -> None:
@@ -54,7 +51,6 @@ def test_date_line_may_follow_blank_lines_and_end_its_own_line(tmp_path: Path) -
     [doc], _ = _read(tmp_path)
     assert doc.published_at == datetime(2024, 2, 3)
     assert doc.text == "OpenAI released a model. More text."
-    assert doc.title == "OpenAI released a model"
 
 
 def test_front_matter_sets_title_url_date_source_and_author(tmp_path: Path) -> None:
@@ -72,19 +68,19 @@ def test_front_matter_sets_title_url_date_source_and_author(tmp_path: Path) -> N
         "Ada",
     )
     assert doc.published_at == datetime(2024, 3, 1, 8, 0)
-    assert doc.title_derived is False
 
 
 def test_markdown_heading_is_the_title_when_front_matter_has_none(tmp_path: Path) -> None:
     _write(tmp_path, "c.md", "# A heading\n\nThe body.\n")
     [doc], _ = _read(tmp_path)
-    assert (doc.title, doc.text, doc.title_derived) == ("A heading", "The body.", False)
+    assert (doc.title, doc.text) == ("A heading", "The body.")
 
 
-def test_html_seed_keeps_the_page_for_extraction(tmp_path: Path) -> None:
-    _write(tmp_path, "page.html", "<html><body><p>Hello</p></body></html>")
+def test_html_seed_keeps_the_pages_bytes_for_extraction(tmp_path: Path) -> None:
+    page = '<meta charset="iso-8859-1"><p>Caf\xe9</p>'.encode("latin-1")
+    _write(tmp_path, "page.html", page)
     [doc], _ = _read(tmp_path)
-    assert doc.html is not None and doc.text is None
+    assert (doc.body, doc.html, doc.text, doc.content_type) == (page, None, None, None)
     assert doc.url == "seed://page.html"
 
 
@@ -131,6 +127,7 @@ def test_jsonl_lines_become_articles_with_line_urls(tmp_path: Path) -> None:
         ),
         pytest.param("bad.pdf", b"%PDF", "unsupported_seed", "bad.pdf", id="suffix"),
         pytest.param("bad.html", "", "empty_body", "bad.html", id="empty-html"),
+        pytest.param("bad.html", "\ufeff \n", "empty_body", "bad.html", id="blank-html"),
     ],
 )
 def test_malformed_seed_becomes_a_failure_naming_file_and_line(
@@ -184,11 +181,6 @@ def test_parse_published_reads_iso_dates_as_naive_utc(
     value: str | None, expected: datetime | None
 ) -> None:
     assert parse_published(value) == expected
-
-
-def test_derive_title_cuts_long_sentences_on_a_word() -> None:
-    title = derive_title("word " * 100)
-    assert title.endswith("…") and len(title) <= 161 and "wor…" not in title
 
 
 GOOD_LINE = '{"url": "https://e.com/ok", "title": "Ok", "text": "Fine."}'
@@ -333,63 +325,6 @@ def test_seed_file_over_the_size_cap_is_a_failure(tmp_path: Path) -> None:
     documents, failures = _read(tmp_path)
     assert documents == []
     assert [(f.error_code, f.url_or_path) for f in failures] == [("too_large", "big.html")]
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        pytest.param(
-            b'<html><head><meta charset="iso-8859-1"></head><body><p>Caf\xe9 \x93cr\xe8me\x94</p>',
-            "<p>Café “crème”</p>",
-            id="meta-iso-8859-1-read-as-windows-1252",
-        ),
-        pytest.param(
-            b'<?xml version="1.0" encoding="windows-1252"?>\n<html><body><p>\x93Quoted\x94 \x96 ok',
-            "<p>“Quoted” – ok",
-            id="xml-declaration",
-        ),
-        pytest.param(
-            "\ufeff<html><body><p>Zürich</p>".encode("utf-16-le"), "<p>Zürich</p>", id="utf16-bom"
-        ),
-        pytest.param(
-            b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-2"><p>\xb1\xe6',
-            "<p>ąć",
-            id="http-equiv-iso-8859-2",
-        ),
-        pytest.param(b"<p>no declaration \xe9t\xe9</p>", "<p>no declaration été</p>", id="none"),
-    ],
-)
-def test_html_seed_is_decoded_with_its_declared_charset(
-    tmp_path: Path, content: bytes, expected: str
-) -> None:
-    _write(tmp_path, "page.html", content)
-    [doc], failures = _read(tmp_path)
-    assert failures == []
-    assert doc.html is not None and expected in doc.html
-
-
-def test_real_non_utf8_pages_are_read_as_html_seeds(tmp_path: Path) -> None:
-    corpus = shared_path("corpora", "extraction", "trafilatura-eval", "html")
-    pages = {}
-    for path in sorted(corpus.glob("*.html.gz")):
-        data = gzip.decompress(path.read_bytes())
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            pages[path.name.removesuffix(".gz")] = data
-    assert len(pages) >= 9  # the issue found 9 of 300 real pages rejected
-    for name, data in pages.items():
-        _write(tmp_path, name, data)
-    documents, failures = _read(tmp_path)
-    assert failures == []
-    assert len(documents) == len(pages)
-    for doc in documents:
-        data = pages[doc.location]
-        declared = re.search(rb"<meta[^>]+charset\s*=\s*[\"']?([\w-]+)", data[:8192], re.I)
-        charset = declared.group(1).decode().lower() if declared else "utf-8"
-        if charset != "utf-8":  # a page that says UTF-8 and is not falls back to windows-1252
-            as_browsers_read = "cp1252" if charset == "iso-8859-1" else charset
-            assert doc.html == data.decode(as_browsers_read, errors="replace"), doc.location
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from connectors import Failure, RawDocument
+from connectors import Failure, RawDocument, iter_seed_documents
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from tests.conftest import ROOT
 from transforms import Article, extract_article, extract_text
 
 NOW = datetime(2026, 1, 2, 3)
@@ -219,3 +220,28 @@ def test_a_seeds_year_precision_reaches_the_article() -> None:
     article = extract_article(document)
     assert isinstance(article, Article)
     assert (article.published_at, article.published_precision) == (datetime(2024, 1, 1), "year")
+
+
+def test_a_text_seed_without_a_title_gets_its_first_sentence_as_title() -> None:
+    document = _document(
+        None, text="OpenAI released a model. More text.", url="seed://a.txt", origin="seed"
+    )
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert (article.title, article.title_derived) == ("OpenAI released a model", True)
+
+
+def test_the_bundled_seed_gets_its_title_from_its_first_sentence() -> None:
+    [document] = iter_seed_documents(ROOT / "seeds", now=NOW)
+    assert isinstance(document, RawDocument)
+    article = extract_article(document)
+    assert isinstance(article, Article) and article.title_derived is True
+    assert article.title is not None
+    assert article.title.startswith("Meta, the company that owns Facebook")
+
+
+def test_a_given_title_is_not_derived() -> None:
+    document = _document(None, text="Body text here.", title="Big news", origin="seed")
+    article = extract_article(document)
+    assert isinstance(article, Article)
+    assert (article.title, article.title_derived) == ("Big news", False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from transforms import canonical_url
-from transforms.normalise import resolve_canonical
+from transforms.normalise import derive_title, resolve_canonical
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,8 @@ def test_canonical_link_to_another_site_is_ignored() -> None:
         resolve_canonical("https://e.com/news/s-1", "https://partner.org/s-1")
         == "https://e.com/news/s-1"
     )
+
+
+def test_derive_title_cuts_long_sentences_on_a_word() -> None:
+    title = derive_title("word " * 100)
+    assert title.endswith("…") and len(title) <= 161 and "wor…" not in title

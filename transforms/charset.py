@@ -1,4 +1,4 @@
-"""Page bytes to text: the one charset decision, for fetched pages and stored raw pages alike."""
+"""Page bytes to text: one charset decision for fetched pages, HTML seeds and stored raw pages."""
 
 from __future__ import annotations
 

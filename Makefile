@@ -6,8 +6,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The lake mode (README "Scaling out") pins duckdb 1.5.5 for its extensions: its own venv.
+LAKE_VENV := .venv-lake
+LAKE_STAMP := $(LAKE_VENV)/.installed
 
-.PHONY: run demo report-screenshot test lint fmt typecheck clean eval-tagging eval-tagging-split bench-tagging deploy worker bench
+.PHONY: lake-venv run demo report-screenshot test lint fmt typecheck clean eval-tagging eval-tagging-split bench-tagging deploy worker bench
 
 # PYTHONWARNINGS: setuptools reports every editable install as a warning; it is only information.
 $(STAMP): pyproject.toml
@@ -15,6 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
 	PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
+
+$(LAKE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(LAKE_VENV)
+	$(LAKE_VENV)/bin/pip install --quiet --upgrade pip
+	PYTHONWARNINGS="ignore:Editable installation" $(LAKE_VENV)/bin/pip install --quiet -e ".[dev,lake]"
+	touch $(LAKE_STAMP)
+
+lake-venv: $(LAKE_STAMP)
 
 run: $(STAMP)
 	$(BIN)/newsflow ingest

@@ -1,7 +1,7 @@
 """Connectors turn the outside world (seed files, feeds, pages) into records."""
 
 from connectors.errors import FeedError, FetchError, SeedFormatError, SourcesError
-from connectors.feeds import FeedItem, ParsedFeed, parse_feed
+from connectors.feeds import parse_feed
 from connectors.history import (
     Fetched,
     HistoryPage,
@@ -13,12 +13,22 @@ from connectors.history import (
     wordpress_page_url,
 )
 from connectors.http import FetchedResponse, GuardedClient, HttpPolicy, fetch, make_client
-from connectors.pages import PageRequest, fetch_pages
-from connectors.polling import FeedPoll, FeedState, fetch_feeds
-from connectors.records import Failure, RawDocument
+from connectors.pages import fetch_pages
+from connectors.polling import fetch_feeds
+from connectors.records import (
+    Failure,
+    FeedItem,
+    FeedPoll,
+    FeedState,
+    PageRequest,
+    ParsedFeed,
+    RawDocument,
+    Source,
+)
 from connectors.refetch import HistoryPages, find_history_pages
+from connectors.schedule import plan_next_polls
 from connectors.seeds import iter_seed_documents, parse_published
-from connectors.sources import Source, load_sources, parse_sources
+from connectors.sources import load_sources, parse_sources
 
 __all__ = [
     "Failure",
@@ -54,5 +64,6 @@ __all__ = [
     "parse_published",
     "parse_sitemap",
     "parse_sources",
+    "plan_next_polls",
     "wordpress_page_url",
 ]

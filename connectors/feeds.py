@@ -15,7 +15,6 @@ import json
 import re
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -23,6 +22,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from connectors.errors import FeedError
+from connectors.records import FeedItem, ParsedFeed
 from connectors.seeds import parse_published
 from connectors.settings import MAX_ENTRIES_PER_FETCH, MAX_URL_LENGTH
 
@@ -36,30 +36,6 @@ _SPACES = re.compile(r"\s+")
 _PERIOD_MINUTES = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 MAX_SUMMARY_CHARS = 5000
 MAX_FIELD_CHARS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class FeedItem:
-    """One feed entry, with its link resolved against the final feed URL."""
-
-    guid: str
-    url: str | None  # None when the entry has no http(s) link
-    title: str | None
-    summary: str | None
-    published_at: datetime | None  # naive UTC; published, else updated
-    author: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedFeed:
-    """What a feed body holds: its format, entries and the poll-interval hint it gives."""
-
-    version: str  # feedparser's version string ("rss20", "atom10", ...) or "json1"
-    title: str | None
-    items: tuple[FeedItem, ...]
-    interval_hint_minutes: int | None  # from <ttl> or sy:updatePeriod / sy:updateFrequency
-    entries_dropped: int  # entries beyond the per-fetch cap
-    warning: str | None  # why feedparser flagged the body as malformed (it was still read)
 
 
 def parse_feed(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
 from connectors.clock import utcnow
 from connectors.errors import FetchError
@@ -19,7 +17,7 @@ from connectors.http import (
     site_key,
 )
 from connectors.polling import run_async
-from connectors.records import Failure, RawDocument
+from connectors.records import Failure, PageRequest, RawDocument
 from connectors.robots import check_robots
 from connectors.settings import (
     MAX_PAGE_BYTES,
@@ -37,17 +35,6 @@ _HOST_DOWN = frozenset(
 _RETRY_NOW = frozenset({"read_timeout", "deadline_exceeded", "truncated_body", "bad_response"})
 # Worth fetching again in a later run; everything else (4xx, refusals, caps) is final.
 _RETRY_LATER = _HOST_DOWN - {"blocked_address"} | _RETRY_NOW | {"unexpected_error"}
-
-
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    """A feed item whose page is to be fetched, with what the feed said about it."""
-
-    source: str
-    url: str
-    title: str | None = None
-    published_at: datetime | None = None
-    author: str | None = None
 
 
 def fetch_pages(

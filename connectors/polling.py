@@ -9,16 +9,16 @@ import re
 import time
 from collections.abc import Callable, Coroutine, Sequence
 from concurrent.futures import Executor, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from connectors.addresses import split_user_info
 from connectors.clock import utcnow
 from connectors.errors import FeedError, FetchError
-from connectors.feeds import ParsedFeed, parse_feed
+from connectors.feeds import parse_feed
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
-from connectors.records import Failure
+from connectors.records import Failure, FeedPoll, FeedState
 from connectors.settings import (
     FEED_DEADLINE_SECONDS,
     MAX_ENTRIES_PER_FETCH,
@@ -34,48 +34,6 @@ _FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, application/json;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-
-
-@dataclass(frozen=True, slots=True)
-class FeedState:
-    """What the warehouse remembers about a source, as the poller needs it."""
-
-    name: str
-    url: str
-    kind: str = "auto"
-    interval_minutes: int = 60
-    poll_interval_minutes: int | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    body_sha256: str | None = None
-    last_unconditional_at: datetime | None = None
-    validators_trusted: bool = True
-    consecutive_failures: int = 0
-    last_success_at: datetime | None = None
-    tracked_since: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedPoll:
-    """The outcome of one poll: a parsed feed, an unchanged feed, or a failure."""
-
-    source: str
-    url: str
-    final_url: str
-    started_at: datetime
-    duration_ms: float
-    conditional: bool  # validators were sent
-    status: int | None = None
-    bytes: int | None = None
-    etag: str | None = None
-    last_modified: str | None = None
-    body_sha256: str | None = None
-    unchanged: bool = False  # 304, or the same body as last time
-    validators_lied: bool = False  # same validators, different body
-    feed: ParsedFeed | None = None
-    failure: Failure | None = None
-    retry_after_seconds: float | None = None
-    max_age_seconds: float | None = None
 
 
 def fetch_feeds(

@@ -1,4 +1,4 @@
-"""Records that connectors produce: raw documents to extract and failures to store."""
+"""Records that connectors produce: sources, polls, feed items, pages, raw documents, failures."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from connectors.redact import redact_text, redact_url
+from connectors.settings import DEFAULT_INTERVAL_MINUTES
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +57,103 @@ class Failure:
         # Failures are stored, spooled, published and printed: no URL secret goes with them.
         object.__setattr__(self, "url_or_path", redact_text(self.url_or_path))
         object.__setattr__(self, "message", redact_text(self.message))
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One feed to poll, as configured."""
+
+    name: str
+    url: str
+    kind: str = "auto"
+    tags: tuple[str, ...] = ()
+    interval_minutes: int = DEFAULT_INTERVAL_MINUTES
+    enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FeedItem:
+    """One feed entry, with its link resolved against the final feed URL."""
+
+    guid: str
+    url: str | None  # None when the entry has no http(s) link
+    title: str | None
+    summary: str | None
+    published_at: datetime | None  # naive UTC; published, else updated
+    author: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """What a feed body holds: its format, entries and the poll-interval hint it gives."""
+
+    version: str  # feedparser's version string ("rss20", "atom10", ...) or "json1"
+    title: str | None
+    items: tuple[FeedItem, ...]
+    interval_hint_minutes: int | None  # from <ttl> or sy:updatePeriod / sy:updateFrequency
+    entries_dropped: int  # entries beyond the per-fetch cap
+    warning: str | None  # why feedparser flagged the body as malformed (it was still read)
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What the warehouse remembers about a source, as the poller needs it."""
+
+    name: str
+    url: str
+    kind: str = "auto"
+    interval_minutes: int = 60
+    poll_interval_minutes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    last_unconditional_at: datetime | None = None
+    validators_trusted: bool = True
+    consecutive_failures: int = 0
+    last_success_at: datetime | None = None
+    tracked_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPoll:
+    """The outcome of one poll: a parsed feed, an unchanged feed, or a failure."""
+
+    source: str
+    url: str
+    final_url: str
+    started_at: datetime
+    duration_ms: float
+    conditional: bool  # validators were sent
+    status: int | None = None
+    bytes: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+    unchanged: bool = False  # 304, or the same body as last time
+    validators_lied: bool = False  # same validators, different body
+    feed: ParsedFeed | None = None
+    failure: Failure | None = None
+    retry_after_seconds: float | None = None
+    max_age_seconds: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """A feed item whose page is to be fetched, with what the feed said about it."""
+
+    source: str
+    url: str
+    title: str | None = None
+    published_at: datetime | None = None
+    author: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSchedule:
+    """The state a source moves to after a poll, and when it is polled next."""
+
+    source: str
+    state: str  # active, failing or disabled
+    consecutive_failures: int
+    poll_interval_minutes: int
+    next_poll_at: datetime

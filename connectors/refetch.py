@@ -11,11 +11,9 @@ from connectors.errors import FeedError, FetchError
 from connectors.feeds import parse_feed
 from connectors.history import Fetched, iter_feed_history, iter_sitemap_entries
 from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
-from connectors.pages import PageRequest
 from connectors.polling import run_async
-from connectors.records import Failure
+from connectors.records import Failure, PageRequest, Source
 from connectors.settings import FEED_DEADLINE_SECONDS, MAX_FEED_BYTES
-from connectors.sources import Source
 
 # The feed's host could not be reached at all: its sitemap, on the same host, cannot be either.
 _HOST_UNREACHABLE = frozenset({"dns_error", "connect_error", "connect_timeout"})

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
+from connectors.records import FeedPoll, FeedSchedule, FeedState
 from connectors.settings import (
     DISABLE_AFTER_DAYS,
     FAILING_AFTER_FAILURES,
@@ -17,30 +18,35 @@ QUIET_GROWTH = 1.5  # a poll without new items stretches the interval by this fa
 QUIET_CEILING = 4  # ...up to this many times the configured interval
 
 
-@dataclass(frozen=True, slots=True)
-class FeedSchedule:
-    """The state a source moves to after a poll."""
+def plan_next_polls(
+    polls: Sequence[FeedPoll],
+    states: Sequence[FeedState],
+    *,
+    items_new: Mapping[str, int],
+    now: datetime,
+) -> list[FeedSchedule]:
+    """The schedule of every polled source, in poll order.
 
-    state: str  # active, failing or disabled
-    consecutive_failures: int
-    poll_interval_minutes: int
-    next_poll_at: datetime
+    Args:
+        states: the sources as stored before these polls; a source without one starts now.
+        items_new: how many items new to the warehouse each source's poll brought.
+    """
+    known = {state.name: state for state in states}
+    return [
+        plan_next_poll(
+            known.get(poll.source) or FeedState(poll.source, poll.url, tracked_since=now),
+            poll,
+            items_new=items_new.get(poll.source, 0),
+            now=now,
+        )
+        for poll in polls
+    ]
 
 
 def plan_next_poll(
-    *,
-    now: datetime,
-    base_minutes: int,
-    current_minutes: int | None,
-    failed: bool,
-    consecutive_failures: int,
-    items_new: int,
-    hint_minutes: float | None,
-    retry_after_seconds: float | None,
-    last_success_at: datetime | None,
-    tracked_since: datetime,
+    state: FeedState, poll: FeedPoll, *, items_new: int, now: datetime
 ) -> FeedSchedule:
-    """Decide the next poll time and state.
+    """Decide a source's next poll time and state from its stored state and one poll.
 
     Success: back to ``active``; the interval returns to the configured one
     when new items came, and stretches (×1.5, at most 4× the configured one)
@@ -52,27 +58,35 @@ def plan_next_poll(
     been no success for 30 days since the source was added or re-enabled.
     Every interval stays within [10 min, 24 h].
     """
-    if failed:
-        failures = consecutive_failures + 1
-        interval = float(base_minutes * failures)
-        since = max(last_success_at or tracked_since, tracked_since)
+    base = state.interval_minutes
+    if poll.failure is not None:
+        failures = state.consecutive_failures + 1
+        interval = float(base * failures)
+        tracked_since = state.tracked_since or now
+        since = max(state.last_success_at or tracked_since, tracked_since)
         if now - since >= timedelta(days=DISABLE_AFTER_DAYS):
-            state = "disabled"
+            status = "disabled"
         elif failures >= FAILING_AFTER_FAILURES:
-            state = "failing"
+            status = "failing"
         else:
-            state = "active"
+            status = "active"
     else:
-        failures, state = 0, "active"
-        current = current_minutes or base_minutes
-        quiet = min(current * QUIET_GROWTH, base_minutes * QUIET_CEILING)
-        interval = float(base_minutes if items_new else max(current, quiet))
-        if hint_minutes:
-            interval = max(interval, hint_minutes)
-    if retry_after_seconds:
-        interval = max(interval, retry_after_seconds / 60)
+        failures, status = 0, "active"
+        current = state.poll_interval_minutes or base
+        quiet = min(current * QUIET_GROWTH, base * QUIET_CEILING)
+        interval = float(base if items_new else max(current, quiet))
+        interval = max([interval, *_hint_minutes(poll)])
+    if poll.retry_after_seconds:
+        interval = max(interval, poll.retry_after_seconds / 60)
     minutes = int(min(max(interval, MIN_INTERVAL_MINUTES), MAX_INTERVAL_MINUTES))
-    return FeedSchedule(state, failures, minutes, now + timedelta(minutes=minutes))
+    return FeedSchedule(poll.source, status, failures, minutes, now + timedelta(minutes=minutes))
+
+
+def _hint_minutes(poll: FeedPoll) -> list[float]:
+    """The intervals the feed asks for: its ``ttl``/``sy:updatePeriod`` and Cache-Control."""
+    ttl = poll.feed.interval_hint_minutes if poll.feed else None
+    max_age = poll.max_age_seconds / 60 if poll.max_age_seconds else None
+    return [float(hint) for hint in (ttl, max_age) if hint]
 
 
 def plan_page_retry(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -11,23 +10,12 @@ import yaml
 
 from connectors.addresses import check_url, split_user_info
 from connectors.errors import FetchError, SourcesError
+from connectors.records import Source
 from connectors.settings import DEFAULT_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
 
 KINDS = frozenset({"rss", "atom", "json", "auto"})
 _FIELDS = frozenset({"name", "url", "kind", "tags", "interval_minutes", "enabled"})
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._&'()-]{0,79}$")
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """One feed to poll, as configured."""
-
-    name: str
-    url: str
-    kind: str = "auto"
-    tags: tuple[str, ...] = ()
-    interval_minutes: int = DEFAULT_INTERVAL_MINUTES
-    enabled: bool = True
 
 
 def load_sources(path: Path) -> list[Source]:

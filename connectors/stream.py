@@ -22,8 +22,8 @@ from collections import deque
 from collections.abc import Sequence
 
 from connectors.http import GuardedClient, HttpPolicy, Resolver, host_key, make_client
-from connectors.pages import PageRequest, fetch_page
-from connectors.records import Failure, RawDocument
+from connectors.pages import fetch_page
+from connectors.records import Failure, PageRequest, RawDocument
 from connectors.settings import MAX_PAGE_BYTES, PAGE_DEADLINE_SECONDS
 
 PageResult = RawDocument | Failure

@@ -21,6 +21,7 @@ from connectors import (
     fetch_feeds,
     iter_seed_documents,
     load_sources,
+    plan_next_polls,
 )
 from connectors.clock import utcnow
 from connectors.stream import PageStream
@@ -41,11 +42,13 @@ from warehouse import (
     finish_run,
     list_spooled,
     load_feed_polls,
+    load_feed_schedules,
     load_spooled,
     publish_snapshot,
     read_spooled,
     select_due_feeds,
     select_due_pages,
+    select_feed_states,
     spool_batch,
     start_run,
     sync_sources,
@@ -119,7 +122,13 @@ def poll_feeds_task(
     )
     report_progress("feeds", len(polls))
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        requests = load_feed_polls(con, run_id=run_id, polls=polls, now=utcnow())
+        now = utcnow()
+        # As stored now, inside the write section: a concurrent run's polls of a source count.
+        before = select_feed_states(con, [poll.source for poll in polls])
+        stored = load_feed_polls(con, run_id=run_id, polls=polls, now=now)
+        schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
+        load_feed_schedules(con, polls=polls, schedules=schedules, now=now)
+    requests = stored.requests
     new_pages = Counter(request.source for request in requests)
     logger = run_logger()
     for poll in polls:

@@ -3,10 +3,13 @@
 from warehouse.db import apply_schema, connect_warehouse, migrations
 from warehouse.feeds import (
     SourceStatus,
+    StoredPolls,
     enable_source,
     list_sources,
     load_feed_polls,
+    load_feed_schedules,
     select_due_feeds,
+    select_feed_states,
     sync_sources,
 )
 from warehouse.load import LoadCounts, load_batch
@@ -43,6 +46,7 @@ __all__ = [
     "SourceStatus",
     "SpooledBatch",
     "StoredArticle",
+    "StoredPolls",
     "WarehouseStatus",
     "apply_schema",
     "connect_snapshot",
@@ -61,6 +65,7 @@ __all__ = [
     "load_article_extras",
     "load_batch",
     "load_feed_polls",
+    "load_feed_schedules",
     "load_raw_rows",
     "load_spooled",
     "lock_path_for",
@@ -73,6 +78,7 @@ __all__ = [
     "select_article_ids",
     "select_due_feeds",
     "select_due_pages",
+    "select_feed_states",
     "spool_batch",
     "start_run",
     "store_raw_files",

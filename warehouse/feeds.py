@@ -1,4 +1,10 @@
-"""Feed state in the warehouse: sources, polls, items, due feeds and which items are new."""
+"""Feed state in the warehouse: sources, polls, items, due feeds and which items are new.
+
+The schedules it stores are decided beside the poll (``connectors.schedule``) from what it
+returns: the sources' stored states and how many items each poll brought that were new. Polls
+and items commit first, the sources' rows next: a crash between the two leaves a source due as
+before, and its next poll finds its items already known.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,8 @@ from datetime import datetime
 
 import duckdb
 
-from connectors.feeds import FeedItem
-from connectors.pages import PageRequest
-from connectors.polling import FeedPoll, FeedState
+from connectors.records import FeedItem, FeedPoll, FeedSchedule, FeedState, PageRequest, Source
 from connectors.redact import redact_url
-from connectors.schedule import plan_next_poll
-from connectors.sources import Source
 from transforms.normalise import canonical_url
 from warehouse.db import rollback_quietly
 
@@ -133,36 +135,70 @@ def select_due_feeds(
     return [FeedState(*row) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class StoredPolls:
+    """What storing a batch of polls found: the pages to fetch and each source's new items."""
+
+    requests: list[PageRequest]
+    items_new: dict[str, int]
+
+
+def select_feed_states(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[FeedState]:
+    """The stored state of the named sources (URLs as stored, secrets redacted)."""
+    return [FeedState(*row) for row in con.execute(_STATES, [list(names)]).fetchall()]
+
+
 def load_feed_polls(
     con: duckdb.DuckDBPyConnection, *, run_id: str, polls: Sequence[FeedPoll], now: datetime
-) -> list[PageRequest]:
-    """Record polls, store their items and move each source's schedule, in one transaction.
+) -> StoredPolls:
+    """Record polls and store their items, in one transaction.
 
     Each new item's page is stored ``pending`` (``skipped`` for a duplicate or an
     item without a link) and fetched from there: see :mod:`warehouse.pages`.
+    The sources' own rows move with :func:`load_feed_schedules`.
 
     Returns:
-        The pages to fetch: items seen for the first time whose canonical URL
-        is new to the warehouse (no other entry, feed or article has it).
+        The pages to fetch (items seen for the first time whose canonical URL is
+        new to the warehouse: no other entry, feed or article has it), and how many
+        items each source's poll brought that were new.
     """
-    states = {
-        row[0]: FeedState(*row)
-        for row in con.execute(_STATES, [[p.source for p in polls]]).fetchall()
-    }
     requests: list[PageRequest] = []
+    items_new: dict[str, int] = {}
     claimed: set[str] = set()  # canonical URLs taken by earlier polls of this batch
     con.execute("BEGIN TRANSACTION")
     try:
         for poll in polls:
-            state = states.get(poll.source) or FeedState(poll.source, poll.url, tracked_since=now)
-            new, items_new, items_seen = _store_items(con, run_id, poll, now, claimed)
+            new, items_new[poll.source], items_seen = _store_items(con, run_id, poll, now, claimed)
             requests += new
-            _record_poll(con, run_id, poll, state, items_new, items_seen, now)
+            _record_fetch(con, run_id, poll, items_new[poll.source], items_seen)
         con.execute("COMMIT")
     except BaseException:
         rollback_quietly(con)
         raise
-    return requests
+    return StoredPolls(requests, items_new)
+
+
+def load_feed_schedules(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    polls: Sequence[FeedPoll],
+    schedules: Sequence[FeedSchedule],
+    now: datetime,
+) -> None:
+    """Move each polled source to its schedule, with the poll's validators or error.
+
+    Args:
+        polls: the polls, as given to :func:`load_feed_polls`.
+        schedules: one per poll, in the same order (``connectors.schedule.plan_next_polls``).
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for poll, schedule in zip(polls, schedules, strict=True):
+            _record_schedule(con, poll, schedule, now)
+        con.execute("COMMIT")
+    except BaseException:
+        rollback_quietly(con)
+        raise
 
 
 def _store_items(
@@ -221,14 +257,12 @@ def _store_items(
     return requests, items_new, len(poll.feed.items) - items_new
 
 
-def _record_poll(
+def _record_fetch(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     poll: FeedPoll,
-    state: FeedState,
     items_new: int,
     items_seen: int | None,
-    now: datetime,
 ) -> None:
     feed = poll.feed
     con.execute(
@@ -250,43 +284,28 @@ def _record_poll(
             feed.warning if feed else None,
         ],
     )
-    hints = [
-        h
-        for h in (feed.interval_hint_minutes if feed else None, _minutes(poll.max_age_seconds))
-        if h
+
+
+def _record_schedule(
+    con: duckdb.DuckDBPyConnection, poll: FeedPoll, schedule: FeedSchedule, now: datetime
+) -> None:
+    common = [
+        schedule.state,
+        schedule.consecutive_failures,
+        schedule.poll_interval_minutes,
+        schedule.next_poll_at,
+        now,
     ]
-    schedule = plan_next_poll(
-        now=now,
-        base_minutes=state.interval_minutes,
-        current_minutes=state.poll_interval_minutes,
-        failed=poll.failure is not None,
-        consecutive_failures=state.consecutive_failures,
-        items_new=items_new,
-        hint_minutes=max(hints, default=None),
-        retry_after_seconds=poll.retry_after_seconds,
-        last_success_at=state.last_success_at,
-        tracked_since=state.tracked_since or now,
-    )
-    common = [schedule.state, schedule.consecutive_failures, schedule.poll_interval_minutes]
     if poll.failure is not None:
         con.execute(
             _UPDATE_FAILURE,
-            [
-                *common,
-                schedule.next_poll_at,
-                now,
-                poll.failure.error_code,
-                poll.failure.message,
-                poll.source,
-            ],
+            [*common, poll.failure.error_code, poll.failure.message, poll.source],
         )
         return
     con.execute(
         _UPDATE_SUCCESS,
         [
             *common,
-            schedule.next_poll_at,
-            now,
             now,
             poll.etag,
             poll.last_modified,
@@ -296,10 +315,6 @@ def _record_poll(
             poll.source,
         ],
     )
-
-
-def _minutes(seconds: float | None) -> float | None:
-    return seconds / 60 if seconds else None
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:

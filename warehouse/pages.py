@@ -16,8 +16,7 @@ from datetime import datetime
 
 import duckdb
 
-from connectors.pages import PageRequest
-from connectors.records import Failure
+from connectors.records import Failure, PageRequest
 from connectors.redact import redact_url
 from connectors.schedule import plan_page_retry
 from transforms.records import TaggedArticle

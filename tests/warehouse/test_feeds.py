@@ -8,14 +8,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import Failure, FeedItem, FeedPoll, ParsedFeed, Source
-from connectors.schedule import plan_next_poll
+from connectors import Failure, FeedItem, FeedPoll, PageRequest, ParsedFeed, Source, plan_next_polls
 from warehouse import (
     connect_warehouse,
     enable_source,
     list_sources,
     load_feed_polls,
+    load_feed_schedules,
     select_due_feeds,
+    select_feed_states,
     sync_sources,
 )
 
@@ -66,6 +67,17 @@ def failure(source: str, code: str = "dns_error", **kwargs: object) -> FeedPoll:
     return FeedPoll(**fields)  # type: ignore[arg-type]
 
 
+def record_polls(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, polls: list[FeedPoll], now: datetime
+) -> list[PageRequest]:
+    """What the ingest flow does with a batch of polls: store them, then move their sources."""
+    before = select_feed_states(con, [poll.source for poll in polls])
+    stored = load_feed_polls(con, run_id=run_id, polls=polls, now=now)
+    schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
+    load_feed_schedules(con, polls=polls, schedules=schedules, now=now)
+    return stored.requests
+
+
 def due(con: duckdb.DuckDBPyConnection, at: datetime, force: bool = False) -> list[str]:
     return [s.name for s in select_due_feeds(con, ["Lab", "Wire"], at, force=force)]
 
@@ -77,7 +89,7 @@ def test_new_sources_are_due_at_once(con: duckdb.DuckDBPyConnection) -> None:
 def test_a_polled_source_is_not_due_inside_its_interval_unless_forced(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+    record_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
     assert due(con, NOW + timedelta(minutes=5)) == ["Wire"]
     assert due(con, NOW + timedelta(minutes=5), force=True) == ["Lab", "Wire"]
     assert due(con, NOW + timedelta(minutes=61)) == ["Lab", "Wire"]
@@ -94,7 +106,7 @@ def test_items_are_deduplicated_by_guid_and_canonical_url_within_and_across_feed
         item("c", None),  # no link: stored, nothing to fetch
     )
     second = success("Wire", item("w1", "https://X.example/story#top"))
-    requests = load_feed_polls(con, run_id="r1", polls=[first, second], now=NOW)
+    requests = record_polls(con, run_id="r1", polls=[first, second], now=NOW)
     assert [r.url for r in requests] == ["https://x.example/story?utm_source=rss"]
     rows = con.execute(
         "SELECT source, guid, duplicate_of_seen FROM feed_items ORDER BY source, guid"
@@ -115,9 +127,9 @@ def test_a_second_poll_of_the_same_items_finds_nothing_new(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     poll = success("Lab", item("a", "https://x/a"), item("b", "https://x/b"))
-    assert len(load_feed_polls(con, run_id="r1", polls=[poll], now=NOW)) == 2
+    assert len(record_polls(con, run_id="r1", polls=[poll], now=NOW)) == 2
     later = NOW + timedelta(hours=2)
-    assert load_feed_polls(con, run_id="r2", polls=[poll], now=later) == []
+    assert record_polls(con, run_id="r2", polls=[poll], now=later) == []
 
 
 def test_a_url_already_loaded_as_an_article_is_not_fetched_again(
@@ -131,7 +143,7 @@ def test_a_url_already_loaded_as_an_article_is_not_fetched_again(
         "now(), now(), now(), 'e', 't', 'r0')"
     )
     assert (
-        load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+        record_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
         == []
     )
 
@@ -142,7 +154,7 @@ def test_three_failures_make_a_source_failing_and_the_wait_grows(
     moment = NOW
     waits = []
     for _ in range(3):
-        load_feed_polls(con, run_id="r", polls=[failure("Lab")], now=moment)
+        record_polls(con, run_id="r", polls=[failure("Lab")], now=moment)
         [(state, failures, next_poll)] = con.execute(
             "SELECT state, consecutive_failures, next_poll_at FROM sources WHERE name = 'Lab'"
         ).fetchall()
@@ -158,9 +170,9 @@ def test_three_failures_make_a_source_failing_and_the_wait_grows(
 def test_no_success_for_thirty_days_disables_and_enable_restores(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load_feed_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+    record_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
     later = NOW + timedelta(days=31)
-    load_feed_polls(con, run_id="r2", polls=[failure("Lab", "http_status")], now=later)
+    record_polls(con, run_id="r2", polls=[failure("Lab", "http_status")], now=later)
     [status] = [s for s in list_sources(con) if s.name == "Lab"]
     assert status.state == "disabled"
     assert "Lab" not in due(con, later + timedelta(days=2), force=True)
@@ -171,8 +183,8 @@ def test_no_success_for_thirty_days_disables_and_enable_restores(
 
 
 def test_a_success_resets_the_failure_count(con: duckdb.DuckDBPyConnection) -> None:
-    load_feed_polls(con, run_id="r1", polls=[failure("Lab")], now=NOW)
-    load_feed_polls(con, run_id="r2", polls=[success("Lab")], now=NOW + timedelta(hours=1))
+    record_polls(con, run_id="r1", polls=[failure("Lab")], now=NOW)
+    record_polls(con, run_id="r2", polls=[success("Lab")], now=NOW + timedelta(hours=1))
     [status] = [s for s in list_sources(con) if s.name == "Lab"]
     assert (status.state, status.consecutive_failures) == ("active", 0)
 
@@ -180,14 +192,14 @@ def test_a_success_resets_the_failure_count(con: duckdb.DuckDBPyConnection) -> N
 def test_feed_health_shows_a_failed_last_poll_before_the_source_is_failing(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load_feed_polls(con, run_id="r1", polls=[success("Lab"), success("Wire")], now=NOW)
+    record_polls(con, run_id="r1", polls=[success("Lab"), success("Wire")], now=NOW)
     later = NOW + timedelta(hours=1)
-    load_feed_polls(con, run_id="r2", polls=[failure("Lab"), success("Wire")], now=later)
+    record_polls(con, run_id="r2", polls=[failure("Lab"), success("Wire")], now=later)
     rows = con.execute(
         "SELECT source, state, last_poll_failed, last_error_code FROM feed_health ORDER BY 1"
     ).fetchall()
     assert rows == [("Lab", "active", True, "dns_error"), ("Wire", "active", False, None)]
-    load_feed_polls(con, run_id="r3", polls=[success("Lab")], now=later + timedelta(hours=1))
+    record_polls(con, run_id="r3", polls=[success("Lab")], now=later + timedelta(hours=1))
     assert con.execute(
         "SELECT last_poll_failed FROM feed_health WHERE source = 'Lab'"
     ).fetchone() == (False,)
@@ -204,15 +216,15 @@ def test_feed_health_knows_nothing_of_a_source_never_polled(
 def test_a_server_that_keeps_its_etag_for_a_new_body_loses_trust(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load_feed_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
+    record_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
     lying = success("Lab", etag='"v1"', body_sha256="h2", validators_lied=True)
-    load_feed_polls(con, run_id="r2", polls=[lying], now=NOW + timedelta(hours=13))
+    record_polls(con, run_id="r2", polls=[lying], now=NOW + timedelta(hours=13))
     [state] = select_due_feeds(con, ["Lab"], NOW + timedelta(days=2))
     assert (state.validators_trusted, state.body_sha256, state.etag) == (False, "h2", '"v1"')
 
 
 def test_a_changed_url_forgets_the_validators(con: duckdb.DuckDBPyConnection) -> None:
-    load_feed_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
+    record_polls(con, run_id="r1", polls=[success("Lab", etag='"v1"')], now=NOW)
     sync_sources(con, [Source("Lab", "https://lab.example/new-feed"), WIRE], NOW)
     [state] = select_due_feeds(con, ["Lab"], NOW)
     assert (state.url, state.etag, state.body_sha256) == (
@@ -230,29 +242,15 @@ def test_sources_that_leave_the_file_stop_polling_but_keep_history(
     assert {s.name: s.enabled for s in list_sources(con)} == {"Lab": False, "Wire": True}
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "minutes"),
-    [
-        pytest.param({"retry_after_seconds": 3600.0}, 60, id="retry-after"),
-        pytest.param({"retry_after_seconds": 10 * 86400.0}, 1440, id="retry-after-capped"),
-        pytest.param({"failed": False, "hint_minutes": 240.0}, 240, id="ttl-hint"),
-        pytest.param({"failed": False, "items_new": 0, "current_minutes": 20}, 30, id="quiet"),
-        pytest.param({"failed": False, "items_new": 3, "current_minutes": 60}, 20, id="busy"),
-    ],
-)
-def test_the_next_poll_honours_hints_within_bounds(kwargs: dict[str, object], minutes: int) -> None:
-    arguments: dict[str, object] = {
-        "now": NOW,
-        "base_minutes": 20,
-        "current_minutes": None,
-        "failed": True,
-        "consecutive_failures": 0,
-        "items_new": 0,
-        "hint_minutes": None,
-        "retry_after_seconds": None,
-        "last_success_at": None,
-        "tracked_since": NOW,
-        **kwargs,
-    }
-    schedule = plan_next_poll(**arguments)  # type: ignore[arg-type]
-    assert schedule.next_poll_at == NOW + timedelta(minutes=minutes)
+def test_polls_stored_without_their_schedules_leave_the_source_due(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    stored = load_feed_polls(
+        con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW
+    )
+    assert stored.items_new == {"Lab": 1} and len(stored.requests) == 1
+    assert due(con, NOW) == ["Lab", "Wire"]  # a crash before the schedules: polled again
+    assert (
+        record_polls(con, run_id="r2", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
+        == []
+    )

@@ -140,7 +140,8 @@ def test_this_runs_pages_keep_their_secret_links_and_stand_for_their_stored_rows
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     signed = "https://example.com/c?token=s3cret"
-    [fresh] = load_feed_polls(con, run_id="r2", polls=[success("Lab", item("c", signed))], now=NOW)
+    polls = [success("Lab", item("c", signed))]
+    [fresh] = load_feed_polls(con, run_id="r2", polls=polls, now=NOW).requests
     stored = con.execute("SELECT url FROM feed_items WHERE guid = 'c'").fetchone()
     assert stored is not None and "s3cret" not in stored[0]
     assert [r.url for r in select_due_pages(con, NOW, fresh=[fresh])] == [signed, A, B]

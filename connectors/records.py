@@ -70,6 +70,11 @@ class Source:
     interval_minutes: int = DEFAULT_INTERVAL_MINUTES
     enabled: bool = True
 
+    @property
+    def redacted_url(self) -> str:
+        """The URL as kept: the real one, secrets and all, stays in the sources file."""
+        return redact_url(self.url)
+
 
 @dataclass(frozen=True, slots=True)
 class FeedItem:
@@ -81,6 +86,11 @@ class FeedItem:
     summary: str | None
     published_at: datetime | None  # naive UTC; published, else updated
     author: str | None
+
+    @property
+    def redacted_url(self) -> str | None:
+        """The link as kept: its page request keeps the real one for the fetch."""
+        return redact_url(self.url) if self.url else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +126,11 @@ class FeedState:
 
 @dataclass(frozen=True, slots=True)
 class FeedPoll:
-    """The outcome of one poll: a parsed feed, an unchanged feed, or a failure."""
+    """The outcome of one poll: a parsed feed, an unchanged feed, or a failure.
+
+    ``url`` is the feed's URL as polled; ``final_url``, where the poll ended, is kept
+    and has its secrets redacted.
+    """
 
     source: str
     url: str
@@ -136,6 +150,9 @@ class FeedPoll:
     retry_after_seconds: float | None = None
     max_age_seconds: float | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "final_url", redact_url(self.final_url))
+
 
 @dataclass(frozen=True, slots=True)
 class PageRequest:
@@ -146,6 +163,11 @@ class PageRequest:
     title: str | None = None
     published_at: datetime | None = None
     author: str | None = None
+
+    @property
+    def redacted_url(self) -> str:
+        """The link as its feed item keeps it."""
+        return redact_url(self.url)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from flows.reporting import counts_line, emit_batch_loaded, report_run_task, run
 from flows.run_names import timestamped_name
 from flows.settings import FetchSettings, load_settings, warehouse_paths
 from flows.write_section import failed_run_recorded, warehouse_section, writer_turn
-from transforms import TaggedArticle
+from transforms import TaggedArticle, canonical_links
 from transforms.pipeline import DocumentList, StreamTransformer, TransformedBatch, split_results
 from transforms.rawpage import RawPage
 from warehouse import (
@@ -121,11 +121,12 @@ def poll_feeds_task(
         max_bytes=fetch.max_feed_bytes,
     )
     report_progress("feeds", len(polls))
+    links = canonical_links(polls)
     with warehouse_section(write_db, lock_wait=lock_wait) as con:
         now = utcnow()
         # As stored now, inside the write section: a concurrent run's polls of a source count.
         before = select_feed_states(con, [poll.source for poll in polls])
-        stored = load_feed_polls(con, run_id=run_id, polls=polls, now=now)
+        stored = load_feed_polls(con, run_id=run_id, polls=polls, canonical_urls=links, now=now)
         schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
         load_feed_schedules(con, polls=polls, schedules=schedules, now=now)
     requests = stored.requests

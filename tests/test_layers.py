@@ -31,9 +31,6 @@ RECORD_MODULES = frozenset({"connectors.records", "transforms.records", "transfo
 # Paying one off fails the test until its line goes.
 KNOWN_DEBTS = frozenset(
     {
-        ("warehouse.feeds", "connectors.redact", "redact_url"),
-        ("warehouse.feeds", "transforms.normalise", "canonical_url"),
-        ("warehouse.pages", "connectors.redact", "redact_url"),
         ("warehouse.pages", "connectors.schedule", "plan_page_retry"),
         ("warehouse.reprocess", "connectors.clock", "utcnow"),
         ("warehouse.reprocess", "transforms.pipeline", "DEFAULT_WORKERS"),

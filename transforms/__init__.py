@@ -5,6 +5,7 @@ from transforms.extract import EXTRACTOR_VERSION, extract_article, extract_text
 from transforms.metadata import PageMetadata, extract_metadata
 from transforms.normalise import (
     article_id_for,
+    canonical_links,
     canonical_url,
     content_hash,
     normalise_text,
@@ -31,6 +32,7 @@ __all__ = [
     "TopicTag",
     "Transformed",
     "article_id_for",
+    "canonical_links",
     "canonical_url",
     "content_hash",
     "estimate_containment",

@@ -5,9 +5,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from urllib.parse import SplitResult, parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import courlan
+
+from connectors.records import FeedPoll
 
 _C0_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -45,6 +48,18 @@ def derive_title(text: str) -> str:
         return sentence.rstrip(".")
     cut = sentence[:MAX_DERIVED_TITLE_CHARS].rsplit(" ", 1)[0]
     return cut.rstrip(",;:") + "…"
+
+
+def canonical_links(polls: Sequence[FeedPoll]) -> dict[str, str]:
+    """The canonical URL of every item link in the polls, by the link as kept (redacted)."""
+    links = {
+        link
+        for poll in polls
+        if poll.feed is not None
+        for item in poll.feed.items
+        if (link := item.redacted_url)
+    }
+    return {link: canonical_url(link) for link in links}
 
 
 def content_hash(text: str) -> str:

@@ -8,15 +8,13 @@ before, and its next poll finds its items already known.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
 from connectors.records import FeedItem, FeedPoll, FeedSchedule, FeedState, PageRequest, Source
-from connectors.redact import redact_url
-from transforms.normalise import canonical_url
 from warehouse.db import rollback_quietly
 
 _RESET_CHANGED_URL = """
@@ -110,7 +108,7 @@ def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now:
     con.execute("BEGIN TRANSACTION")
     try:
         for s in sources:
-            url = redact_url(s.url)  # the real one stays in sources.yaml, for the fetch
+            url = s.redacted_url  # the real one stays in sources.yaml, for the fetch
             con.execute(_RESET_CHANGED_URL, [s.name, url])
             con.execute(
                 _UPSERT_SOURCE,
@@ -149,13 +147,22 @@ def select_feed_states(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> 
 
 
 def load_feed_polls(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, polls: Sequence[FeedPoll], now: datetime
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    polls: Sequence[FeedPoll],
+    canonical_urls: Mapping[str, str],
+    now: datetime,
 ) -> StoredPolls:
     """Record polls and store their items, in one transaction.
 
     Each new item's page is stored ``pending`` (``skipped`` for a duplicate or an
     item without a link) and fetched from there: see :mod:`warehouse.pages`.
     The sources' own rows move with :func:`load_feed_schedules`.
+
+    Args:
+        canonical_urls: every item link's canonical URL, by the link as kept
+            (``transforms.canonical_links``): items are duplicates by it.
 
     Returns:
         The pages to fetch (items seen for the first time whose canonical URL is
@@ -168,7 +175,9 @@ def load_feed_polls(
     con.execute("BEGIN TRANSACTION")
     try:
         for poll in polls:
-            new, items_new[poll.source], items_seen = _store_items(con, run_id, poll, now, claimed)
+            new, items_new[poll.source], items_seen = _store_items(
+                con, run_id, poll, canonical_urls, now, claimed
+            )
             requests += new
             _record_fetch(con, run_id, poll, items_new[poll.source], items_seen)
         con.execute("COMMIT")
@@ -205,6 +214,7 @@ def _store_items(
     con: duckdb.DuckDBPyConnection,
     run_id: str,
     poll: FeedPoll,
+    canonical_urls: Mapping[str, str],
     now: datetime,
     claimed: set[str],
 ) -> tuple[list[PageRequest], int, int | None]:
@@ -217,8 +227,8 @@ def _store_items(
     known = {row[0] for row in con.execute(_KNOWN_GUIDS, [poll.source, list(items)]).fetchall()}
     fresh = [item for guid, item in items.items() if guid not in known]
     # Stored without secrets (the page request keeps the real link for its fetch).
-    kept = {item.guid: redact_url(item.url) if item.url else None for item in fresh}
-    canon = {guid: canonical_url(url) if url else None for guid, url in kept.items()}
+    kept = {item.guid: item.redacted_url for item in fresh}
+    canon = {guid: canonical_urls[url] if url else None for guid, url in kept.items()}
     urls = [c for c in canon.values() if c]
     stored = {row[0] for row in con.execute(_KNOWN_URLS, [urls, urls]).fetchall()}
     requests: list[PageRequest] = []
@@ -271,7 +281,7 @@ def _record_fetch(
             run_id,
             poll.source,
             poll.started_at,
-            redact_url(poll.final_url),
+            poll.final_url,
             poll.conditional,
             poll.status,
             poll.bytes,

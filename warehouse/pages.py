@@ -17,7 +17,6 @@ from datetime import datetime
 import duckdb
 
 from connectors.records import Failure, PageRequest
-from connectors.redact import redact_url
 from connectors.schedule import plan_page_retry
 from transforms.records import TaggedArticle
 
@@ -52,7 +51,7 @@ def select_due_pages(
             come first and stand for their stored rows, whose links have secrets redacted;
             a page left pending with a secret in its link is fetched without it.
     """
-    taken = {redact_url(request.url) for request in fresh}
+    taken = {request.redacted_url for request in fresh}
     stored = [PageRequest(*row) for row in con.execute(_DUE, [now]).fetchall()]
     return [*fresh, *(request for request in stored if request.url not in taken)]
 

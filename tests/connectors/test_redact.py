@@ -6,7 +6,17 @@ from datetime import datetime
 
 import pytest
 
-from connectors import Failure, FetchError, RawDocument, SourcesError, parse_sources
+from connectors import (
+    Failure,
+    FeedItem,
+    FeedPoll,
+    FetchError,
+    PageRequest,
+    RawDocument,
+    Source,
+    SourcesError,
+    parse_sources,
+)
 from connectors.addresses import split_user_info
 from connectors.redact import is_secret_parameter, redact_text, redact_url
 
@@ -131,3 +141,16 @@ def test_a_source_may_carry_a_login_and_keeps_it_for_the_fetch() -> None:
     assert source.url == "https://alice:pw@h.example/f?token=t"
     assert split_user_info(source.url) == ("https://h.example/f?token=t", "Basic YWxpY2U6cHc=")
     assert split_user_info("https://h.example/f") == ("https://h.example/f", None)
+
+
+def test_records_that_fetch_with_a_secret_keep_it_only_for_the_fetch() -> None:
+    secret = "https://u:p@h.example/a?token=t1"
+    source = Source("lab", secret)
+    item = FeedItem("g", secret, None, None, None, None)
+    request = PageRequest("lab", secret)
+    assert (source.url, item.url, request.url) == (secret, secret, secret)
+    kept = [source.redacted_url, item.redacted_url, request.redacted_url]
+    assert kept == ["https://REDACTED@h.example/a?token=REDACTED"] * 3
+    poll = FeedPoll("lab", secret, secret, datetime(2024, 1, 1), 1.0, conditional=False)
+    assert (poll.url, poll.final_url) == (secret, kept[0])  # the poll is done: its end is kept
+    assert FeedItem("g", None, None, None, None, None).redacted_url is None

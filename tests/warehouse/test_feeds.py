@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from connectors import Failure, FeedItem, FeedPoll, PageRequest, ParsedFeed, Source, plan_next_polls
+from transforms import canonical_links
 from warehouse import (
     connect_warehouse,
     enable_source,
@@ -72,7 +73,8 @@ def record_polls(
 ) -> list[PageRequest]:
     """What the ingest flow does with a batch of polls: store them, then move their sources."""
     before = select_feed_states(con, [poll.source for poll in polls])
-    stored = load_feed_polls(con, run_id=run_id, polls=polls, now=now)
+    links = canonical_links(polls)
+    stored = load_feed_polls(con, run_id=run_id, polls=polls, canonical_urls=links, now=now)
     schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
     load_feed_schedules(con, polls=polls, schedules=schedules, now=now)
     return stored.requests
@@ -245,8 +247,9 @@ def test_sources_that_leave_the_file_stop_polling_but_keep_history(
 def test_polls_stored_without_their_schedules_leave_the_source_due(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
+    polls = [success("Lab", item("a", "https://x/a"))]
     stored = load_feed_polls(
-        con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW
+        con, run_id="r1", polls=polls, canonical_urls=canonical_links(polls), now=NOW
     )
     assert stored.items_new == {"Lab": 1} and len(stored.requests) == 1
     assert due(con, NOW) == ["Lab", "Wire"]  # a crash before the schedules: polled again

@@ -13,6 +13,7 @@ from connectors import Failure
 from connectors.schedule import plan_page_retry
 from tests.factories import tagged_article
 from tests.warehouse.test_feeds import LAB, NOW, item, success
+from transforms import canonical_links
 from warehouse import connect_warehouse, load_batch, load_feed_polls, select_due_pages, sync_sources
 
 A, B = "https://example.com/a", "https://example.com/b"
@@ -23,7 +24,9 @@ def con(db_path: Path) -> duckdb.DuckDBPyConnection:
     connection = connect_warehouse(db_path)
     sync_sources(connection, [LAB], NOW)
     poll = success("Lab", item("a", A), item("b", B), item("dup", A), item("none", None))
-    load_feed_polls(connection, run_id="r1", polls=[poll], now=NOW)
+    load_feed_polls(
+        connection, run_id="r1", polls=[poll], canonical_urls=canonical_links([poll]), now=NOW
+    )
     return connection
 
 
@@ -141,7 +144,8 @@ def test_this_runs_pages_keep_their_secret_links_and_stand_for_their_stored_rows
 ) -> None:
     signed = "https://example.com/c?token=s3cret"
     polls = [success("Lab", item("c", signed))]
-    [fresh] = load_feed_polls(con, run_id="r2", polls=polls, now=NOW).requests
+    links = canonical_links(polls)
+    [fresh] = load_feed_polls(con, run_id="r2", polls=polls, canonical_urls=links, now=NOW).requests
     stored = con.execute("SELECT url FROM feed_items WHERE guid = 'c'").fetchone()
     assert stored is not None and "s3cret" not in stored[0]
     assert [r.url for r in select_due_pages(con, NOW, fresh=[fresh])] == [signed, A, B]

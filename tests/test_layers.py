@@ -1,9 +1,9 @@
 """Layering: connectors -> transforms -> warehouse -> flows, read from every module's imports.
 
-connectors import no other layer; transforms import connectors only; the warehouse imports
-record types (dataclasses, enums, type aliases) from the record modules of connectors and
-transforms, never a function; flows may import every layer. Each package's imports of
-another are parsed with ``ast`` (function-level and ``TYPE_CHECKING`` imports included).
+connectors import no other layer; transforms import connectors' record types and settings
+only; the warehouse imports record types (dataclasses, enums, type aliases) from the record
+modules of connectors and transforms, never a function; flows may import every layer. Each
+package's imports of another are parsed with ``ast`` (function-level imports included).
 """
 
 from __future__ import annotations
@@ -129,6 +129,15 @@ def test_no_package_imports_a_layer_above_it() -> None:
 
 def test_the_warehouse_imports_only_record_types_from_record_modules() -> None:
     assert _not_records(_cross_layer_imports()) == []
+
+
+def test_transforms_take_only_records_and_settings_from_connectors() -> None:
+    taken = {
+        module
+        for name, module, _ in _cross_layer_imports()
+        if _layer(name) == "transforms" and _layer(module) == "connectors"
+    }
+    assert taken <= RECORD_MODULES | {"connectors.settings"}
 
 
 def test_the_checks_catch_each_kind_of_wrong_import() -> None:

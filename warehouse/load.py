@@ -11,10 +11,11 @@ import duckdb
 from connectors.records import Failure
 from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
-from warehouse.bulk import insert_rows
+from warehouse.bulk import execute_records, insert_sql
 from warehouse.db import rollback_quietly
 from warehouse.pages import record_page_outcomes
 from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
+from warehouse.rows import select_records
 from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
 
@@ -23,15 +24,42 @@ SELECT article_id, content_hash, title, author, published_at, source,
        extractor_version, tagger_version
 FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
-_INSERT_ARTICLE = """
-INSERT INTO articles (article_id, url, canonical_url, source, origin, title, title_derived, author,
-    published_at, language, text, word_count, content_hash, first_seen_at, last_seen_at,
-    fetched_at, extractor_version, tagger_version, run_id)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::BOOLEAN[]),
-    unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::INTEGER[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::TIMESTAMP[]),
-    unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
+_TOUCH_ARTICLES = """
+UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
+"""
+_BATCH_LOADED = "SELECT count(*) FROM load_batches WHERE batch_id = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleRow:
+    """A row of ``articles`` as a load writes it (the columns it leaves to later steps aside)."""
+
+    article_id: str
+    url: str
+    canonical_url: str
+    source: str
+    origin: str
+    title: str | None
+    title_derived: bool
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    text: str
+    word_count: int
+    content_hash: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    fetched_at: datetime
+    extractor_version: str
+    tagger_version: str
+    run_id: str
+
+
+# A changed article is rewritten whole, except when newsflow first saw it.
+_UPSERT_ARTICLES = insert_sql(
+    "articles",
+    _ArticleRow,
+    on_conflict="""
 ON CONFLICT (article_id) DO UPDATE SET
     url = excluded.url, canonical_url = excluded.canonical_url, source = excluded.source,
     origin = excluded.origin, title = excluded.title, title_derived = excluded.title_derived,
@@ -40,18 +68,53 @@ ON CONFLICT (article_id) DO UPDATE SET
     content_hash = excluded.content_hash, last_seen_at = excluded.last_seen_at,
     fetched_at = excluded.fetched_at, extractor_version = excluded.extractor_version,
     tagger_version = excluded.tagger_version, run_id = excluded.run_id
-"""
-_TOUCH_ARTICLES = """
-UPDATE articles SET last_seen_at = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
-"""
-# Many rows go in as one statement over column arrays (see warehouse.bulk).
-_INSERT_FAILURE = """
-INSERT INTO failures SELECT * FROM (SELECT unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]))
-"""
-_BATCH_LOADED = "SELECT count(*) FROM load_batches WHERE batch_id = ?"
-_RECORD_BATCH = "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, ?)"
+""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredVersion:
+    """What decides whether a stored article is rewritten: the same version is only touched."""
+
+    article_id: str
+    content_hash: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    source: str
+    extractor_version: str
+    tagger_version: str
+
+
+@dataclass(frozen=True, slots=True)
+class _FailureRow:
+    """A row of ``failures``."""
+
+    at: datetime
+    run_id: str
+    stage: str
+    source: str
+    url_or_path: str
+    error_code: str
+    message: str
+
+
+_INSERT_FAILURES = insert_sql("failures", _FailureRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _BatchRow:
+    """A row of ``load_batches``: a spooled batch, loaded once."""
+
+    batch_id: str
+    run_id: str
+    spooled_at: datetime
+    loaded_at: datetime
+    articles: int
+    failures: int
+
+
+_RECORD_BATCH = insert_sql("load_batches", _BatchRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,27 +168,42 @@ def load_batch(
             if _scalar(con, _BATCH_LOADED, [batch_id]):
                 con.execute("ROLLBACK")
                 return LoadCounts()
-            con.execute(
-                _RECORD_BATCH,
-                [batch_id, run_id, spooled_at or now, now, len(latest), len(failures)],
+            batch = _BatchRow(
+                batch_id=batch_id,
+                run_id=run_id,
+                spooled_at=spooled_at or now,
+                loaded_at=now,
+                articles=len(latest),
+                failures=len(failures),
             )
-        existing = {row[0]: row[1:] for row in con.execute(_EXISTING, [list(latest)]).fetchall()}
-        changed = [item for key, item in latest.items() if existing.get(key) != _signature(item)]
+            execute_records(con, _RECORD_BATCH, [batch])
+        existing = {
+            stored.article_id: stored
+            for stored in select_records(con, _EXISTING, [list(latest)], record_type=_StoredVersion)
+        }
+        changed = [item for key, item in latest.items() if existing.get(key) != _version(item)]
         changed_keys = {item.article.article_id for item in changed}
         unchanged = [key for key in latest if key not in changed_keys]
         if unchanged:
             con.execute(_TOUCH_ARTICLES, [now, unchanged])
         if changed:
             _write_articles(con, run_id, changed, now)
-        if failures:
-            insert_rows(
-                con,
-                _INSERT_FAILURE,
-                [
-                    [now, run_id, f.stage, f.source, f.url_or_path, f.error_code, f.message]
-                    for f in failures
-                ],
-            )
+        execute_records(
+            con,
+            _INSERT_FAILURES,
+            [
+                _FailureRow(
+                    at=now,
+                    run_id=run_id,
+                    stage=f.stage,
+                    source=f.source,
+                    url_or_path=f.url_or_path,
+                    error_code=f.error_code,
+                    message=f.message,
+                )
+                for f in failures
+            ],
+        )
         record_page_outcomes(con, tagged=list(latest.values()), failures=failures, now=now)
         load_raw_rows(con, run_id=run_id, pages=raw)
         raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
@@ -145,49 +223,47 @@ def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> o
     return None if row is None else row[0]
 
 
-def _signature(item: TaggedArticle) -> tuple[object, ...]:
+def _version(item: TaggedArticle) -> _StoredVersion:
     a = item.article
-    return (
-        a.content_hash,
-        a.title,
-        a.author,
-        a.published_at,
-        a.source,
-        a.extractor_version,
-        item.tagger_version,
+    return _StoredVersion(
+        article_id=a.article_id,
+        content_hash=a.content_hash,
+        title=a.title,
+        author=a.author,
+        published_at=a.published_at,
+        source=a.source,
+        extractor_version=a.extractor_version,
+        tagger_version=item.tagger_version,
     )
 
 
 def _write_articles(
     con: duckdb.DuckDBPyConnection, run_id: str, items: Sequence[TaggedArticle], now: datetime
 ) -> None:
-    insert_rows(
-        con,
-        _INSERT_ARTICLE,
-        [
-            [
-                a.article_id,
-                a.url,
-                a.canonical_url,
-                a.source,
-                a.origin,
-                a.title,
-                a.title_derived,
-                a.author,
-                a.published_at,
-                a.language,
-                a.text,
-                a.word_count,
-                a.content_hash,
-                now,
-                now,
-                a.fetched_at,
-                a.extractor_version,
-                item.tagger_version,
-                run_id,
-            ]
-            for item in items
-            for a in (item.article,)
-        ],
-    )
+    rows = [
+        _ArticleRow(
+            article_id=a.article_id,
+            url=a.url,
+            canonical_url=a.canonical_url,
+            source=a.source,
+            origin=a.origin,
+            title=a.title,
+            title_derived=a.title_derived,
+            author=a.author,
+            published_at=a.published_at,
+            language=a.language,
+            text=a.text,
+            word_count=a.word_count,
+            content_hash=a.content_hash,
+            first_seen_at=now,
+            last_seen_at=now,
+            fetched_at=a.fetched_at,
+            extractor_version=a.extractor_version,
+            tagger_version=item.tagger_version,
+            run_id=run_id,
+        )
+        for item in items
+        for a in (item.article,)
+    ]
+    execute_records(con, _UPSERT_ARTICLES, rows)
     write_tags(con, items)

@@ -11,34 +11,19 @@ import gzip
 import os
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
 from transforms.rawpage import RawPage
-from warehouse.bulk import insert_rows
+from warehouse.bulk import execute_records, insert_sql
+from warehouse.rows import select_dicts
 
-_UPSERT_RAW = """
-INSERT INTO raw_documents (url, sha256, final_url, source, origin, fetched_at, status,
-    content_type, bytes, stored_bytes, storage_path, given_title, given_author,
-    given_published_at, location, article_id, run_id, given_published_precision)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::INTEGER[]),
-    unnest(?::VARCHAR[]), unnest(?::BIGINT[]), unnest(?::BIGINT[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
-ON CONFLICT (url, sha256) DO UPDATE SET
-    final_url = excluded.final_url, source = excluded.source, origin = excluded.origin,
-    fetched_at = excluded.fetched_at, status = excluded.status,
-    content_type = excluded.content_type, given_title = excluded.given_title,
-    given_author = excluded.given_author, given_published_at = excluded.given_published_at,
-    given_published_precision = excluded.given_published_precision,
-    location = excluded.location, article_id = excluded.article_id, run_id = excluded.run_id
-"""
 _DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
 _SELECT_RAW = """
-SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes, sha256,
+SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes AS size, sha256,
        storage_path, given_title, given_author, given_published_at, location,
        given_published_precision
 FROM raw_documents
@@ -46,6 +31,46 @@ WHERE ($since IS NULL OR fetched_at >= $since) AND ($until IS NULL OR fetched_at
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, sha256) = 1
 ORDER BY fetched_at, url
 """
+
+
+@dataclass(frozen=True, slots=True)
+class _RawDocumentRow:
+    """A row of ``raw_documents``: a stored page, and the article it gave."""
+
+    url: str
+    sha256: str
+    final_url: str | None
+    source: str
+    origin: str
+    fetched_at: datetime
+    status: int | None
+    content_type: str | None
+    bytes: int
+    stored_bytes: int
+    storage_path: str
+    given_title: str | None
+    given_author: str | None
+    given_published_at: datetime | None
+    location: str
+    article_id: str | None
+    run_id: str
+    given_published_precision: str | None
+
+
+# The same page fetched again keeps its row (and file), with what the latest fetch said.
+_UPSERT_RAW = insert_sql(
+    "raw_documents",
+    _RawDocumentRow,
+    on_conflict="""
+ON CONFLICT (url, sha256) DO UPDATE SET
+    final_url = excluded.final_url, source = excluded.source, origin = excluded.origin,
+    fetched_at = excluded.fetched_at, status = excluded.status,
+    content_type = excluded.content_type, given_title = excluded.given_title,
+    given_author = excluded.given_author, given_published_at = excluded.given_published_at,
+    given_published_precision = excluded.given_published_precision,
+    location = excluded.location, article_id = excluded.article_id, run_id = excluded.run_id
+""",
+)
 
 
 def raw_store_for(db_path: Path) -> Path:
@@ -103,33 +128,30 @@ def load_raw_rows(
     (an upsert statement may not update one row twice).
     """
     latest = {(page.url, page.sha256): (page, article_id) for page, article_id in pages}
-    insert_rows(
-        con,
-        _UPSERT_RAW,
-        [
-            [
-                p.url,
-                p.sha256,
-                p.final_url,
-                p.source,
-                p.origin,
-                p.fetched_at,
-                p.status,
-                p.content_type,
-                p.size,
-                len(p.compressed),
-                storage_path_for(p.sha256),
-                p.given_title,
-                p.given_author,
-                p.given_published_at,
-                p.location,
-                article_id,
-                run_id,
-                p.given_published_precision,
-            ]
-            for p, article_id in latest.values()
-        ],
-    )
+    rows = [
+        _RawDocumentRow(
+            url=p.url,
+            sha256=p.sha256,
+            final_url=p.final_url,
+            source=p.source,
+            origin=p.origin,
+            fetched_at=p.fetched_at,
+            status=p.status,
+            content_type=p.content_type,
+            bytes=p.size,
+            stored_bytes=len(p.compressed),
+            storage_path=storage_path_for(p.sha256),
+            given_title=p.given_title,
+            given_author=p.given_author,
+            given_published_at=p.given_published_at,
+            location=p.location,
+            article_id=article_id,
+            run_id=run_id,
+            given_published_precision=p.given_published_precision,
+        )
+        for p, article_id in latest.values()
+    ]
+    execute_records(con, _UPSERT_RAW, rows)
 
 
 def iter_stored_pages(
@@ -140,26 +162,6 @@ def iter_stored_pages(
     until: datetime | None = None,
 ) -> Iterator[tuple[RawPage, bytes]]:
     """Yield the latest stored version of every URL fetched in [since, until), with its bytes."""
-    rows = con.execute(_SELECT_RAW, {"since": since, "until": until}).fetchall()
-    for row in rows:
-        (url, final_url, source, origin, fetched_at, status, content_type, size, sha256,
-         path, title, author, published, location, precision) = row  # fmt: skip
-        compressed = (store / path).read_bytes()
-        page = RawPage(
-            url=url,
-            final_url=final_url,
-            source=source,
-            origin=origin,
-            fetched_at=fetched_at,
-            status=status,
-            content_type=content_type,
-            size=size,
-            sha256=sha256,
-            compressed=compressed,
-            given_title=title,
-            given_author=author,
-            given_published_at=published,
-            location=location,
-            given_published_precision=precision,
-        )
-        yield page, gzip.decompress(compressed)
+    for row in select_dicts(con, _SELECT_RAW, {"since": since, "until": until}):
+        compressed = (store / row.pop("storage_path")).read_bytes()
+        yield RawPage(**row, compressed=compressed), gzip.decompress(compressed)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 
 from transforms.discover import discovered_id
 from transforms.records import Article, TaggedArticle
-from warehouse.bulk import insert_rows
+from warehouse.bulk import execute_records, insert_sql, records_sql
 from warehouse.db import rollback_quietly
+from warehouse.rows import select_dicts
 
 # An article's date is its publication time, or when newsflow first saw it.
 _SELECT_IDS = """
@@ -32,38 +33,90 @@ _DELETE_ENTITIES = "DELETE FROM article_entities WHERE article_id IN (SELECT unn
 _DELETE_CANDIDATES = (
     "DELETE FROM article_candidates WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 )
-# Many rows go in as one statement over column arrays (see warehouse.bulk).
-_INSERT_TOPIC = """
-INSERT INTO article_topics (article_id, topic, score, evidence)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::DOUBLE[]),
-    unnest(?::VARCHAR[][]))
-"""
-_INSERT_ARTICLE_ENTITY = """
-INSERT INTO article_entities (article_id, entity_id, mentions, evidence, score, origin, cue)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]),
-    unnest(?::VARCHAR[][]), unnest(?::DOUBLE[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
-"""
-_UPSERT_ENTITY = """
-INSERT INTO entities (entity_id, name, type, wikidata_id, origin, family_id)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]))
-ON CONFLICT (entity_id) DO UPDATE SET
-    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id,
-    origin = excluded.origin, family_id = excluded.family_id
-"""
 # A discovered name the catalog now matches (under its name or an alias) links to that entry.
-_LINK_DISCOVERED = """
+_LINK_TEMPLATE = """
 UPDATE entities SET linked_entity_id = learned.catalog_id
-FROM (SELECT unnest(?::VARCHAR[]) AS discovered_id, unnest(?::VARCHAR[]) AS catalog_id) learned
+FROM {rows} AS learned
 WHERE entities.entity_id = learned.discovered_id AND entities.origin = 'discovered'
-"""
-_INSERT_CANDIDATE = """
-INSERT INTO article_candidates (article_id, name, mentions)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::INTEGER[]))
 """
 _SET_VERSION = """
 UPDATE articles SET tagger_version = ?, run_id = ? WHERE article_id IN (SELECT unnest(?::VARCHAR[]))
 """
+
+
+@dataclass(frozen=True, slots=True)
+class _TopicRow:
+    """A row of ``article_topics``."""
+
+    article_id: str
+    topic: str
+    score: float
+    evidence: tuple[str, ...]
+
+
+_INSERT_TOPICS = insert_sql("article_topics", _TopicRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _EntityRow:
+    """A row of ``entities`` as tagging writes it (``linked_entity_id`` is set by links)."""
+
+    entity_id: str
+    name: str
+    type: str
+    wikidata_id: str | None
+    origin: str
+    family_id: str | None
+
+
+_UPSERT_ENTITIES = insert_sql(
+    "entities",
+    _EntityRow,
+    on_conflict="""
+ON CONFLICT (entity_id) DO UPDATE SET
+    name = excluded.name, type = excluded.type, wikidata_id = excluded.wikidata_id,
+    origin = excluded.origin, family_id = excluded.family_id
+""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _ArticleEntityRow:
+    """A row of ``article_entities``."""
+
+    article_id: str
+    entity_id: str
+    mentions: int
+    evidence: tuple[str, ...]
+    score: float
+    origin: str
+    cue: str | None
+
+
+_INSERT_ARTICLE_ENTITIES = insert_sql("article_entities", _ArticleEntityRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _CandidateRow:
+    """A row of ``article_candidates``."""
+
+    article_id: str
+    name: str
+    mentions: int
+
+
+_INSERT_CANDIDATES = insert_sql("article_candidates", _CandidateRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _Link:
+    """A discovered entity's id and the catalog entry it turned out to be."""
+
+    discovered_id: str
+    catalog_id: str
+
+
+_LINK_DISCOVERED = records_sql(_LINK_TEMPLATE, _Link)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,30 +143,11 @@ def fetch_stored_articles(
     con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
 ) -> list[StoredArticle]:
     """Read articles back as records, in id order."""
-    rows = con.execute(_SELECT_ARTICLES, [list(article_ids)]).fetchall()
-    return [
-        StoredArticle(
-            Article(
-                article_id=row[0],
-                url=row[1],
-                canonical_url=row[2],
-                source=row[3],
-                origin=row[4],
-                title=row[5],
-                title_derived=row[6],
-                author=row[7],
-                published_at=row[8],
-                language=row[9],
-                text=row[10],
-                word_count=row[11],
-                content_hash=row[12],
-                fetched_at=_as_datetime(row[13]),
-                extractor_version=row[14],
-            ),
-            tagger_version=row[15],
-        )
-        for row in rows
-    ]
+    stored = []
+    for row in select_dicts(con, _SELECT_ARTICLES, [list(article_ids)]):
+        tagger_version = row.pop("tagger_version")
+        stored.append(StoredArticle(Article(**row), tagger_version=tagger_version))
+    return stored
 
 
 def replace_tags(
@@ -149,26 +183,45 @@ def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) 
     keys = list(latest)
     for sql in (_DELETE_TOPICS, _DELETE_ENTITIES, _DELETE_CANDIDATES):
         con.execute(sql, [keys])
-    insert_rows(
+    execute_records(
         con,
-        _INSERT_TOPIC,
-        [[key, x.topic, x.score, list(x.evidence)] for key, t in latest.items() for x in t.topics],
+        _INSERT_TOPICS,
+        [
+            _TopicRow(article_id=key, topic=x.topic, score=x.score, evidence=x.evidence)
+            for key, t in latest.items()
+            for x in t.topics
+        ],
     )
     mentions = [(key, e) for key, t in latest.items() for e in t.entities]
     entities = {e.entity_id: e for _, e in mentions}
-    insert_rows(
+    execute_records(
         con,
-        _UPSERT_ENTITY,
+        _UPSERT_ENTITIES,
         [
-            [e.entity_id, e.name, e.type, e.wikidata_id, e.origin, e.family]
+            _EntityRow(
+                entity_id=e.entity_id,
+                name=e.name,
+                type=e.type,
+                wikidata_id=e.wikidata_id,
+                origin=e.origin,
+                family_id=e.family,
+            )
             for e in entities.values()
         ],
     )
-    insert_rows(
+    execute_records(
         con,
-        _INSERT_ARTICLE_ENTITY,
+        _INSERT_ARTICLE_ENTITIES,
         [
-            [key, e.entity_id, e.mentions, list(e.evidence), e.score, e.origin, e.cue]
+            _ArticleEntityRow(
+                article_id=key,
+                entity_id=e.entity_id,
+                mentions=e.mentions,
+                evidence=e.evidence,
+                score=e.score,
+                origin=e.origin,
+                cue=e.cue,
+            )
             for key, e in mentions
         ],
     )
@@ -178,15 +231,17 @@ def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) 
         if e.origin == "catalog"
         for name in (e.name, *(item.rsplit("@", 1)[0] for item in e.evidence))
     }
-    if learned:
-        con.execute(_LINK_DISCOVERED, [list(learned), list(learned.values())])
-    insert_rows(
+    execute_records(
         con,
-        _INSERT_CANDIDATE,
-        [[key, c.name, c.mentions] for key, t in latest.items() for c in t.candidates],
+        _LINK_DISCOVERED,
+        [_Link(discovered_id=key, catalog_id=value) for key, value in learned.items()],
     )
-
-
-def _as_datetime(value: object) -> datetime:
-    assert isinstance(value, datetime)
-    return value
+    execute_records(
+        con,
+        _INSERT_CANDIDATES,
+        [
+            _CandidateRow(article_id=key, name=c.name, mentions=c.mentions)
+            for key, t in latest.items()
+            for c in t.candidates
+        ],
+    )

@@ -177,6 +177,18 @@ class LakeConnection:
         self._in_transaction = False
         self._bumped = False
 
+    @classmethod
+    def of(cls, con: duckdb.DuckDBPyConnection) -> LakeConnection:
+        """The lake connection behind one that ``as_duckdb`` handed out.
+
+        Raises:
+            TypeError: ``con`` is a plain DuckDB connection.
+        """
+        found: object = con
+        if not isinstance(found, LakeConnection):
+            raise TypeError("not a lake connection")
+        return found
+
     def as_duckdb(self) -> duckdb.DuckDBPyConnection:
         """This connection, typed as the DuckDB connection warehouse functions expect."""
         return cast(duckdb.DuckDBPyConnection, self)
@@ -263,8 +275,16 @@ class _Rows:
         return self._rows[0] if self._rows else None
 
 
-def retry_conflicts(write: Callable[[], T], *, attempts: int = CONFLICT_RETRIES) -> T:
+def retry_conflicts(
+    write: Callable[[], T],
+    *,
+    attempts: int = CONFLICT_RETRIES,
+    on_conflict: Callable[[], None] | None = None,
+) -> T:
     """Run a write transaction again, after a growing pause, while it loses to a concurrent one.
+
+    Args:
+        on_conflict: called at each conflict (the lake benchmark counts them).
 
     Raises:
         LakeConflict: it still conflicted after ``attempts`` tries.
@@ -274,6 +294,8 @@ def retry_conflicts(write: Callable[[], T], *, attempts: int = CONFLICT_RETRIES)
         try:
             return write()
         except (LakeConflict, duckdb.TransactionException):
+            if on_conflict is not None:
+                on_conflict()
             if attempt == attempts - 1:
                 raise
             time.sleep(pause)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 
@@ -145,6 +146,7 @@ def load_batch(
     batch_id: str | None = None,
     spooled_at: datetime | None = None,
     raw: Sequence[tuple[RawPage, str | None]] = (),
+    raw_store: Path | None = None,
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
@@ -158,10 +160,11 @@ def load_batch(
         spooled_at: when that batch was staged (defaults to ``now``).
         raw: each raw page with the article it gave (``None`` when extraction failed);
             the pages' files are written to the raw store beside the database first.
+        raw_store: where the pages' files go when the database is not a file (the lake).
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     if raw:
-        store_raw_files(raw_store_of(con), [page for page, _ in raw])
+        store_raw_files(raw_store or raw_store_of(con), [page for page, _ in raw])
     con.execute("BEGIN TRANSACTION")
     try:
         if batch_id is not None:

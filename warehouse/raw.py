@@ -21,7 +21,9 @@ from transforms.rawpage import RawPage
 from warehouse.bulk import execute_records, insert_sql
 from warehouse.rows import select_dicts
 
-_DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+_DATABASE_FILE = """
+SELECT path FROM duckdb_databases() WHERE database_name = current_database() AND type = 'duckdb'
+"""
 _SELECT_RAW = """
 SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes AS size, sha256,
        storage_path, given_title, given_author, given_published_at, location,

@@ -34,7 +34,9 @@ UPDATE runs SET finished_at = ?, status = 'failed' WHERE run_id = ? AND status <
 """
 _RUNNING = "SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at"
 _MARK_CRASHED = "UPDATE runs SET status = 'crashed' WHERE run_id = ? AND status = 'running'"
-_DATABASE_FILE = "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+_DATABASE_FILE = """
+SELECT path FROM duckdb_databases() WHERE database_name = current_database() AND type = 'duckdb'
+"""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 # Lock files this process holds, by run id: kept open while the run's row says running.

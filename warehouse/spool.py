@@ -109,8 +109,18 @@ def read_spooled(path: Path) -> SpooledBatch:
     Raises:
         ValueError: the file is not a spool file this version can read (the message names it).
     """
+    return parse_spooled(path.read_text(encoding="utf-8"), origin=str(path))
+
+
+def parse_spooled(text: str, *, origin: str) -> SpooledBatch:
+    """A spool file's content as records (the lake stages it as is: warehouse.lake_merge).
+
+    Raises:
+        ValueError: the text is not a spool file this version can read (the message names
+            ``origin``).
+    """
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        payload = json.loads(text)
         return SpooledBatch(
             batch_id=str(payload["batch_id"]),
             run_id=str(payload["run_id"]),
@@ -120,7 +130,7 @@ def read_spooled(path: Path) -> SpooledBatch:
             raw=tuple(_decode(payload.get("raw", []))),
         )
     except (KeyError, TypeError, ValueError) as error:
-        raise ValueError(f"{path}: not a readable spool file ({error})") from error
+        raise ValueError(f"{origin}: not a readable spool file ({error})") from error
 
 
 def load_spooled(

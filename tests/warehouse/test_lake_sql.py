@@ -22,7 +22,9 @@ def _upserts(*modules: ModuleType) -> list[str]:
         value
         for module in modules
         for value in vars(module).values()
-        if isinstance(value, str) and re.search(r"ON CONFLICT|INSERT OR IGNORE", value)
+        if isinstance(value, str)
+        and re.match(r"\s*INSERT\b", value)
+        and re.search(r"ON CONFLICT|INSERT OR IGNORE", value)
     ]
 
 

@@ -1,0 +1,189 @@
+"""The lake as a warehouse: the same methods as the embedded ``Warehouse``, no global lock.
+
+Flows call ``stage``, ``staged``, ``load_staged``, ``writing``, ``reading`` and ``publish``
+without knowing which engine is behind them. Here a batch is spooled on local disk as in the
+embedded warehouse, then appended to the lake in one transaction (no lock: appends never
+conflict) and merged into the curated tables (see :mod:`warehouse.lake_merge`): when
+``load_staged`` returns, the batch is queryable. ``publish`` has nothing to copy: analysts
+attach the lake itself, read-only, and see every committed merge.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from connectors.clock import utcnow
+from connectors.records import Failure
+from transforms.rawpage import RawPage
+from transforms.records import TaggedArticle
+from warehouse.lake import (
+    CATALOG,
+    DEFAULT_EXTENSION_DIR,
+    LakeConnection,
+    apply_lake_schema,
+    connect_lake,
+)
+from warehouse.lake_merge import MergeResult, merge_staged, stage_spooled
+from warehouse.load import LoadCounts
+from warehouse.publish import PublishStats
+from warehouse.spool import list_spooled, read_spooled, spool_batch
+
+RAW_DIR_NAME = "raw"
+
+# One DuckDB instance per lake and process, with the lake attached and migrated: attaching
+# costs 1-2 s, so every write section takes a cursor of it instead.
+_instances: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
+_instances_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class LakeBatch:
+    """What staging and merging one batch did, with its articles' topics for the batch event.
+
+    ``counts`` are those of every batch this process merged on the way (other writers'
+    batches too, when it merged them first; none when another merge took this one).
+    """
+
+    batch_id: str
+    counts: LoadCounts
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LakeWarehouse:
+    """DuckLake on a PostgreSQL catalog, written by any number of processes at once.
+
+    Attributes:
+        target: ``ducklake:postgres:dbname=… host=… port=… user=…`` (NEWSFLOW_WAREHOUSE).
+        data_dir: the lake's files, shared by every writer (NEWSFLOW_LAKE_DATA).
+        spool_dir: this machine's batches staged before their append.
+        extension_dir: where the lake extra's DuckDB extensions are installed.
+    """
+
+    target: str
+    data_dir: Path
+    spool_dir: Path
+    extension_dir: Path = field(default=DEFAULT_EXTENSION_DIR)
+
+    @property
+    def raw_dir(self) -> Path:
+        """Raw pages as content-addressed gzip files, beside the lake's data."""
+        return self.data_dir / RAW_DIR_NAME
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        """No turn to wait for: writers conflict per transaction, and the loser retries."""
+        yield
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write section on the lake, speaking the embedded warehouse's SQL (LakeConnection).
+
+        A write outside a transaction is retried by itself when it conflicts; an explicit
+        transaction that loses raises ``warehouse.lake.LakeConflict``.
+        """
+        cursor = self._instance().cursor()
+        try:
+            cursor.execute(f"USE {CATALOG}")
+            yield LakeConnection(cursor).as_duckdb()
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def reading(self, *, write_dirs: Iterable[Path] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The lake, read-only and sandboxed as the analysts' snapshot is (``newsflow sql``).
+
+        Args:
+            write_dirs: folders DuckDB may write into besides (an export's target).
+        """
+        con = connect_lake(self.target, read_only=True, extension_dir=self.extension_dir)
+        try:
+            allowed = [str(folder.resolve()) + "/" for folder in (self.data_dir, *write_dirs)]
+            con.execute("SET allowed_directories = $dirs", {"dirs": allowed})
+            con.execute("SET enable_external_access = false")
+            con.execute("SET lock_configuration = true")
+            yield con
+        finally:
+            con.close()
+
+    def stage(
+        self,
+        *,
+        run_id: str,
+        tagged: Sequence[TaggedArticle],
+        failures: Sequence[Failure],
+        now: datetime,
+        raw: Sequence[tuple[RawPage, str | None]] = (),
+    ) -> Path:
+        """Stage one batch durably in this machine's spool; return its file."""
+        return spool_batch(
+            self.spool_dir, run_id=run_id, tagged=tagged, failures=failures, now=now, raw=raw
+        )
+
+    def staged(self) -> list[Path]:
+        """Spool files waiting for their append, oldest first (earlier runs' leftovers too)."""
+        return list_spooled(self.spool_dir)
+
+    def load_staged(self, path: Path, *, run_id: str, now: datetime) -> LakeBatch | None:
+        """Append one spooled batch to the lake, delete its file, then merge what is staged.
+
+        Returns:
+            What it did; ``None`` when the file is gone (another process on this machine
+            appended it first).
+
+        Raises:
+            ValueError: the file is not a readable spool file (left in place).
+        """
+        if not path.exists():
+            return None
+        batch = read_spooled(path)
+        with self.writing() as con:
+            stage_spooled(LakeConnection.of(con).raw, path, now=now)
+        merged = self.merge()
+        topics = tuple(tag.topic for item in batch.tagged for tag in item.topics)
+        return LakeBatch(batch.batch_id, merged.counts, topics)
+
+    def merge(self) -> MergeResult:
+        """Merge every staged batch that no merge has taken yet (any writer's)."""
+        with self.writing() as con:
+            return merge_staged(LakeConnection.of(con), raw_store=self.raw_dir, now=utcnow)
+
+    def publish(self) -> PublishStats:
+        """Merge what is still staged; the lake itself is what analysts read."""
+        started = time.monotonic()
+        self.merge()
+        with self.writing() as con:
+            row = con.execute("SELECT max(version) FROM _migrations").fetchone()
+        return PublishStats(
+            snapshot=self.data_dir,
+            bytes=_folder_bytes(self.data_dir),
+            seconds=time.monotonic() - started,
+            schema_version=int(row[0]) if row and row[0] is not None else 0,
+        )
+
+    def _instance(self) -> duckdb.DuckDBPyConnection:
+        key = (self.target, str(self.data_dir))
+        with _instances_lock:
+            con = _instances.get(key)
+            if con is None:
+                con = connect_lake(
+                    self.target, data_path=str(self.data_dir), extension_dir=self.extension_dir
+                )
+                apply_lake_schema(LakeConnection(con))
+                _instances[key] = con
+            return con
+
+
+def _folder_bytes(folder: Path) -> int:
+    return sum(
+        (Path(root) / name).stat().st_size for root, _, names in os.walk(folder) for name in names
+    )

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -31,6 +31,12 @@ from warehouse.lake import (
     LakeConnection,
     apply_lake_schema,
     connect_lake,
+)
+from warehouse.lake_maintenance import (
+    KEEP_SNAPSHOTS,
+    KEEP_STAGED,
+    MaintenanceStats,
+    maintain_lake,
 )
 from warehouse.lake_merge import MergeResult, merge_staged, stage_spooled
 from warehouse.load import LoadCounts
@@ -169,6 +175,27 @@ class LakeWarehouse:
             seconds=time.monotonic() - started,
             schema_version=int(row[0]) if row and row[0] is not None else 0,
         )
+
+    def maintain(
+        self,
+        *,
+        keep_snapshots: timedelta = KEEP_SNAPSHOTS,
+        keep_staged: timedelta = KEEP_STAGED,
+    ) -> MaintenanceStats:
+        """Compact the lake's files and expire snapshots older than ``keep_snapshots``."""
+        cursor = self._instance().cursor()
+        try:
+            cursor.execute(f"USE {CATALOG}")
+            return maintain_lake(
+                cursor,
+                data_dir=self.data_dir,
+                now=utcnow(),
+                keep_snapshots=keep_snapshots,
+                keep_staged=keep_staged,
+                skip=frozenset({RAW_DIR_NAME}),
+            )
+        finally:
+            cursor.close()
 
     def _instance(self) -> duckdb.DuckDBPyConnection:
         key = (self.target, str(self.data_dir))

@@ -15,7 +15,9 @@ from datetime import datetime
 import duckdb
 
 from connectors.records import FeedItem, FeedPoll, FeedSchedule, FeedState, PageRequest, Source
+from warehouse.bulk import execute_records, insert_sql
 from warehouse.db import rollback_quietly
+from warehouse.rows import select_records
 
 _RESET_CHANGED_URL = """
 UPDATE sources SET etag = NULL, last_modified = NULL, body_sha256 = NULL,
@@ -50,26 +52,20 @@ SELECT canonical_url FROM feed_items WHERE canonical_url IN (SELECT unnest(?::VA
 UNION
 SELECT canonical_url FROM articles WHERE canonical_url IN (SELECT unnest(?::VARCHAR[]))
 """
-_INSERT_ITEMS = """
-INSERT OR IGNORE INTO feed_items (source, guid, url, canonical_url, title, summary, author,
-    published_at, first_seen_at, duplicate_of_seen, run_id, page_state)
-SELECT * FROM (SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-    unnest(?::TIMESTAMP[]), ?::TIMESTAMP, unnest(?::BOOLEAN[]), ?::VARCHAR,
-    unnest(?::VARCHAR[]))
-"""
-_INSERT_FETCH = "INSERT INTO feed_fetches VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _UPDATE_SUCCESS = """
-UPDATE sources SET state = ?, consecutive_failures = ?, poll_interval_minutes = ?,
-    next_poll_at = ?, last_polled_at = ?, last_success_at = ?, etag = ?, last_modified = ?,
-    body_sha256 = ?, last_unconditional_at = coalesce(?, last_unconditional_at),
-    validators_trusted = validators_trusted AND NOT ?
-WHERE name = ?
+UPDATE sources SET state = $state, consecutive_failures = $consecutive_failures,
+    poll_interval_minutes = $poll_interval_minutes, next_poll_at = $next_poll_at,
+    last_polled_at = $now, last_success_at = $now, etag = $etag, last_modified = $last_modified,
+    body_sha256 = $body_sha256,
+    last_unconditional_at = coalesce($unconditional_at, last_unconditional_at),
+    validators_trusted = validators_trusted AND NOT $validators_lied
+WHERE name = $source
 """
 _UPDATE_FAILURE = """
-UPDATE sources SET state = ?, consecutive_failures = ?, poll_interval_minutes = ?,
-    next_poll_at = ?, last_polled_at = ?, last_error_code = ?, last_error = ?
-WHERE name = ?
+UPDATE sources SET state = $state, consecutive_failures = $consecutive_failures,
+    poll_interval_minutes = $poll_interval_minutes, next_poll_at = $next_poll_at,
+    last_polled_at = $now, last_error_code = $error_code, last_error = $error
+WHERE name = $source
 """
 _LIST = """
 SELECT name, state, enabled, consecutive_failures, last_success_at, next_poll_at,
@@ -82,6 +78,52 @@ UPDATE sources SET state = 'active', consecutive_failures = 0, next_poll_at = NU
 WHERE name = ?
 RETURNING name
 """
+
+
+@dataclass(frozen=True, slots=True)
+class _FeedItemRow:
+    """A row of ``feed_items``: an entry seen for the first time, and its page's state."""
+
+    source: str
+    guid: str
+    url: str | None
+    canonical_url: str | None
+    title: str | None
+    summary: str | None
+    author: str | None
+    published_at: datetime | None
+    first_seen_at: datetime
+    duplicate_of_seen: bool
+    run_id: str
+    page_state: str
+
+
+_INSERT_ITEMS = insert_sql(
+    "feed_items", _FeedItemRow, on_conflict="ON CONFLICT (source, guid) DO NOTHING"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _FetchRow:
+    """A row of ``feed_fetches``: one poll and what it yielded."""
+
+    run_id: str
+    source: str
+    fetched_at: datetime
+    url: str
+    conditional: bool
+    status: int | None
+    bytes: int | None
+    duration_ms: float | None
+    unchanged: bool
+    items_new: int | None
+    items_seen: int | None
+    entries_dropped: int | None
+    error_code: str | None
+    warning: str | None
+
+
+_INSERT_FETCH = insert_sql("feed_fetches", _FetchRow)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,8 +171,7 @@ def select_due_feeds(
     ``force`` ignores poll times (never the disabled state). The URLs are as stored,
     secrets redacted: the caller polls with the ones from its sources file.
     """
-    rows = con.execute(_DUE, [list(names), force, now]).fetchall()
-    return [FeedState(*row) for row in rows]
+    return select_records(con, _DUE, [list(names), force, now], record_type=FeedState)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +184,7 @@ class StoredPolls:
 
 def select_feed_states(con: duckdb.DuckDBPyConnection, names: Sequence[str]) -> list[FeedState]:
     """The stored state of the named sources (URLs as stored, secrets redacted)."""
-    return [FeedState(*row) for row in con.execute(_STATES, [list(names)]).fetchall()]
+    return select_records(con, _STATES, [list(names)], record_type=FeedState)
 
 
 def load_feed_polls(
@@ -242,27 +283,24 @@ def _store_items(
             requests.append(
                 PageRequest(poll.source, item.url, item.title, item.published_at, item.author)
             )
-    if fresh:
-        con.execute(
-            _INSERT_ITEMS,
-            [
-                [poll.source] * len(fresh),
-                [i.guid for i in fresh],
-                [kept[i.guid] for i in fresh],
-                [canon[i.guid] for i in fresh],
-                [i.title for i in fresh],
-                [i.summary for i in fresh],
-                [i.author for i in fresh],
-                [i.published_at for i in fresh],
-                now,
-                duplicate,
-                run_id,
-                [
-                    "skipped" if dup or i.url is None or canon[i.guid] is None else "pending"
-                    for i, dup in zip(fresh, duplicate, strict=True)
-                ],
-            ],
+    rows = [
+        _FeedItemRow(
+            source=poll.source,
+            guid=i.guid,
+            url=kept[i.guid],
+            canonical_url=canon[i.guid],
+            title=i.title,
+            summary=i.summary,
+            author=i.author,
+            published_at=i.published_at,
+            first_seen_at=now,
+            duplicate_of_seen=dup,
+            run_id=run_id,
+            page_state="skipped" if dup or i.url is None or canon[i.guid] is None else "pending",
         )
+        for i, dup in zip(fresh, duplicate, strict=True)
+    ]
+    execute_records(con, _INSERT_ITEMS, rows)
     items_new = len(fresh) - sum(duplicate)
     return requests, items_new, len(poll.feed.items) - items_new
 
@@ -275,61 +313,53 @@ def _record_fetch(
     items_seen: int | None,
 ) -> None:
     feed = poll.feed
-    con.execute(
-        _INSERT_FETCH,
-        [
-            run_id,
-            poll.source,
-            poll.started_at,
-            poll.final_url,
-            poll.conditional,
-            poll.status,
-            poll.bytes,
-            poll.duration_ms,
-            poll.unchanged,
-            items_new if poll.failure is None else None,
-            items_seen,
-            feed.entries_dropped if feed else None,
-            poll.failure.error_code if poll.failure else None,
-            feed.warning if feed else None,
-        ],
+    fetch = _FetchRow(
+        run_id=run_id,
+        source=poll.source,
+        fetched_at=poll.started_at,
+        url=poll.final_url,
+        conditional=poll.conditional,
+        status=poll.status,
+        bytes=poll.bytes,
+        duration_ms=poll.duration_ms,
+        unchanged=poll.unchanged,
+        items_new=items_new if poll.failure is None else None,
+        items_seen=items_seen,
+        entries_dropped=feed.entries_dropped if feed else None,
+        error_code=poll.failure.error_code if poll.failure else None,
+        warning=feed.warning if feed else None,
     )
+    execute_records(con, _INSERT_FETCH, [fetch])
 
 
 def _record_schedule(
     con: duckdb.DuckDBPyConnection, poll: FeedPoll, schedule: FeedSchedule, now: datetime
 ) -> None:
-    common = [
-        schedule.state,
-        schedule.consecutive_failures,
-        schedule.poll_interval_minutes,
-        schedule.next_poll_at,
-        now,
-    ]
+    common = {
+        "source": poll.source,
+        "state": schedule.state,
+        "consecutive_failures": schedule.consecutive_failures,
+        "poll_interval_minutes": schedule.poll_interval_minutes,
+        "next_poll_at": schedule.next_poll_at,
+        "now": now,
+    }
     if poll.failure is not None:
-        con.execute(
-            _UPDATE_FAILURE,
-            [*common, poll.failure.error_code, poll.failure.message, poll.source],
-        )
+        failure = {"error_code": poll.failure.error_code, "error": poll.failure.message}
+        con.execute(_UPDATE_FAILURE, {**common, **failure})
         return
-    con.execute(
-        _UPDATE_SUCCESS,
-        [
-            *common,
-            now,
-            poll.etag,
-            poll.last_modified,
-            poll.body_sha256,
-            None if poll.conditional else now,
-            poll.validators_lied,
-            poll.source,
-        ],
-    )
+    success = {
+        "etag": poll.etag,
+        "last_modified": poll.last_modified,
+        "body_sha256": poll.body_sha256,
+        "unconditional_at": None if poll.conditional else now,
+        "validators_lied": poll.validators_lied,
+    }
+    con.execute(_UPDATE_SUCCESS, {**common, **success})
 
 
 def list_sources(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
     """Every known source with its health, by name."""
-    return [SourceStatus(*row) for row in con.execute(_LIST).fetchall()]
+    return select_records(con, _LIST, record_type=SourceStatus)
 
 
 def enable_source(con: duckdb.DuckDBPyConnection, name: str, now: datetime) -> bool:

@@ -19,6 +19,7 @@ import duckdb
 from connectors.records import Failure, PageRequest
 from connectors.schedule import plan_page_retry
 from transforms.records import TaggedArticle
+from warehouse.rows import select_records
 
 PAGE_STAGES = frozenset({"fetch", "extract"})  # failures that end a feed page's attempt
 
@@ -52,7 +53,7 @@ def select_due_pages(
             a page left pending with a secret in its link is fetched without it.
     """
     taken = {request.redacted_url for request in fresh}
-    stored = [PageRequest(*row) for row in con.execute(_DUE, [now]).fetchall()]
+    stored = select_records(con, _DUE, [now], record_type=PageRequest)
     return [*fresh, *(request for request in stored if request.url not in taken)]
 
 

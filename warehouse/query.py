@@ -13,13 +13,17 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.rows import select_dicts
+
+# Every column but the schema version is a table's row count, named as the table.
 _COUNTS = """
-SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM article_topics),
-       (SELECT count(*) FROM entities), (SELECT count(*) FROM article_entities),
-       (SELECT count(*) FROM failures), (SELECT count(*) FROM runs),
-       (SELECT max(version) FROM _migrations)
+SELECT (SELECT count(*) FROM articles) AS articles,
+       (SELECT count(*) FROM article_topics) AS article_topics,
+       (SELECT count(*) FROM entities) AS entities,
+       (SELECT count(*) FROM article_entities) AS article_entities,
+       (SELECT count(*) FROM failures) AS failures, (SELECT count(*) FROM runs) AS runs,
+       (SELECT max(version) FROM _migrations) AS schema_version
 """
-_COUNTED = ("articles", "article_topics", "entities", "article_entities", "failures", "runs")
 _LAST_RUNS = """
 SELECT run_id, flow, started_at, finished_at, status, articles_new AS new,
        articles_updated AS updated, articles_unchanged AS unchanged, failures
@@ -161,11 +165,11 @@ def _first_line(error: Exception) -> str:
 
 def fetch_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> WarehouseStatus:
     """Summarise the warehouse: row counts, the ``last_runs`` latest runs, every source."""
-    row = con.execute(_COUNTS).fetchone()
-    assert row is not None  # an aggregate query always returns one row
+    [counts] = select_dicts(con, _COUNTS)  # an aggregate query returns one row
+    schema_version = counts.pop("schema_version")
     return WarehouseStatus(
-        schema_version=int(row[-1]),
-        counts={name: int(value) for name, value in zip(_COUNTED, row[:-1], strict=True)},
+        schema_version=int(schema_version),
+        counts={table: int(rows) for table, rows in counts.items()},
         runs=fetch_query(con, _LAST_RUNS, [last_runs]),
         sources=fetch_query(con, _SOURCES),
         failing=fetch_query(con, _FAILING),

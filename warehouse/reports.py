@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 import duckdb
+
+from warehouse.rows import select_dicts, select_records
 
 _RUN_STARTED = "SELECT started_at FROM runs WHERE run_id = ?"
 _RUN_ARTICLES = """
@@ -23,12 +26,12 @@ _RUN_FAILURES = """
 SELECT error_code, count(*) FROM failures WHERE run_id = ? GROUP BY ALL ORDER BY 2 DESC, 1
 """
 _RUN_FEEDS = """
-SELECT source, status, coalesce(items_new, 0), coalesce(items_seen, 0), error_code,
-    coalesce(duration_ms, 0)
+SELECT source, status, coalesce(items_new, 0) AS items_new, coalesce(items_seen, 0) AS items_seen,
+    error_code, coalesce(duration_ms, 0)::DOUBLE AS duration_ms
 FROM feed_fetches WHERE run_id = ? ORDER BY duration_ms DESC NULLS LAST, source
 """
 _STALE_TAGS = """
-SELECT count(*), min(published_at)::DATE, max(published_at)::DATE
+SELECT count(*) AS articles, min(published_at)::DATE AS oldest, max(published_at)::DATE AS newest
 FROM articles WHERE tagger_version <> ? AND published_at IS NOT NULL
 """
 _KNOWN_SOURCES = "SELECT DISTINCT source FROM articles ORDER BY source"
@@ -88,26 +91,23 @@ def read_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport
     started = con.execute(_RUN_STARTED, [run_id]).fetchone()
     since = started[0] if started is not None else datetime.min
     articles = tuple(
-        WrittenArticle(
-            article_id=row[0],
-            url=row[1],
-            title=row[2],
-            source=row[3],
-            published_at=row[4],
-            is_new=bool(row[5]),
-            topics=tuple(row[6]),
-            entities=tuple(EntityRef(e["id"], e["name"], e["type"]) for e in row[7]),
-        )
-        for row in con.execute(_RUN_ARTICLES, [since, run_id]).fetchall()
+        _written_article(row) for row in select_dicts(con, _RUN_ARTICLES, [since, run_id])
     )
     failures = tuple(
         (row[0], int(row[1])) for row in con.execute(_RUN_FAILURES, [run_id]).fetchall()
     )
-    feeds = tuple(
-        PolledFeed(row[0], row[1], int(row[2]), int(row[3]), row[4], float(row[5]))
-        for row in con.execute(_RUN_FEEDS, [run_id]).fetchall()
-    )
+    feeds = tuple(select_records(con, _RUN_FEEDS, [run_id], record_type=PolledFeed))
     return RunReport(run_id=run_id, articles=articles, failures_by_code=failures, feeds=feeds)
+
+
+def _written_article(row: dict[str, Any]) -> WrittenArticle:
+    is_new, topics, entities = row.pop("is_new"), row.pop("topics"), row.pop("entities")
+    return WrittenArticle(
+        **row,
+        is_new=bool(is_new),
+        topics=tuple(topics),
+        entities=tuple(EntityRef(e["id"], e["name"], e["type"]) for e in entities),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,10 +121,8 @@ class StaleTags:
 
 def read_stale_tags(con: duckdb.DuckDBPyConnection, *, tagger_version: str) -> StaleTags:
     """Which dated articles were tagged by another tagger version than ``tagger_version``."""
-    row = con.execute(_STALE_TAGS, [tagger_version]).fetchone()
-    if row is None:
-        return StaleTags(0, None, None)
-    return StaleTags(int(row[0]), row[1], row[2])
+    [stale] = select_records(con, _STALE_TAGS, [tagger_version], record_type=StaleTags)
+    return stale  # an aggregate query returns one row
 
 
 def read_article_sources(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -1,42 +1,22 @@
 """Article identity extras: metadata columns, source links, sketches and persistent stories.
 
-Every statement here writes a whole batch at once (``unnest`` over column lists): DuckDB runs
+Every statement here writes a whole batch at once (see warehouse.bulk): DuckDB runs
 ``executemany`` one statement per row, which made a 200-article batch take seconds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 
 from transforms.records import Article, TaggedArticle
 from transforms.stories import INDEXED_HASHES, MIN_SHARED_HASHES, is_same_story
+from warehouse.bulk import execute_records, insert_sql, records_sql
+from warehouse.rows import select_records
 
-_UPDATE_EXTRAS = """
-UPDATE articles SET authors = v.authors, site_name = v.site_name,
-    lead_image_url = v.lead_image_url, page_canonical_url = v.page_canonical_url,
-    raw_sha256 = coalesce(v.raw_sha256, articles.raw_sha256)
-FROM (SELECT unnest(?::VARCHAR[]) AS article_id, unnest(?::VARCHAR[][]) AS authors,
-             unnest(?::VARCHAR[]) AS site_name, unnest(?::VARCHAR[]) AS lead_image_url,
-             unnest(?::VARCHAR[]) AS page_canonical_url, unnest(?::VARCHAR[]) AS raw_sha256) AS v
-WHERE articles.article_id = v.article_id
-"""
-# Only seeds date an article by year or month, so batches without seeds leave the column alone.
-_SET_PRECISION = """
-UPDATE articles SET published_precision = v.published_precision
-FROM (SELECT unnest(?::VARCHAR[]) AS article_id,
-             unnest(?::VARCHAR[]) AS published_precision) AS v
-WHERE articles.article_id = v.article_id
-"""
-_UPSERT_LINKS = """
-INSERT INTO article_links
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]),
-       ?::TIMESTAMP, ?::TIMESTAMP, ?::VARCHAR
-ON CONFLICT (article_id, source, url) DO UPDATE SET
-    last_seen_at = excluded.last_seen_at, run_id = excluded.run_id
-"""
 _SKETCHES = """
 SELECT s.article_id, s.shingles, s.hashes, a.story_id, a.first_seen_at
 FROM article_sketches AS s JOIN articles AS a USING (article_id)
@@ -44,11 +24,6 @@ WHERE s.article_id IN (SELECT unnest(?::VARCHAR[]))
 """
 _DELETE_SKETCHES = "DELETE FROM article_sketches WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
 _DELETE_INDEX = "DELETE FROM story_index WHERE article_id IN (SELECT unnest(?::VARCHAR[]))"
-_INSERT_SKETCHES = """
-INSERT INTO article_sketches
-SELECT unnest(?::VARCHAR[]), unnest(?::INTEGER[]), unnest(?::BIGINT[][])
-"""
-_INSERT_INDEX = "INSERT INTO story_index SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[])"
 _CANDIDATES = """
 SELECT mine.article_id, other.article_id
 FROM story_index AS mine JOIN story_index AS other
@@ -56,16 +31,6 @@ FROM story_index AS mine JOIN story_index AS other
 WHERE mine.article_id IN (SELECT unnest(?::VARCHAR[]))
 GROUP BY mine.article_id, other.article_id
 HAVING count(*) >= ?
-"""
-_SET_STORIES = """
-UPDATE articles SET story_id = v.story_id
-FROM (SELECT unnest(?::VARCHAR[]) AS article_id, unnest(?::VARCHAR[]) AS story_id) AS v
-WHERE articles.article_id = v.article_id
-"""
-_UPSERT_STORIES = """
-INSERT INTO stories
-SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), ?::TIMESTAMP, ?::TIMESTAMP, 0
-ON CONFLICT (story_id) DO UPDATE SET updated_at = excluded.updated_at
 """
 _COUNT_STORIES = """
 UPDATE stories SET articles = counts.n
@@ -75,6 +40,142 @@ WHERE stories.story_id = counts.story_id
 """
 
 _Stored = tuple[tuple[int, ...], str | None, datetime]  # sketch, story, first seen
+
+
+@dataclass(frozen=True, slots=True)
+class _Extras:
+    """The metadata columns of an article row, and the raw page it came from."""
+
+    article_id: str
+    authors: tuple[str, ...]
+    site_name: str | None
+    lead_image_url: str | None
+    page_canonical_url: str | None
+    raw_sha256: str | None
+
+
+_UPDATE_EXTRAS = records_sql(
+    """
+UPDATE articles SET authors = v.authors, site_name = v.site_name,
+    lead_image_url = v.lead_image_url, page_canonical_url = v.page_canonical_url,
+    raw_sha256 = coalesce(v.raw_sha256, articles.raw_sha256)
+FROM {rows} AS v
+WHERE articles.article_id = v.article_id
+""",
+    _Extras,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Precision:
+    """How precise a seed's date is: ``year`` or ``month``, None for a whole date."""
+
+    article_id: str
+    published_precision: str | None
+
+
+# Only seeds date an article by year or month, so batches without seeds leave the column alone.
+_SET_PRECISION = records_sql(
+    """
+UPDATE articles SET published_precision = v.published_precision
+FROM {rows} AS v
+WHERE articles.article_id = v.article_id
+""",
+    _Precision,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkRow:
+    """A row of ``article_links``: a source that links an article, and when."""
+
+    article_id: str
+    source: str
+    url: str
+    origin: str
+    first_seen_at: datetime
+    last_seen_at: datetime
+    run_id: str
+
+
+_UPSERT_LINKS = insert_sql(
+    "article_links",
+    _LinkRow,
+    on_conflict="""
+ON CONFLICT (article_id, source, url) DO UPDATE SET
+    last_seen_at = excluded.last_seen_at, run_id = excluded.run_id
+""",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _SketchRow:
+    """A row of ``article_sketches``: the sketch's shingle count, then its hashes."""
+
+    article_id: str
+    shingles: int
+    hashes: tuple[int, ...]
+
+
+_INSERT_SKETCHES = insert_sql("article_sketches", _SketchRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _IndexRow:
+    """A row of ``story_index``: one indexed hash of an article's sketch."""
+
+    hash: int
+    article_id: str
+
+
+_INSERT_INDEX = insert_sql("story_index", _IndexRow)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryOf:
+    """The story an article belongs to."""
+
+    article_id: str
+    story_id: str
+
+
+_SET_STORIES = records_sql(
+    """
+UPDATE articles SET story_id = v.story_id
+FROM {rows} AS v
+WHERE articles.article_id = v.article_id
+""",
+    _StoryOf,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoryRow:
+    """A row of ``stories``; its article count is set once its articles are assigned."""
+
+    story_id: str
+    first_article_id: str
+    created_at: datetime
+    updated_at: datetime
+    articles: int
+
+
+_UPSERT_STORIES = insert_sql(
+    "stories",
+    _StoryRow,
+    on_conflict="ON CONFLICT (story_id) DO UPDATE SET updated_at = excluded.updated_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredSketch:
+    """A stored article's sketch (shingle count and hashes), story and first sighting."""
+
+    article_id: str
+    shingles: int
+    hashes: list[int]
+    story_id: str | None
+    first_seen_at: datetime
 
 
 def load_article_extras(
@@ -99,36 +200,37 @@ def load_article_extras(
     if not tagged:
         return
     articles = [item.article for item in tagged]
-    keys = [a.article_id for a in articles]
-    con.execute(
-        _UPDATE_EXTRAS,
-        [
-            keys,
-            [list(a.authors) for a in articles],
-            [a.site_name for a in articles],
-            [a.lead_image_url for a in articles],
-            [a.page_canonical_url for a in articles],
-            [raw_hashes.get(key) for key in keys],
-        ],
-    )
-    seeds = [a for a in articles if a.origin == "seed"]
-    if seeds:
-        con.execute(
-            _SET_PRECISION,
-            [[a.article_id for a in seeds], [a.published_precision for a in seeds]],
+    extras = [
+        _Extras(
+            article_id=a.article_id,
+            authors=a.authors,
+            site_name=a.site_name,
+            lead_image_url=a.lead_image_url,
+            page_canonical_url=a.page_canonical_url,
+            raw_sha256=raw_hashes.get(a.article_id),
         )
-    con.execute(
-        _UPSERT_LINKS,
-        [
-            keys,
-            [a.source for a in articles],
-            [a.url for a in articles],
-            [a.origin for a in articles],
-            now,
-            now,
-            run_id,
-        ],  # fmt: skip
-    )
+        for a in articles
+    ]
+    execute_records(con, _UPDATE_EXTRAS, extras)
+    precisions = [
+        _Precision(article_id=a.article_id, published_precision=a.published_precision)
+        for a in articles
+        if a.origin == "seed"
+    ]
+    execute_records(con, _SET_PRECISION, precisions)
+    links = [
+        _LinkRow(
+            article_id=a.article_id,
+            source=a.source,
+            url=a.url,
+            origin=a.origin,
+            first_seen_at=now,
+            last_seen_at=now,
+            run_id=run_id,
+        )
+        for a in articles
+    ]
+    execute_records(con, _UPSERT_LINKS, links)
     _assign_stories(con, [a for a in articles if len(a.sketch) > 1], now)
 
 
@@ -154,12 +256,16 @@ def _assign_stories(
     keys = [a.article_id for a in todo]
     con.execute(_DELETE_SKETCHES, [keys])
     con.execute(_DELETE_INDEX, [keys])
-    con.execute(
-        _INSERT_SKETCHES,
-        [keys, [a.sketch[0] for a in todo], [list(a.sketch[1:]) for a in todo]],
-    )
-    index = [(value, a.article_id) for a in todo for value in a.sketch[1 : 1 + INDEXED_HASHES]]
-    con.execute(_INSERT_INDEX, [[v for v, _ in index], [k for _, k in index]])
+    sketches = [
+        _SketchRow(article_id=a.article_id, shingles=a.sketch[0], hashes=a.sketch[1:]) for a in todo
+    ]
+    execute_records(con, _INSERT_SKETCHES, sketches)
+    index = [
+        _IndexRow(hash=value, article_id=a.article_id)
+        for a in todo
+        for value in a.sketch[1 : 1 + INDEXED_HASHES]
+    ]
+    execute_records(con, _INSERT_INDEX, index)
     candidates: dict[str, list[str]] = {}
     for mine, other in con.execute(_CANDIDATES, [keys, MIN_SHARED_HASHES]).fetchall():
         candidates.setdefault(mine, []).append(other)
@@ -171,9 +277,15 @@ def _assign_stories(
         if story is None and previous is not None:
             story = previous[1]
         assigned[article.article_id] = story or article.article_id
-    con.execute(_SET_STORIES, [list(assigned), list(assigned.values())])
+    execute_records(
+        con, _SET_STORIES, [_StoryOf(article_id=k, story_id=v) for k, v in assigned.items()]
+    )
     founders = {story: key for key, story in reversed(assigned.items())}
-    con.execute(_UPSERT_STORIES, [list(founders), list(founders.values()), now, now])
+    stories = [
+        _StoryRow(story_id=story, first_article_id=key, created_at=now, updated_at=now, articles=0)
+        for story, key in founders.items()
+    ]
+    execute_records(con, _UPSERT_STORIES, stories)
     touched = set(assigned.values()) | {p[1] for p in stored.values() if p[1] is not None}
     con.execute(_COUNT_STORIES, [sorted(touched)])
 
@@ -198,5 +310,5 @@ def _matching_story(
 def _stored(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, _Stored]:
     if not keys:
         return {}
-    rows = con.execute(_SKETCHES, [keys]).fetchall()
-    return {row[0]: ((row[1], *row[2]), row[3], row[4]) for row in rows}
+    rows = select_records(con, _SKETCHES, [keys], record_type=_StoredSketch)
+    return {r.article_id: ((r.shingles, *r.hashes), r.story_id, r.first_seen_at) for r in rows}

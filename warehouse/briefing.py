@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 import duckdb
 
+from warehouse.rows import select_dicts, select_records
+
 Unit = Literal["day", "week"]
 DAILY_UP_TO_DAYS = 45  # longer windows are drawn week by week
 TOP_TOPICS = 7  # the colour-blind-safe palette has 7 colours besides the grey of "other"
@@ -37,13 +39,15 @@ win AS (
 _TOTALS = f"""
 WITH {_WINDOW}
 SELECT
-    (SELECT count(*) FROM win),
-    (SELECT count(DISTINCT story) FROM win),
-    (SELECT count(DISTINCT source) FROM win),
-    (SELECT count(DISTINCT ae.entity_id) FROM win JOIN article_entities ae USING (article_id)),
-    (SELECT count(*) FROM failures WHERE "at" >= $fail_start AND "at" < $fail_end),
-    (SELECT count(*) FROM articles WHERE published_at >= $prev_start AND published_at < $start),
-    (SELECT count(*) FROM articles WHERE published_at IS NULL)
+    (SELECT count(*) FROM win) AS articles,
+    (SELECT count(DISTINCT story) FROM win) AS stories,
+    (SELECT count(DISTINCT source) FROM win) AS sources,
+    (SELECT count(DISTINCT ae.entity_id) FROM win JOIN article_entities ae USING (article_id))
+        AS entities,
+    (SELECT count(*) FROM failures WHERE "at" >= $fail_start AND "at" < $fail_end) AS failures,
+    (SELECT count(*) FROM articles WHERE published_at >= $prev_start AND published_at < $start)
+        AS previous_articles,
+    (SELECT count(*) FROM articles WHERE published_at IS NULL) AS undated_articles
 """
 _TOPICS_OVER_TIME = f"""
 WITH {_WINDOW},
@@ -317,43 +321,39 @@ def resolve_window(
 
 def read_failing_feeds(con: duckdb.DuckDBPyConnection) -> tuple[FailingFeed, ...]:
     """Feeds that are failing or disabled now, most failures in a row first."""
-    return tuple(FailingFeed(*row) for row in con.execute(_FAILING_FEEDS).fetchall())
+    return tuple(select_records(con, _FAILING_FEEDS, record_type=FailingFeed))
 
 
 def read_briefing(con: duckdb.DuckDBPyConnection, window: ReportWindow) -> Briefing:
     """Read every number of the briefing for ``window``."""
     params = _params(window)
-    [totals_row] = _rows(con, _TOTALS, params)
+    [totals] = _rows(con, _TOTALS, params)
+    last_day = window.start + timedelta(days=window.days - 1)
+    fails = {**params, "top": TOP_ERROR_CODES, "other": OTHER}
     return Briefing(
         window=window,
-        totals=Totals(*(int(value) for value in totals_row)),
+        totals=Totals(**totals),
         topics=_period_counts(
-            con, _TOPICS_OVER_TIME, {**params, "top": TOP_TOPICS, "other": OTHER}
+            _rows(con, _TOPICS_OVER_TIME, {**params, "top": TOP_TOPICS, "other": OTHER}), "topic"
         ),
         entities=_period_counts(
-            con,
-            _ENTITIES_OVER_TIME,
-            {**params, "top": TOP_ENTITIES, "last": window.start + timedelta(days=window.days - 1)},
+            _rows(con, _ENTITIES_OVER_TIME, {**params, "top": TOP_ENTITIES, "last": last_day}),
+            "name",
         ),
         changes=tuple(
-            EntityChange(*row)
+            EntityChange(**row)
             for row in _rows(con, _ENTITY_CHANGES, {**params, "top": TOP_CHANGES})
         ),
         stories=_stories(con, params),
-        failures=_period_counts(
-            con, _FAILURES_OVER_TIME, {**params, "top": TOP_ERROR_CODES, "other": OTHER}
-        ),
+        failures=_period_counts(_rows(con, _FAILURES_OVER_TIME, fails), "error_code", "failures"),
         failures_by_source=tuple(
-            SourceFailures(row[0], row[1], row[2], int(row[3]))
-            for row in _rows(
-                con,
-                _FAILURES_BY_SOURCE,
-                {**params, "top": TOP_ERROR_CODES, "other": OTHER, "sources": TOP_FAILING_SOURCES},
-            )
+            SourceFailures(row["period"], row["source"], row["error_code"], int(row["failures"]))
+            for row in _rows(con, _FAILURES_BY_SOURCE, {**fails, "sources": TOP_FAILING_SOURCES})
         ),
         failing_feeds=read_failing_feeds(con),
         entity_topics=tuple(
-            Count(*row) for row in _rows(con, _ENTITY_TOPICS, {**params, "top": TOP_TOPIC_ENTITIES})
+            Count(label=row["name"], series=row["topic"], count=int(row["articles"]))
+            for row in _rows(con, _ENTITY_TOPICS, {**params, "top": TOP_TOPIC_ENTITIES})
         ),
     )
 
@@ -370,26 +370,26 @@ def _params(window: ReportWindow) -> dict[str, Any]:
     }
 
 
-def _rows(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]
-) -> list[tuple[Any, ...]]:
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Run ``sql`` with the parameters it names (DuckDB refuses unused named parameters)."""
     used = {name: value for name, value in params.items() if f"${name}" in sql}
-    return con.execute(sql, used).fetchall()
+    return select_dicts(con, sql, used)
 
 
 def _period_counts(
-    con: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any]
+    rows: list[dict[str, Any]], series: str, count: str = "articles"
 ) -> tuple[PeriodCount, ...]:
-    return tuple(PeriodCount(row[0], row[1], int(row[2])) for row in _rows(con, sql, params))
+    """Counts by period of the column ``series`` (topic, entity name, error code)."""
+    return tuple(PeriodCount(row["period"], row[series], int(row[count])) for row in rows)
 
 
 def _stories(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> tuple[Story, ...]:
     rows = _rows(con, _TOP_STORIES, {**params, "top": TOP_STORIES, "per_story": STORY_ARTICLES})
     stories: dict[str, Story] = {}
-    for story_id, articles, sources, title, url, source, published_at in rows:
-        item = StoryArticle(title, url, source, published_at)
+    for row in rows:
+        item = StoryArticle(row["title"], row["url"], row["source"], row["published_at"])
+        story_id = row["story"]
         known = stories.get(story_id)
         items = (*known.items, item) if known else (item,)
-        stories[story_id] = Story(story_id, int(articles), int(sources), items)
+        stories[story_id] = Story(story_id, int(row["articles"]), int(row["sources"]), items)
     return tuple(stories.values())

@@ -24,7 +24,7 @@ from pathlib import Path
 from connectors import Failure
 from transforms import Article, EntityMention, TaggedArticle, TopicTag
 from transforms.catalog import TOPICS as TAXONOMY
-from warehouse import connect_warehouse, load_batch, publish_snapshot
+from warehouse import Warehouse, load_batch
 
 TOPICS = tuple(topic for topic in TAXONOMY if topic != "not-ai")  # not-ai excludes the others
 ENTITIES = [EntityMention(f"entity-{n}", f"Entity {n}", "company", None, 1, ()) for n in range(150)]
@@ -37,9 +37,9 @@ BATCH = 500
 def build(folder: Path, articles: int) -> Path:
     """A published warehouse of ``articles`` synthetic articles; returns the snapshot's path."""
     rng = random.Random(articles)
-    write_db, snapshot = folder / "news.private" / "warehouse.duckdb", folder / "news.duckdb"
+    warehouse = Warehouse(folder / "news.duckdb")
     weights = [1 / (rank + 1) for rank in range(len(ENTITIES))]  # a few entities dominate
-    with connect_warehouse(write_db) as con:
+    with warehouse.writing() as con:
         for start in range(0, articles, BATCH):
             tagged = [_article(n, rng, weights) for n in range(start, min(start + BATCH, articles))]
             failures = [
@@ -71,8 +71,8 @@ def build(folder: Path, articles: int) -> Path:
             "CASE WHEN n < 3 THEN 'http_status' END, CASE WHEN n < 3 THEN 'HTTP 503' END, "
             "TIMESTAMP '2024-01-01' FROM range(20) t(n)"
         )
-    publish_snapshot(write_db, snapshot)
-    return snapshot
+    warehouse.publish()
+    return warehouse.snapshot
 
 
 def _article(number: int, rng: random.Random, weights: list[float]) -> TaggedArticle:

@@ -13,8 +13,7 @@ from bench.prefill import make_templates, prefill_warehouse
 from bench.runner import IngestRun, Runner
 from bench.server import LoopbackFarm
 from bench.workload import Workload, serve_workload, write_sources
-from flows.settings import warehouse_paths
-from warehouse import publish_snapshot
+from warehouse import Warehouse
 
 MB = 1024 * 1024
 
@@ -215,19 +214,16 @@ def case_scale(ctx: Context) -> dict[str, Any]:
     """(5) per-article ingest cost with a small and a large warehouse already filled."""
     small_n, large_n = ctx.scale.prefill
     templates = make_templates(ctx.pages)
-    small_db, large_db = ctx.db("prefill-small"), ctx.db("prefill-large")
-    small_write, large_write = (warehouse_paths(db).write_db for db in (small_db, large_db))
-    for path in (small_write, large_write):
-        path.parent.mkdir(parents=True, exist_ok=True)
-    prefill_s = prefill_warehouse(large_write, templates, large_n)
-    prefill_warehouse(small_write, templates, small_n)
-    publish_s = {
-        label: publish_snapshot(write, ctx.db(f"publish-{label}")).seconds
-        for label, write in (("small", small_write), ("large", large_write))
+    small, large = Warehouse(ctx.db("prefill-small")), Warehouse(ctx.db("prefill-large"))
+    prefill_s = prefill_warehouse(large, templates, large_n)
+    prefill_warehouse(small, templates, small_n)
+    publish_s = {  # published elsewhere: the runs below publish the warehouses' own snapshots
+        label: Warehouse(ctx.db(f"publish-{label}"), private_dir=warehouse.folder).publish().seconds
+        for label, warehouse in (("small", small), ("large", large))
     }
     workload = ctx.serve("scale", ctx.scale.prefill_new)
     costs = {}
-    for label, db in (("small", small_db), ("large", large_db)):
+    for label, db in (("small", small.snapshot), ("large", large.snapshot)):
         run = ctx.runner.ingest(workload.sources_file, db)
         costs[label] = (_in_flow(run) / workload.pages, run)
     return {
@@ -244,7 +240,7 @@ def case_scale(ctx: Context) -> dict[str, Any]:
         "ratio_wall_large_to_small": costs["large"][1].seconds / costs["small"][1].seconds,
         "publish_s_small": publish_s["small"],
         "publish_s_large": publish_s["large"],
-        "warehouse_mb_large": large_write.stat().st_size / MB,
+        "warehouse_mb_large": large.write_db.stat().st_size / MB,
     }
 
 

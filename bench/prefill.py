@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from pathlib import Path
 
 from bench.corpus import Page
 from connectors.clock import utcnow
 from connectors.records import Failure, RawDocument
 from transforms import TaggedArticle, extract_article, tag_article
 from transforms.normalise import article_id_for
-from warehouse import connect_warehouse, load_batch, start_run
+from warehouse import Warehouse, load_batch, start_run
 
 PREFILL_BATCH = 1000
 TEMPLATE_PAGES = 100
@@ -38,15 +37,14 @@ def make_templates(pages: list[Page], count: int = TEMPLATE_PAGES) -> list[Tagge
     return templates
 
 
-def prefill_warehouse(db_path: Path, templates: list[TaggedArticle], articles: int) -> float:
-    """Load ``articles`` distinct articles (unique URLs) into ``db_path`` with ``load_batch``.
+def prefill_warehouse(warehouse: Warehouse, templates: list[TaggedArticle], articles: int) -> float:
+    """Load ``articles`` distinct articles (unique URLs) into ``warehouse`` with ``load_batch``.
 
     Returns:
         the seconds the load took.
     """
     start = time.perf_counter()
-    con = connect_warehouse(db_path)
-    try:
+    with warehouse.writing() as con:
         run_id = f"prefill-{articles}"
         start_run(con, run_id=run_id, flow="prefill", now=utcnow())
         for first in range(0, articles, PREFILL_BATCH):
@@ -56,8 +54,6 @@ def prefill_warehouse(db_path: Path, templates: list[TaggedArticle], articles: i
             ]
             load_batch(con, run_id=run_id, tagged=batch, failures=[], now=utcnow())
         con.execute("CHECKPOINT")
-    finally:
-        con.close()
     return time.perf_counter() - start
 
 

@@ -1,7 +1,7 @@
 """Benchmark: what one publish of the analysts' snapshot costs at a given warehouse size.
 
-Builds a private warehouse of synthetic articles through the real load path (spool_batch, then
-load_spooled, one transaction per batch), then times publish_snapshot: the first publish (no
+Builds a private warehouse of synthetic articles through the real load path (Warehouse.stage, then
+load_staged, one transaction per batch), then times Warehouse.publish: the first publish (no
 snapshot yet), and a publish after one more batch while an analyst holds the old snapshot open.
 
     .venv/bin/python bench/publish.py --articles 10000 100000
@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from transforms import Article, EntityMention, TaggedArticle, TopicTag
-from warehouse import connect_warehouse, list_spooled, load_spooled, publish_snapshot, spool_batch
+from warehouse import Warehouse
 
 TOPICS = ("open-source", "regulation", "safety", "funding", "research", "product-launch")
 ENTITIES = [
@@ -65,22 +65,21 @@ def synthetic_batch(
     return batch
 
 
-def build(folder: Path, articles: int, batch_size: int) -> tuple[Path, float]:
+def build(folder: Path, articles: int, batch_size: int) -> tuple[Warehouse, float]:
     """Load ``articles`` synthetic articles into a private database; return it and the load time."""
     rng = random.Random(articles)
     vocab = [
         "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 10)))
         for _ in range(5000)
     ]
-    write_db, spool = folder / "warehouse.duckdb", folder / "spool"
+    warehouse = Warehouse(folder / "news.duckdb", private_dir=folder)
     started = time.perf_counter()
     for start in range(0, articles, batch_size):
         tagged = synthetic_batch(start, min(batch_size, articles - start), rng, vocab)
-        spool_batch(spool, run_id="bench", tagged=tagged, failures=[], now=datetime.now())
-        with connect_warehouse(write_db) as con:
-            for path in list_spooled(spool):
-                load_spooled(con, path, run_id="bench", now=datetime.now())
-    return write_db, time.perf_counter() - started
+        warehouse.stage(run_id="bench", tagged=tagged, failures=[], now=datetime.now())
+        for path in warehouse.staged():
+            warehouse.load_staged(path, run_id="bench", now=datetime.now())
+    return warehouse, time.perf_counter() - started
 
 
 def main() -> None:
@@ -96,22 +95,19 @@ def main() -> None:
     for articles in args.articles:
         with tempfile.TemporaryDirectory(prefix="newsflow-bench-") as tmp:
             folder = Path(tmp)
-            write_db, load_seconds = build(folder, articles, args.batch_size)
-            snapshot = folder / "news.duckdb"
-            first = publish_snapshot(write_db, snapshot)
-            with duckdb.connect(str(snapshot), read_only=True):  # an analyst's open session
+            warehouse, load_seconds = build(folder, articles, args.batch_size)
+            first = warehouse.publish()
+            # an analyst's open session
+            with duckdb.connect(str(warehouse.snapshot), read_only=True):
                 rng = random.Random(0)
                 vocab = ["word"] * 10
                 extra = synthetic_batch(articles, args.batch_size, rng, vocab)
-                spool_batch(
-                    folder / "spool", run_id="bench", tagged=extra, failures=[], now=datetime.now()
-                )
-                with connect_warehouse(write_db) as con:
-                    for path in list_spooled(folder / "spool"):
-                        load_spooled(con, path, run_id="bench", now=datetime.now())
-                second = publish_snapshot(write_db, snapshot)
+                warehouse.stage(run_id="bench", tagged=extra, failures=[], now=datetime.now())
+                for path in warehouse.staged():
+                    warehouse.load_staged(path, run_id="bench", now=datetime.now())
+                second = warehouse.publish()
             print(
-                f"| {articles:,} | {write_db.stat().st_size:,} | {load_seconds:.1f} | "
+                f"| {articles:,} | {warehouse.write_db.stat().st_size:,} | {load_seconds:.1f} | "
                 f"{first.seconds:.2f} | {second.bytes:,} | {second.seconds:.2f} |",
                 flush=True,
             )

@@ -28,10 +28,9 @@ from flows.backfill_window import BackfillWindow, check_backfill_window, group_b
 from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
 from flows.reporting import counts_line, report_run_task, run_logger
 from flows.run_names import keep_typed_name
-from flows.settings import FetchSettings, Settings, load_settings, warehouse_paths
-from flows.write_section import warehouse_section, writer_turn
+from flows.settings import FetchSettings, Settings, load_settings, warehouse_for
 from transforms.pipeline import split_results, transform_documents
-from warehouse import LoadCounts, finish_run, start_run
+from warehouse import LoadCounts, Warehouse, finish_run, start_run
 from warehouse.reports import read_article_sources
 from warehouse.reprocess import reprocess_stored_pages
 
@@ -72,10 +71,9 @@ def backfill_day_task(
     day: date,
     documents: list[RawDocument],
     requests: list[PageRequest],
-    write_db: str,
-    spool_dir: str,
+    warehouse: Warehouse,
     run_id: str,
-    settings: Settings,
+    fetch: FetchSettings,
     stored_pages: bool,
 ) -> LoadCounts:
     """One day of the window: re-extract its stored pages, or fetch them; extract, tag, load.
@@ -84,16 +82,13 @@ def backfill_day_task(
     (fetched that day, any source) with today's extractor and tagger.
     """
     counts = LoadCounts()
-    if stored_pages:
-        with writer_turn(write_db):  # it holds the database for all its batches
-            counts += reprocess_stored_pages(
-                Path(write_db),
-                run_id=run_id,
-                since=datetime(day.year, day.month, day.day),
-                until=datetime(day.year, day.month, day.day) + timedelta(days=1),
-                lock_wait=settings.lock_wait,
-            )
-    fetch = settings.fetch
+    if stored_pages:  # it holds the writer turn for all its batches
+        counts += reprocess_stored_pages(
+            warehouse,
+            run_id=run_id,
+            since=datetime(day.year, day.month, day.day),
+            until=datetime(day.year, day.month, day.day) + timedelta(days=1),
+        )
     fetched = fetch_pages(
         requests,
         policy=fetch.policy,
@@ -105,8 +100,8 @@ def backfill_day_task(
     failures += [item for item in fetched if isinstance(item, Failure)]
     if not tagged and not failures and not raw:
         return counts
-    spool_file = spool_task.fn(spool_dir, run_id, tagged, failures, raw)
-    loaded: LoadCounts = load_task.fn(write_db, spool_file, run_id, settings.lock_wait)
+    spool_file = spool_task.fn(warehouse, run_id, tagged, failures, raw)
+    loaded: LoadCounts = load_task.fn(warehouse, spool_file, run_id)
     return counts + loaded
 
 
@@ -134,11 +129,9 @@ def backfill(
             archives, WordPress ?paged=N, sitemaps) and fetches what was published in the window.
     """
     settings = load_settings()
-    db_path = str(settings.db_path)
-    paths = warehouse_paths(settings.db_path, settings.private_dir)
-    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
+    warehouse = warehouse_for(settings)
     feeds = _feed_sources(settings)
-    with warehouse_section(write_db) as con:
+    with warehouse.writing() as con:
         stored_sources = read_article_sources(con)
     window = check_backfill_window(
         start=start,
@@ -149,7 +142,7 @@ def backfill(
         available_modes=AVAILABLE_MODES,
     )
     run_id = str(flow_run.get_id() or "local")
-    with warehouse_section(write_db) as con:
+    with warehouse.writing() as con:
         start_run(con, run_id=run_id, flow="backfill", now=utcnow())
     documents = _seed_documents_by_day(settings.seeds_dir, window)
     requests: dict[date, list[PageRequest]] = {}
@@ -169,8 +162,8 @@ def backfill(
             if request.published_at is not None:
                 requests.setdefault(request.published_at.date(), []).append(request)
         if history.failures:  # a feed or sitemap out of reach: the window is not covered
-            spool_file = spool_task(spool_dir, run_id, [], history.failures)
-            walked = load_task(write_db, spool_file, run_id, settings.lock_wait)
+            spool_file = spool_task(warehouse, run_id, [], history.failures)
+            walked = load_task(warehouse, spool_file, run_id)
             counts += walked
             rows.append(("history walk", walked))
     failed: list[date] = []
@@ -180,10 +173,9 @@ def backfill(
                 day,
                 documents.get(day, []) if window.mode == "reprocess" else [],
                 requests.get(day, []),
-                write_db,
-                spool_dir,
+                warehouse,
                 run_id,
-                settings,
+                settings.fetch,
                 window.mode == "reprocess",
             )
         except Exception as error:  # one bad day must not stop the others; it is re-runnable
@@ -195,12 +187,12 @@ def backfill(
         rows.append((day.isoformat(), day_counts))
         logger.info(f"day {day}: {counts_line(day_counts)}")
     status = "failed" if failed else "completed"
-    with warehouse_section(write_db) as con:
+    with warehouse.writing() as con:
         finish_run(con, run_id=run_id, counts=counts, status=status, now=utcnow())
-    published = publish_task(write_db, db_path, settings.lock_wait)
+    published = publish_task(warehouse)
     run_name = flow_run.get_name() or "backfill"
-    report_run_task(write_db, db_path, run_id, "backfill", run_name, counts, published, rows)
-    logger.info(f"{run_name}: {counts_line(counts)} -> {db_path}")
+    report_run_task(warehouse, run_id, "backfill", run_name, counts, published, rows)
+    logger.info(f"{run_name}: {counts_line(counts)} -> {warehouse.snapshot}")
     if failed:
         days = ", ".join(str(day) for day in failed)
         raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from connectors.clock import utcnow
 from flows.charts import RenderedChart, render_briefing_charts
 from flows.render import counted
-from warehouse import connect_snapshot
+from warehouse import Warehouse
 from warehouse.briefing import (
     STORY_ARTICLES,
     Briefing,
@@ -62,33 +62,33 @@ def default_briefing_path(db: Path) -> Path:
 
 
 def write_briefing(
-    db: Path,
+    warehouse: Warehouse,
     out: Path,
     *,
     since: date | None = None,
     until: date | None = None,
     now: datetime | None = None,
 ) -> BriefingFile:
-    """Read the analysts' database ``db`` and write the briefing of a window to ``out``.
+    """Read the analysts' snapshot and write the briefing of a window to ``out``.
 
     Args:
-        db: the analysts' snapshot (opened read-only).
+        warehouse: the warehouse whose snapshot is read (read-only).
         out: the HTML file to write (replaced atomically; folders are created).
         since: first publication day (default: the earliest article's).
         until: last publication day, included (default: the latest article's).
         now: the time the page says it was written (default: now, UTC).
 
     Raises:
-        FileNotFoundError: there is no database at ``db``.
+        FileNotFoundError: nothing has been published yet.
         ValueError: ``until`` is before ``since``.
     """
     now = now or utcnow()
-    with connect_snapshot(db) as con:
+    with warehouse.reading() as con:
         window = resolve_window(con, since=since, until=until)
         briefing = read_briefing(con, window) if window else None
         failing = briefing.failing_feeds if briefing else read_failing_feeds(con)
     charts = render_briefing_charts(briefing) if briefing else {}
-    html = render_briefing_html(briefing, failing, charts, db=db, generated_at=now)
+    html = render_briefing_html(briefing, failing, charts, db=warehouse.snapshot, generated_at=now)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     partial.write_text(html, encoding="utf-8")

@@ -21,15 +21,8 @@ from connectors.clock import utcnow
 from flows.artifacts import no_network_line
 from flows.embedded_api import EmbeddedApiError, start_embedded_api
 from flows.render import FORMATS, counted, dump_json, records, render, render_failing_feeds
-from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_paths
-from warehouse import (
-    QueryRefused,
-    connect_snapshot,
-    export_parquet,
-    fetch_query,
-    fetch_status,
-    list_spooled,
-)
+from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_for
+from warehouse import QueryRefused, Warehouse, export_parquet, fetch_query, fetch_status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,10 +172,11 @@ def _run_ingest(args: argparse.Namespace, settings: object) -> int:
                 lock_wait=settings.lock_wait,
             )
     except (duckdb.Error, OSError) as error:  # lock, disk full, I/O: one line, and what is kept
-        spool = warehouse_paths(db, private_dir).spool_dir
+        warehouse = warehouse_for(settings, db_path=db)
+        spool = warehouse.spool_dir
         print(failure_line("ingest", error), file=sys.stderr)
         print(
-            f"newsflow: {len(list_spooled(spool))} fetched batch(es) stay staged in {spool} "
+            f"newsflow: {len(warehouse.staged())} fetched batch(es) stay staged in {spool} "
             "and load on the next run",
             file=sys.stderr,
         )
@@ -261,7 +255,7 @@ def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 2
     try:
-        with connect_snapshot(args.db or settings.db_path) as con:
+        with warehouse_for(settings, db_path=args.db).reading() as con:
             result = fetch_query(con, args.query)
     except QueryRefused as error:
         print(f"newsflow: refused: {error}", file=sys.stderr)
@@ -286,16 +280,17 @@ def _first_paragraph(error: Exception) -> str:
 
 
 def _run_status(args: argparse.Namespace, settings: Settings) -> int:
-    db = args.db or settings.db_path
+    warehouse = warehouse_for(settings, db_path=args.db)
+    db = warehouse.snapshot
     try:
-        with connect_snapshot(db) as con:
+        with warehouse.reading() as con:
             status = fetch_status(con, last_runs=args.runs)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 1
     published = datetime.fromtimestamp(db.stat().st_mtime, UTC)
-    spool = warehouse_paths(db, settings.private_dir).spool_dir
-    staged = len(list_spooled(spool))
+    spool = warehouse.spool_dir
+    staged = len(warehouse.staged())
     if args.json:
         document = {
             "warehouse": str(db),
@@ -333,7 +328,7 @@ def _terminal_width() -> int:
 
 def _run_export(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        with connect_snapshot(args.db or settings.db_path, write_dirs=[args.parquet]) as con:
+        with warehouse_for(settings, db_path=args.db).reading(write_dirs=[args.parquet]) as con:
             written = export_parquet(con, args.parquet)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {error}", file=sys.stderr)
@@ -363,44 +358,37 @@ def _run_sources(args: argparse.Namespace, settings: object) -> int:
     from warehouse import list_sources
 
     assert isinstance(settings, Settings)
-    db = args.db or settings.db_path
+    warehouse = warehouse_for(settings, db_path=args.db)
     if args.action == "enable":
-        return _enable_source(args.name, db, settings)
+        return _enable_source(args.name, warehouse)
     try:
-        con = connect_snapshot(db)
+        with warehouse.reading() as con:
+            sources = list_sources(con)
     except FileNotFoundError as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 1
-    try:
-        for row in list_sources(con):
-            last = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
-            due = f"{row.next_poll_at:%Y-%m-%d %H:%M}" if row.next_poll_at else "now"
-            state = row.state if row.enabled else f"{row.state} (off in sources file)"
-            last_error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
-            print(
-                f"{row.name}: {state}, {counted(row.consecutive_failures, 'failure')} in a row, "
-                f"last success {last}, next poll {due}{last_error}"
-            )
-    finally:
-        con.close()
+    for row in sources:
+        last = f"{row.last_success_at:%Y-%m-%d %H:%M}" if row.last_success_at else "never"
+        due = f"{row.next_poll_at:%Y-%m-%d %H:%M}" if row.next_poll_at else "now"
+        state = row.state if row.enabled else f"{row.state} (off in sources file)"
+        last_error = f"  last error: {row.last_error_code}" if row.last_error_code else ""
+        print(
+            f"{row.name}: {state}, {counted(row.consecutive_failures, 'failure')} in a row, "
+            f"last success {last}, next poll {due}{last_error}"
+        )
     return 0
 
 
-def _enable_source(name: str, db: Path, settings: object) -> int:
+def _enable_source(name: str, warehouse: Warehouse) -> int:
     """Re-enable a source in the flows' private database, then publish it to analysts."""
-    from warehouse import connect_warehouse, enable_source, publish_snapshot
+    from warehouse import enable_source
 
-    assert isinstance(settings, Settings)
-    paths = warehouse_paths(db, settings.private_dir)
-    con = connect_warehouse(paths.write_db, lock_wait=settings.lock_wait)
-    try:
+    with warehouse.writing() as con:
         found = enable_source(con, name, utcnow())
-    finally:
-        con.close()
     if not found:
-        print(f"newsflow: no source named {name!r} in {db}", file=sys.stderr)
+        print(f"newsflow: no source named {name!r} in {warehouse.snapshot}", file=sys.stderr)
         return 1
-    publish_snapshot(paths.write_db, db, lock_wait=settings.lock_wait)
+    warehouse.publish()
     print(f"newsflow: {name} is active again and due at the next ingest")
     return 0
 
@@ -423,26 +411,20 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
     from flows.retag import retag_articles
 
     assert isinstance(settings, Settings)
-    db = args.db or settings.db_path
-    paths = warehouse_paths(db, settings.private_dir)
-    if not paths.write_db.exists():
+    warehouse = warehouse_for(settings, db_path=args.db)
+    if not warehouse.write_db.exists():
         print(
-            f"newsflow: no warehouse at {paths.write_db}; run newsflow ingest first",
+            f"newsflow: no warehouse at {warehouse.write_db}; run newsflow ingest first",
             file=sys.stderr,
         )
         return 1
     start_embedded_api()
     summary = retag_articles(
-        db,
-        since=args.since,
-        until=args.until,
-        batch_size=settings.batch_size,
-        private_dir=settings.private_dir,
-        lock_wait=settings.lock_wait,
+        warehouse, since=args.since, until=args.until, batch_size=settings.batch_size
     )
     print(
         f"newsflow: retagged {counted(summary.retagged, 'article')} with {summary.tagger_version} "
-        f"({summary.stale} had older tags) -> {db}"
+        f"({summary.stale} had older tags) -> {warehouse.snapshot}"
     )
     return 0
 
@@ -463,16 +445,14 @@ def _run_report(args: argparse.Namespace, settings: Settings) -> int:
     from flows.briefing import default_briefing_path, write_briefing
     from flows.briefing_link import remember_briefing
 
-    db = args.db or settings.db_path
+    warehouse = warehouse_for(settings, db_path=args.db)
+    out = args.out or default_briefing_path(warehouse.snapshot)
     try:
-        written = write_briefing(
-            db, args.out or default_briefing_path(db), since=args.since, until=args.until
-        )
+        written = write_briefing(warehouse, out, since=args.since, until=args.until)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {_first_paragraph(error)}", file=sys.stderr)
         return 1
-    private = warehouse_paths(db, settings.private_dir).write_db.parent
-    remember_briefing(private, written.path, now=utcnow())
+    remember_briefing(warehouse.folder, written.path, now=utcnow())
     window = written.window
     covered = f"{window.since} – {window.until}" if window else "no dated articles"
     print(

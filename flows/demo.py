@@ -16,7 +16,7 @@ from pathlib import Path
 
 from connectors.local_feed import serve_folder
 from flows.cli import main as newsflow
-from flows.settings import warehouse_paths
+from warehouse import Warehouse
 
 DEMO_DB = Path("data/demo.duckdb")
 DEMO_DIR = Path("demo")
@@ -52,7 +52,7 @@ def _remove_warehouse(db: Path) -> None:
     """The snapshot, its WAL, unfinished publishes and the private side (database, spool, pages)."""
     for path in [db, *db.parent.glob(f"{db.name}.*"), *db.parent.glob(f".{db.name}.*.partial")]:
         path.unlink(missing_ok=True)
-    shutil.rmtree(warehouse_paths(db).write_db.parent, ignore_errors=True)
+    shutil.rmtree(Warehouse(db).folder, ignore_errors=True)
 
 
 def main() -> int:

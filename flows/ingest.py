@@ -29,27 +29,22 @@ from flows.artifacts import no_network_line
 from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
 from flows.reporting import counts_line, emit_batch_loaded, report_run_task, run_logger
+from flows.run import failed_run_recorded
 from flows.run_names import timestamped_name
-from flows.settings import FetchSettings, load_settings, warehouse_paths
-from flows.write_section import failed_run_recorded, warehouse_section, writer_turn
+from flows.settings import FetchSettings, load_settings, warehouse_for
 from transforms import TaggedArticle, canonical_links
 from transforms.pipeline import DocumentList, StreamTransformer, TransformedBatch, split_results
 from transforms.rawpage import RawPage
 from warehouse import (
     LoadCounts,
     PublishStats,
-    SpooledBatch,
+    Warehouse,
     finish_run,
-    list_spooled,
     load_feed_polls,
     load_feed_schedules,
-    load_spooled,
-    publish_snapshot,
-    read_spooled,
     select_due_feeds,
     select_due_pages,
     select_feed_states,
-    spool_batch,
     start_run,
     sync_sources,
 )
@@ -79,15 +74,13 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 
 
 @task(cache_policy=NONE)
-def plan_feeds_task(
-    write_db: str, sources_file: str, force: bool, lock_wait: float
-) -> list[FeedState]:
+def plan_feeds_task(warehouse: Warehouse, sources_file: str, force: bool) -> list[FeedState]:
     """Sync sources.yaml into the warehouse and return the feeds due for a poll.
 
     The warehouse keeps each URL with its secrets redacted; the poll uses the real one.
     """
     sources = load_sources(Path(sources_file))
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+    with warehouse.writing() as con:
         sync_sources(con, sources, utcnow())
         names = [source.name for source in sources if source.enabled]
         due = select_due_feeds(con, names, utcnow(), force=force)
@@ -106,7 +99,7 @@ class PolledFeeds:
 
 @task(cache_policy=NONE)
 def poll_feeds_task(
-    write_db: str, run_id: str, states: list[FeedState], fetch: FetchSettings, lock_wait: float
+    warehouse: Warehouse, run_id: str, states: list[FeedState], fetch: FetchSettings
 ) -> PolledFeeds:
     """Poll one batch of feeds concurrently, then store polls, items and schedules.
 
@@ -122,7 +115,7 @@ def poll_feeds_task(
     )
     report_progress("feeds", len(polls))
     links = canonical_links(polls)
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+    with warehouse.writing() as con:
         now = utcnow()
         # As stored now, inside the write section: a concurrent run's polls of a source count.
         before = select_feed_states(con, [poll.source for poll in polls])
@@ -139,9 +132,9 @@ def poll_feeds_task(
 
 
 @task(cache_policy=NONE)
-def plan_pages_task(write_db: str, fresh: list[PageRequest], lock_wait: float) -> list[PageRequest]:
+def plan_pages_task(warehouse: Warehouse, fresh: list[PageRequest]) -> list[PageRequest]:
     """The pages to fetch: this run's new items, pending pages a crashed run left, due retries."""
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+    with warehouse.writing() as con:
         return select_due_pages(con, utcnow(), fresh=fresh)
 
 
@@ -156,7 +149,7 @@ def _poll_line(poll: FeedPoll, new_items: int) -> str:
 
 @task(cache_policy=NONE)
 def spool_transformed_task(
-    spool_dir: str, run_id: str, batch: TransformedBatch, stage: str | None = None
+    warehouse: Warehouse, run_id: str, batch: TransformedBatch, stage: str | None = None
 ) -> list[Failure]:
     """Stage one batch of transformed documents on disk; return its failures.
 
@@ -169,9 +162,7 @@ def spool_transformed_task(
     tagged, extract_failures, raw = split_results(batch.transformed)
     failures = batch.failures + extract_failures
     if tagged or failures or raw:
-        spool_batch(
-            Path(spool_dir), run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw
-        )
+        warehouse.stage(run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw)
     if stage is not None:
         report_progress(stage, len(batch))
     report_progress("extract", len(batch))
@@ -180,58 +171,46 @@ def spool_transformed_task(
 
 @task(cache_policy=NONE)
 def spool_task(
-    spool_dir: str,
+    warehouse: Warehouse,
     run_id: str,
     tagged: list[TaggedArticle],
     failures: list[Failure],
     raw: list[tuple[RawPage, str | None]] | None = None,
 ) -> str:
     """Stage one batch (its raw pages included) on disk before any load, so nothing is lost."""
-    path = spool_batch(
-        Path(spool_dir),
-        run_id=run_id,
-        tagged=tagged,
-        failures=failures,
-        now=utcnow(),
-        raw=raw or [],
+    path = warehouse.stage(
+        run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw or []
     )
     return str(path)
 
 
 @task(cache_policy=NONE)
-def load_task(write_db: str, spool_file: str, run_id: str, lock_wait: float) -> LoadCounts:
+def load_task(warehouse: Warehouse, spool_file: str, run_id: str) -> LoadCounts:
     """Load one spooled batch into the private database in one transaction.
 
     A concurrent run may have loaded the file already (runs load every spooled
-    batch, leftovers included): in this run's turn that shows as a missing file.
+    batch, leftovers included): then it loads nothing.
     """
-    path = Path(spool_file)
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
-        if not path.exists():
-            return LoadCounts()
-        try:
-            batch: SpooledBatch | None = read_spooled(path)
-        except ValueError:
-            batch = None  # load_spooled rejects the file and records why
-        counts = load_spooled(con, path, run_id=run_id, now=utcnow(), batch=batch)
-    topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
-    run_logger().info(f"batch {path.stem} loaded: {counts_line(counts)}")
+    loaded = warehouse.load_staged(Path(spool_file), run_id=run_id, now=utcnow())
+    if loaded is None:
+        return LoadCounts()
+    counts = loaded.counts
+    run_logger().info(f"batch {loaded.batch_id} loaded: {counts_line(counts)}")
     emit_batch_loaded(
         run_id=run_id,
         flow=flow_run.get_flow_name() or "ingest",
-        batch=path.stem,
+        batch=loaded.batch_id,
         counts=counts,
-        topics=topics,
+        topics=loaded.topics,
     )
     report_progress("load", counts.new + counts.updated + counts.unchanged)
     return counts
 
 
 @task(cache_policy=NONE)
-def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
+def publish_task(warehouse: Warehouse) -> PublishStats:
     """Publish the analysts' snapshot of the private database."""
-    with writer_turn(write_db):
-        return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
+    return warehouse.publish()
 
 
 def _run_name() -> str:
@@ -262,15 +241,13 @@ def ingest(
     keep_large_blocks_on_mmap()
     settings = load_settings()
     seeds_dir = seeds_dir or str(settings.seeds_dir)
-    db_path = db_path or str(settings.db_path)
     batch_size = batch_size or settings.batch_size
-    private_dir = private_dir or (str(settings.private_dir) if settings.private_dir else None)
-    lock_wait = settings.lock_wait if lock_wait is None else lock_wait
+    warehouse = warehouse_for(
+        settings, db_path=db_path, private_dir=private_dir, lock_wait=lock_wait
+    )
     run_id = str(flow_run.get_id() or "local")
     flow_name = flow_run.get_flow_name() or "ingest"
-    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
-    write_db, spool_dir = str(paths.write_db), str(paths.spool_dir)
-    leftovers = list_spooled(paths.spool_dir)
+    leftovers = warehouse.staged()
     items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
     seeds = DocumentList(items)
     seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
@@ -281,26 +258,26 @@ def ingest(
     feed_failures: list[Failure] = []
     fetch = settings.fetch
     # A run that raises says so in `runs`; one killed is marked crashed by the next run.
-    with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):
+    with failed_run_recorded(warehouse, run_id):
         with StreamTransformer() as transformer:  # one worker pool for seeds and pages
             # Seeds are staged before the first write, so a locked warehouse loses nothing read.
             all_failures = _spool_all(
-                transformer.iter_batches(seeds, batch_size), spool_dir, run_id
+                transformer.iter_batches(seeds, batch_size), warehouse, run_id
             )
-            _record_run_start(write_db, run_id, flow_name, lock_wait)
+            _record_run_start(warehouse, run_id, flow_name)
             if sources_file is not None:
-                states = plan_feeds_task(write_db, sources_file, force, lock_wait)
+                states = plan_feeds_task(warehouse, sources_file, force)
                 report_progress("feeds", 0, len(states))
                 for start in range(0, len(states), FEEDS_PER_POLL_TASK):
                     batch = states[start : start + FEEDS_PER_POLL_TASK]
-                    polls = poll_feeds_task(write_db, run_id, batch, fetch, lock_wait)
+                    polls = poll_feeds_task(warehouse, run_id, batch, fetch)
                     fresh += polls.requests
                     if polls.failures:
-                        spool_task(spool_dir, run_id, [], polls.failures)
+                        spool_task(warehouse, run_id, [], polls.failures)
                     all_failures += polls.failures
                     feed_failures += polls.failures
                     polled += polls.polled
-                requests = plan_pages_task(write_db, fresh, lock_wait)
+                requests = plan_pages_task(warehouse, fresh)
             report_progress("pages", 0, len(requests))
             report_progress("extract", 0, seed_documents + len(requests))
             report_progress("load", 0, seed_documents + len(requests))
@@ -314,19 +291,19 @@ def ingest(
                 max_bytes=fetch.max_page_bytes,
             ) as pages:
                 batches = transformer.iter_batches(pages, batch_size)
-                all_failures += _spool_all(batches, spool_dir, run_id, stage="pages")
+                all_failures += _spool_all(batches, warehouse, run_id, stage="pages")
         counts = LoadCounts()
-        for spool_file in list_spooled(paths.spool_dir):  # leftovers of earlier runs first
-            counts += load_task(write_db, str(spool_file), run_id, lock_wait)
-        _record_run_end(write_db, run_id, counts, lock_wait)
-        published = publish_task(write_db, db_path, lock_wait)
+        for spool_file in warehouse.staged():  # leftovers of earlier runs first
+            counts += load_task(warehouse, str(spool_file), run_id)
+        _record_run_end(warehouse, run_id, counts)
+        published = publish_task(warehouse)
         run_name = flow_run.get_name() or flow_name
-        report_run_task(write_db, db_path, run_id, flow_name, run_name, counts, published)
+        report_run_task(warehouse, run_id, flow_name, run_name, counts, published)
     logger = run_logger()
     offline = no_network_line(polled, (failure.error_code for failure in feed_failures))
     if offline:
         logger.info(offline)
-    logger.info(f"{run_name}: {counts_line(counts)} -> {db_path}")
+    logger.info(f"{run_name}: {counts_line(counts)} -> {warehouse.snapshot}")
     return RunSummary(
         run_id=run_id,
         counts=counts,
@@ -345,7 +322,7 @@ def _by_code(failures: list[Failure]) -> dict[str, int]:
 
 
 def _spool_all(
-    batches: Iterator[TransformedBatch], spool_dir: str, run_id: str, stage: str | None = None
+    batches: Iterator[TransformedBatch], warehouse: Warehouse, run_id: str, stage: str | None = None
 ) -> list[Failure]:
     """Stage each batch as the pool finishes it; return every failure.
 
@@ -357,17 +334,17 @@ def _spool_all(
     failures: list[Failure] = []
     for batch in batches:
         quoted = quote(batch)
-        failures += spool_transformed_task(spool_dir, run_id, quoted, stage)  # type: ignore[call-overload]
+        failures += spool_transformed_task(warehouse, run_id, quoted, stage)  # type: ignore[call-overload]
     return failures
 
 
-def _record_run_start(write_db: str, run_id: str, flow_name: str, lock_wait: float) -> None:
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+def _record_run_start(warehouse: Warehouse, run_id: str, flow_name: str) -> None:
+    with warehouse.writing() as con:
         start_run(con, run_id=run_id, flow=flow_name, now=utcnow())
 
 
-def _record_run_end(write_db: str, run_id: str, counts: LoadCounts, lock_wait: float) -> None:
-    with warehouse_section(write_db, lock_wait=lock_wait) as con:
+def _record_run_end(warehouse: Warehouse, run_id: str, counts: LoadCounts) -> None:
+    with warehouse.writing() as con:
         finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
 
 

@@ -16,7 +16,8 @@ from flows.events import report_written_event
 from flows.render import counted
 from flows.reporting import emit
 from flows.run_names import timestamped_name
-from flows.settings import load_settings, warehouse_paths
+from flows.settings import load_settings, warehouse_for
+from warehouse import Warehouse
 
 
 def report_window(
@@ -39,13 +40,12 @@ def report_window(
 
 @task(cache_policy=NONE)
 def write_briefing_task(
-    db_path: str, out: str, since: date | None, until: date | None, private_dir: str | None
+    warehouse: Warehouse, out: str, since: date | None, until: date | None
 ) -> BriefingFile:
     """Write the briefing from the analysts' snapshot and note it for the runs' summaries."""
     now = utcnow()
-    written = write_briefing(Path(db_path), Path(out), since=since, until=until, now=now)
-    paths = warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None)
-    remember_briefing(paths.write_db.parent, written.path, now=now)
+    written = write_briefing(warehouse, Path(out), since=since, until=until, now=now)
+    remember_briefing(warehouse.folder, written.path, now=now)
     return written
 
 
@@ -72,12 +72,11 @@ def report(
         db_path: The analysts' database (default: NEWSFLOW_DB, else data/news.duckdb).
         private_dir: Where the private database lives (default: beside db_path).
     """
-    settings = load_settings()
-    db = Path(db_path) if db_path else settings.db_path
+    warehouse = warehouse_for(load_settings(), db_path=db_path, private_dir=private_dir)
+    db = warehouse.snapshot
     target = out or str(default_briefing_path(db))
-    private = private_dir or (str(settings.private_dir) if settings.private_dir else None)
     first, last = report_window(days=days, since=since, until=until, today=datetime.now(UTC).date())
-    written = write_briefing_task(str(db), target, first, last, private)
+    written = write_briefing_task(warehouse, target, first, last)
     window = written.window
     emit(
         report_written_event(

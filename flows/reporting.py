@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import subprocess
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, task
@@ -29,9 +28,8 @@ from flows.events import (
     feed_polled_event,
     warehouse_published_event,
 )
-from flows.write_section import warehouse_section
 from transforms import TAGGER_VERSION
-from warehouse import LoadCounts, PublishStats
+from warehouse import LoadCounts, PublishStats, Warehouse
 from warehouse.reports import read_run_report, read_stale_tags
 
 _log = logging.getLogger(__name__)
@@ -81,8 +79,7 @@ def emit_batch_loaded(
 
 @task(cache_policy=NONE)
 def report_run_task(
-    write_db: str,
-    db_path: str,
+    warehouse: Warehouse,
     run_id: str,
     flow: str,
     run_name: str,
@@ -93,8 +90,7 @@ def report_run_task(
     """Emit the run's feed, article and warehouse events and create its summary artifact.
 
     Args:
-        write_db: the private database the run wrote (read back here).
-        db_path: the analysts' database it published.
+        warehouse: the warehouse the run wrote (its private database is read back here).
         run_id: the run.
         flow: the flow's name (ingest, poll, backfill).
         run_name: the flow run's readable name, the artifact's title.
@@ -108,7 +104,7 @@ def report_run_task(
     # The chart's child starts up while the report is read and the events go out; a run that
     # wrote no article has no chart to draw.
     drawer = _start_drawer() if counts.new or counts.updated else None
-    with warehouse_section(write_db) as con:
+    with warehouse.writing() as con:
         report = read_run_report(con, run_id=run_id)
         stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
     for poll in report.feeds:
@@ -117,7 +113,7 @@ def report_run_task(
         emit(article_ingested_event(article, run_id=run_id))
     emit(
         warehouse_published_event(
-            db_path=db_path,
+            db_path=str(warehouse.snapshot),
             run_id=run_id,
             flow=flow,
             counts=counts,
@@ -129,7 +125,7 @@ def report_run_task(
         emit(catalog_changed_event(tagger_version=TAGGER_VERSION, stale=stale))
     markdown = run_summary_markdown(report, counts=counts, title=run_name, days=days)
     markdown += chart_and_briefing_markdown(
-        _draw(drawer, loaded_topics(report)), latest_briefing(Path(write_db).parent)
+        _draw(drawer, loaded_topics(report)), latest_briefing(warehouse.folder)
     )
     create_markdown_artifact(
         markdown=markdown, key=f"{flow}-summary", description=f"What {run_name} did"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
@@ -11,39 +10,31 @@ from prefect.runtime import flow_run
 
 from connectors.clock import utcnow
 from flows.progress import report_progress
+from flows.run import failed_run_recorded
 from flows.run_names import timestamped_name
-from flows.settings import DEFAULT_DB, DEFAULT_LOCK_WAIT, warehouse_paths
-from flows.write_section import failed_run_recorded
-from warehouse import (
-    LoadCounts,
-    PublishStats,
-    connect_warehouse,
-    finish_run,
-    publish_snapshot,
-    start_run,
-)
+from flows.settings import DEFAULT_DB, DEFAULT_LOCK_WAIT, load_settings, warehouse_for
+from warehouse import LoadCounts, PublishStats, Warehouse, finish_run, start_run
 from warehouse.reprocess import reprocess_stored_pages
 
 
 @task(cache_policy=NONE)
 def reprocess_task(
-    write_db: str, run_id: str, since: datetime | None, until: datetime | None, lock_wait: float
+    warehouse: Warehouse, run_id: str, since: datetime | None, until: datetime | None
 ) -> LoadCounts:
     """Re-extract and re-tag stored pages batch by batch (the only writer of this run)."""
     return reprocess_stored_pages(
-        Path(write_db),
+        warehouse,
         run_id=run_id,
         since=since,
         until=until,
-        lock_wait=lock_wait,
         on_batch=lambda pages: report_progress("reprocess", pages),
     )
 
 
 @task(cache_policy=NONE)
-def publish_task(write_db: str, snapshot: str, lock_wait: float) -> PublishStats:
+def publish_task(warehouse: Warehouse) -> PublishStats:
     """Publish the analysts' snapshot of the private database."""
-    return publish_snapshot(Path(write_db), Path(snapshot), lock_wait=lock_wait)
+    return warehouse.publish()
 
 
 def _run_name() -> str:
@@ -68,22 +59,16 @@ def reprocess(
         lock_wait: seconds to wait whenever another process holds the private database.
     """
     run_id = str(flow_run.get_id() or "local")
-    write_db = str(
-        warehouse_paths(Path(db_path), Path(private_dir) if private_dir else None).write_db
+    warehouse = warehouse_for(
+        load_settings(), db_path=db_path, private_dir=private_dir, lock_wait=lock_wait
     )
-    con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-    try:
+    with warehouse.writing() as con:
         start_run(con, run_id=run_id, flow="reprocess", now=utcnow())
-    finally:
-        con.close()
-    with failed_run_recorded(write_db, run_id, lock_wait=lock_wait):  # as its exit code says
-        counts = reprocess_task(write_db, run_id, since, until, lock_wait)
-        con = connect_warehouse(Path(write_db), lock_wait=lock_wait)
-        try:
+    with failed_run_recorded(warehouse, run_id):  # as its exit code says
+        counts = reprocess_task(warehouse, run_id, since, until)
+        with warehouse.writing() as con:
             finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
-        finally:
-            con.close()
-        publish_task(write_db, db_path, lock_wait)
+        publish_task(warehouse)
     return counts
 
 

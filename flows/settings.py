@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from connectors import settings as limits
 from connectors.addresses import parse_networks
 from connectors.http import HttpPolicy
+from warehouse import Warehouse
+from warehouse.warehouse import LOCK_WAIT_SECONDS, TURN_WAIT_SECONDS
 
 DEFAULT_DB = Path("data/news.duckdb")
 DEFAULT_SEEDS = Path("seeds")
@@ -20,13 +24,7 @@ DEFAULT_BATCH_SIZE = 200
 # NEWSFLOW_WRITE_LIMIT set to it, warehouse sections also hold it (workers on several machines).
 WAREHOUSE_WRITE_LIMIT = "warehouse-write"
 WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
-WRITE_LOCK_TIMEOUT_SECONDS = 900.0
-DEFAULT_LOCK_WAIT = 30.0  # seconds a flow waits for another process holding the private database
-# The flows write a private database beside the analysts' one and publish a snapshot of it
-# as NEWSFLOW_DB (see warehouse/publish.py); the spool of staged batches lives there too.
-PRIVATE_DIR_SUFFIX = ".private"
-WRITE_DB_NAME = "warehouse.duckdb"
-SPOOL_DIR_NAME = "spool"
+DEFAULT_LOCK_WAIT = LOCK_WAIT_SECONDS  # seconds to wait for a process holding the private db
 
 T = TypeVar("T", int, float)
 
@@ -64,23 +62,32 @@ class Settings:
     lock_wait: float = DEFAULT_LOCK_WAIT  # NEWSFLOW_LOCK_WAIT
 
 
-@dataclass(frozen=True, slots=True)
-class WarehousePaths:
-    """Where the warehouse lives: the analysts' snapshot, the flows' private database, the spool."""
+def warehouse_for(
+    settings: Settings,
+    *,
+    db_path: str | Path | None = None,
+    private_dir: str | Path | None = None,
+    lock_wait: float | None = None,
+) -> Warehouse:
+    """The warehouse the settings name; a flow's or command's own arguments win over them.
 
-    snapshot: Path
-    write_db: Path
-    spool_dir: Path
-
-
-def warehouse_paths(db_path: Path, private_dir: Path | None = None) -> WarehousePaths:
-    """The private database and spool that belong to the analysts' database ``db_path``.
-
-    By default they live in ``<db folder>/<db name>.private/`` (``data/news.private/`` for
-    ``data/news.duckdb``), so every ``--db`` gets its own private side.
+    With ``NEWSFLOW_WRITE_LIMIT`` set, every writer turn also holds that Prefect global
+    concurrency limit, strictly (a missing limit is an error, never a silent no-op): that
+    serialises workers on several machines that share the warehouse's storage.
     """
-    folder = private_dir or db_path.with_name(db_path.stem + PRIVATE_DIR_SUFFIX)
-    return WarehousePaths(db_path, folder / WRITE_DB_NAME, folder / SPOOL_DIR_NAME)
+    limit = settings.write_limit
+    return Warehouse(
+        snapshot=Path(db_path) if db_path else settings.db_path,
+        private_dir=Path(private_dir) if private_dir else settings.private_dir,
+        lock_wait=settings.lock_wait if lock_wait is None else lock_wait,
+        shared_turn=None if limit is None else partial(_hold_prefect_limit, limit),
+    )
+
+
+def _hold_prefect_limit(name: str) -> AbstractContextManager[object]:
+    from prefect.concurrency.sync import concurrency  # late: Prefect reads settings on import
+
+    return concurrency(name, occupy=1, timeout_seconds=TURN_WAIT_SECONDS, strict=True)
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

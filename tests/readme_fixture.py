@@ -12,9 +12,8 @@ import duckdb
 
 from connectors import Failure
 from flows.ingest import ingest
-from flows.settings import warehouse_paths
 from tests.conftest import ROOT
-from warehouse import connect_warehouse, load_batch, publish_snapshot
+from warehouse import Warehouse, load_batch
 
 # (days before today, title, text): today's articles make "this month" queries answer.
 ARTICLES = [
@@ -93,9 +92,9 @@ def build_readme_warehouse(folder: Path) -> Path:
     (seeds / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
     db = folder / "news.duckdb"
     summary = ingest(seeds_dir=str(seeds), db_path=str(db))
-    write_db = warehouse_paths(db).write_db
+    warehouse = Warehouse(db)
     now = datetime.now().replace(microsecond=0)
-    with connect_warehouse(write_db) as con:
+    with warehouse.writing() as con:
         _record_feeds(con, summary.run_id, now)
         load_batch(
             con,
@@ -113,7 +112,7 @@ def build_readme_warehouse(folder: Path) -> Path:
             * 3,
             now=now,
         )
-    publish_snapshot(write_db, db)
+    warehouse.publish()
     return db
 
 

@@ -1,6 +1,6 @@
 """Warehouse: the DuckDB schema, migrations, loads and queries. The only place with SQL."""
 
-from warehouse.db import apply_schema, connect_warehouse, migrations
+from warehouse.db import apply_schema, migrations
 from warehouse.feeds import (
     SourceStatus,
     StoredPolls,
@@ -14,20 +14,19 @@ from warehouse.feeds import (
 )
 from warehouse.load import LoadCounts, load_batch
 from warehouse.pages import select_due_pages
-from warehouse.publish import PublishStats, publish_snapshot
+from warehouse.publish import PublishStats
 from warehouse.query import (
     QueryRefused,
     QueryResult,
     WarehouseStatus,
-    connect_snapshot,
     export_parquet,
     fetch_query,
     fetch_status,
 )
-from warehouse.raw import iter_stored_pages, load_raw_rows, raw_store_for, store_raw_files
+from warehouse.raw import iter_stored_pages, load_raw_rows, store_raw_files
 from warehouse.reprocess import reprocess_stored_pages
 from warehouse.runs import fail_run, finish_run, start_run
-from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
+from warehouse.spool import SpooledBatch
 from warehouse.stories import load_article_extras
 from warehouse.tags import (
     StoredArticle,
@@ -36,10 +35,11 @@ from warehouse.tags import (
     select_article_ids,
     write_tags,
 )
-from warehouse.writer_lock import hold_writer_lock, lock_path_for
+from warehouse.warehouse import LoadedBatch, Warehouse
 
 __all__ = [
     "LoadCounts",
+    "LoadedBatch",
     "PublishStats",
     "QueryRefused",
     "QueryResult",
@@ -47,10 +47,9 @@ __all__ = [
     "SpooledBatch",
     "StoredArticle",
     "StoredPolls",
+    "Warehouse",
     "WarehouseStatus",
     "apply_schema",
-    "connect_snapshot",
-    "connect_warehouse",
     "enable_source",
     "export_parquet",
     "fail_run",
@@ -58,28 +57,20 @@ __all__ = [
     "fetch_status",
     "fetch_stored_articles",
     "finish_run",
-    "hold_writer_lock",
     "iter_stored_pages",
     "list_sources",
-    "list_spooled",
     "load_article_extras",
     "load_batch",
     "load_feed_polls",
     "load_feed_schedules",
     "load_raw_rows",
-    "load_spooled",
-    "lock_path_for",
     "migrations",
-    "publish_snapshot",
-    "raw_store_for",
-    "read_spooled",
     "replace_tags",
     "reprocess_stored_pages",
     "select_article_ids",
     "select_due_feeds",
     "select_due_pages",
     "select_feed_states",
-    "spool_batch",
     "start_run",
     "store_raw_files",
     "sync_sources",

@@ -15,7 +15,7 @@ from transforms.records import TaggedArticle
 from warehouse.bulk import execute_records, insert_sql
 from warehouse.db import rollback_quietly
 from warehouse.pages import record_page_outcomes
-from warehouse.raw import load_raw_rows, raw_store_of, store_raw_files
+from warehouse.raw import load_raw_rows, store_raw_files
 from warehouse.rows import select_records
 from warehouse.stories import load_article_extras
 from warehouse.tags import write_tags
@@ -159,12 +159,17 @@ def load_batch(
             skipped, so replaying a spool file after a crash loads it exactly once.
         spooled_at: when that batch was staged (defaults to ``now``).
         raw: each raw page with the article it gave (``None`` when extraction failed);
-            the pages' files are written to the raw store beside the database first.
-        raw_store: where the pages' files go when the database is not a file (the lake).
+            the pages' files are written to ``raw_store`` first.
+        raw_store: the warehouse's raw page folder (``Warehouse.raw_dir``).
+
+    Raises:
+        ValueError: ``raw`` pages were given without a ``raw_store`` to keep them in.
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     if raw:
-        store_raw_files(raw_store or raw_store_of(con), [page for page, _ in raw])
+        if raw_store is None:
+            raise ValueError("raw pages need a raw store to be kept in")
+        store_raw_files(raw_store, [page for page, _ in raw])
     con.execute("BEGIN TRANSACTION")
     try:
         if batch_id is not None:

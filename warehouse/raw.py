@@ -21,9 +21,6 @@ from transforms.rawpage import RawPage
 from warehouse.bulk import execute_records, insert_sql
 from warehouse.rows import select_dicts
 
-_DATABASE_FILE = """
-SELECT path FROM duckdb_databases() WHERE database_name = current_database() AND type = 'duckdb'
-"""
 _SELECT_RAW = """
 SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes AS size, sha256,
        storage_path, given_title, given_author, given_published_at, location,
@@ -73,23 +70,6 @@ ON CONFLICT (url, sha256) DO UPDATE SET
     location = excluded.location, article_id = excluded.article_id, run_id = excluded.run_id
 """,
 )
-
-
-def raw_store_for(db_path: Path) -> Path:
-    """The raw page folder that belongs to a database: ``data/news.duckdb`` -> ``data/news-raw``."""
-    return db_path.with_name(f"{db_path.stem}-raw")
-
-
-def raw_store_of(con: duckdb.DuckDBPyConnection) -> Path:
-    """The raw store of the database file ``con`` is open on.
-
-    Raises:
-        ValueError: the connection is to an in-memory database, which has no place beside it.
-    """
-    row = con.execute(_DATABASE_FILE).fetchone()
-    if row is None or not row[0]:
-        raise ValueError("raw pages need a database file to be kept beside")
-    return raw_store_for(Path(str(row[0])))
 
 
 def storage_path_for(sha256: str) -> str:

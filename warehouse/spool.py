@@ -140,6 +140,7 @@ def load_spooled(
     run_id: str,
     now: datetime,
     batch: SpooledBatch | None = None,
+    raw_store: Path | None = None,
 ) -> LoadCounts:
     """Load one spool file in one transaction, then delete it.
 
@@ -147,7 +148,8 @@ def load_spooled(
     call finds the batch id in ``load_batches`` and only deletes the file. A file that
     cannot be read is renamed ``*.rejected`` (kept for inspection, never retried) and
     becomes a ``bad_spool`` failure of the run ``run_id`` that met it. ``batch`` is the
-    file's content when the caller has read it already.
+    file's content when the caller has read it already; ``raw_store`` is the warehouse's
+    raw page folder, needed when the batch holds raw pages.
     """
     try:
         batch = batch or read_spooled(path)
@@ -165,6 +167,7 @@ def load_spooled(
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
         raw=batch.raw,
+        raw_store=raw_store,
     )
     path.unlink(missing_ok=True)
     return counts

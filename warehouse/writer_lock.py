@@ -12,14 +12,9 @@ from pathlib import Path
 POLL_SECONDS = 0.02
 
 
-def lock_path_for(db_path: Path) -> Path:
-    """The lock file that guards ``db_path``: ``news.duckdb`` -> ``news.duckdb.lock``."""
-    return db_path.with_name(db_path.name + ".lock")
-
-
 @contextmanager
-def hold_writer_lock(db_path: Path, *, timeout_seconds: float) -> Iterator[None]:
-    """Wait for and hold the exclusive lock on ``db_path``'s lock file.
+def hold_writer_lock(path: Path, *, timeout_seconds: float) -> Iterator[None]:
+    """Wait for and hold the exclusive lock on the lock file ``path``.
 
     DuckDB refuses a second process at once instead of waiting, so every
     process that opens the warehouse queues here first. The lock is an
@@ -30,7 +25,6 @@ def hold_writer_lock(db_path: Path, *, timeout_seconds: float) -> Iterator[None]
         TimeoutError: the lock was not free within ``timeout_seconds``;
             the message names the lock file.
     """
-    path = lock_path_for(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

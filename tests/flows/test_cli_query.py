@@ -15,14 +15,14 @@ import pytest
 from flows.cli import main
 from flows.render import render_failing_feeds
 from tests.factories import FETCHED, failure, tagged_article
-from warehouse import QueryResult, connect_warehouse, load_batch, publish_snapshot
+from warehouse import QueryResult, Warehouse, load_batch
 
 
 @pytest.fixture
 def snapshot(tmp_path: Path) -> Path:
     """A published warehouse with two articles in two months and one failure."""
-    write_db, snapshot = tmp_path / "private.duckdb", tmp_path / "news.duckdb"
-    with connect_warehouse(write_db) as con:
+    warehouse = Warehouse(tmp_path / "news.duckdb")
+    with warehouse.writing() as con:
         load_batch(
             con,
             run_id="r1",
@@ -33,8 +33,7 @@ def snapshot(tmp_path: Path) -> Path:
             failures=[failure("https://example.com/down")],
             now=FETCHED,
         )
-    publish_snapshot(write_db, snapshot)
-    return snapshot
+    return warehouse.publish().snapshot
 
 
 def _sql(snapshot: Path, query: str, fmt: str, capsys: pytest.CaptureFixture[str]) -> str:
@@ -137,7 +136,8 @@ LONG_ERROR = (
 
 
 def _add_failing_source_and_run(snapshot: Path) -> None:
-    with connect_warehouse(snapshot.parent / "private.duckdb") as con:
+    warehouse = Warehouse(snapshot)
+    with warehouse.writing() as con:
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
             "consecutive_failures, last_polled_at, last_error_code, last_error, tracked_since) "
@@ -155,7 +155,7 @@ def _add_failing_source_and_run(snapshot: Path) -> None:
             "INSERT INTO runs (run_id, flow, started_at, status) VALUES ('r1', 'ingest', "
             "TIMESTAMP '2026-01-01 12:00', 'completed')"
         )
-    publish_snapshot(snapshot.parent / "private.duckdb", snapshot)
+    warehouse.publish()
 
 
 def test_status_shows_counts_runs_and_sources(
@@ -277,10 +277,10 @@ HOSTILE = "\x1b[2J\x1b]0;owned\x07Evil\u202eeltiT\x9b31m\x7f\tend"
 @pytest.fixture
 def hostile_snapshot(tmp_path: Path) -> Path:
     """A published warehouse whose article title and failure message carry terminal controls."""
-    write_db, snapshot = tmp_path / "private.duckdb", tmp_path / "news.duckdb"
+    warehouse = Warehouse(tmp_path / "news.duckdb")
     item = tagged_article("a")
     item = replace(item, article=replace(item.article, title=HOSTILE))
-    with connect_warehouse(write_db) as con:
+    with warehouse.writing() as con:
         load_batch(con, run_id="r1", tagged=[item], failures=[], now=FETCHED)
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
@@ -289,8 +289,7 @@ def hostile_snapshot(tmp_path: Path) -> Path:
             "TIMESTAMP '2026-01-01', TIMESTAMP '2026-01-02')",
             [HOSTILE],
         )
-    publish_snapshot(write_db, snapshot)
-    return snapshot
+    return warehouse.publish().snapshot
 
 
 def _no_controls(text: str) -> bool:

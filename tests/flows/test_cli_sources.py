@@ -9,8 +9,9 @@ import pytest
 
 from connectors import Source
 from flows.cli import main
-from flows.settings import load_settings, warehouse_paths
-from warehouse import connect_warehouse, publish_snapshot, sync_sources
+from flows.settings import load_settings
+from tests.writer_turn import released_after, turn_held_elsewhere
+from warehouse import Warehouse, sync_sources
 
 
 def test_an_invalid_sources_file_names_file_entry_and_field(tmp_path: Path) -> None:
@@ -27,12 +28,11 @@ def test_sources_enable_brings_a_disabled_source_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "db.duckdb"
-    write_db = warehouse_paths(db).write_db  # flows write the private side, analysts read db
-    con = connect_warehouse(write_db)
-    sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
-    con.execute("UPDATE sources SET state = 'disabled', consecutive_failures = 40")
-    con.close()
-    publish_snapshot(write_db, db)
+    warehouse = Warehouse(db)  # flows write the private side, analysts read db
+    with warehouse.writing() as con:
+        sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
+        con.execute("UPDATE sources SET state = 'disabled', consecutive_failures = 40")
+    warehouse.publish()
     assert main(["sources", "enable", "Lab", "--db", str(db)]) == 0
     assert main(["sources", "list", "--db", str(db)]) == 0
     output = capsys.readouterr().out
@@ -44,12 +44,11 @@ def test_sources_list_counts_one_failure_in_the_singular(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = tmp_path / "db.duckdb"
-    write_db = warehouse_paths(db).write_db
-    con = connect_warehouse(write_db)
-    sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
-    con.execute("UPDATE sources SET consecutive_failures = 1")
-    con.close()
-    publish_snapshot(write_db, db)
+    warehouse = Warehouse(db)
+    with warehouse.writing() as con:
+        sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
+        con.execute("UPDATE sources SET consecutive_failures = 1")
+    warehouse.publish()
     assert main(["sources", "list", "--db", str(db)]) == 0
     assert "Lab: active, 1 failure in a row, last success never" in capsys.readouterr().out
 
@@ -71,3 +70,17 @@ def test_fetch_settings_come_from_the_environment() -> None:
 def test_bad_fetch_settings_are_refused(name: str, value: str) -> None:
     with pytest.raises(ValueError, match=name):
         load_settings({name: value})
+
+
+def test_sources_enable_waits_for_another_writer_instead_of_failing_on_its_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    warehouse = Warehouse(tmp_path / "db.duckdb")
+    with warehouse.writing() as con:
+        sync_sources(con, [Source("Lab", "https://lab.example/feed")], datetime(2026, 1, 1))
+        con.execute("UPDATE sources SET state = 'disabled'")
+    monkeypatch.setenv("NEWSFLOW_LOCK_WAIT", "0")  # DuckDB's own lock would fail at once
+    with turn_held_elsewhere(warehouse) as holder, released_after(holder, 1.0):
+        assert main(["sources", "enable", "Lab", "--db", str(warehouse.snapshot)]) == 0
+    assert main(["sources", "list", "--db", str(warehouse.snapshot)]) == 0
+    assert "Lab: active" in capsys.readouterr().out

@@ -20,9 +20,9 @@ import pytest
 from prefect.settings import get_current_settings
 
 from flows.ingest import ingest
-from flows.settings import warehouse_paths
 from tests.flows.test_feed_ingest import ARTICLE
 from tests.loopback import Handler, LoopbackServer, serve
+from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -110,9 +110,7 @@ def _wait_for(condition: Callable[[], bool], what: str, process: subprocess.Pope
 
 def _runs(db: Path) -> dict[str, str]:
     """Run id -> status in the private database (read in the writer's turn, as flows do)."""
-    from flows.write_section import warehouse_section
-
-    with warehouse_section(str(warehouse_paths(db).write_db), lock_wait=30) as con:
+    with Warehouse(db).writing() as con:
         return dict(con.execute("SELECT run_id, status FROM runs").fetchall())
 
 
@@ -149,7 +147,7 @@ def test_a_killed_run_is_marked_crashed_and_a_live_one_is_left_running(
     output, _ = live.communicate(timeout=120)
     assert live.returncode == 0, output
     assert _runs(db)[running] == "completed"
-    assert not list(warehouse_paths(db).write_db.parent.glob("*.runs/*.lock"))
+    assert not list(Warehouse(db).folder.glob("*.runs/*.lock"))
 
 
 def test_a_run_that_raises_is_recorded_failed_like_its_exit_code(tmp_path: Path) -> None:
@@ -161,7 +159,7 @@ def test_a_run_that_raises_is_recorded_failed_like_its_exit_code(tmp_path: Path)
     db.mkdir()  # the snapshot cannot be published over a folder: the run fails after its loads
     with pytest.raises(OSError):
         ingest(seeds_dir=str(seeds), db_path=str(db))
-    with duckdb.connect(str(warehouse_paths(db).write_db)) as con:
+    with duckdb.connect(str(Warehouse(db).write_db)) as con:
         rows = con.execute("SELECT status, articles_new FROM runs").fetchall()
     assert rows == [("failed", 1)]  # its loads committed; the run as a whole did not succeed
 

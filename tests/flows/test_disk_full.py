@@ -20,8 +20,8 @@ import duckdb
 import pytest
 
 from flows.cli import failure_line
-from flows.settings import warehouse_paths
 from tests.flows.test_crashed_runs import NEWSFLOW, cli_env
+from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -101,7 +101,7 @@ def test_a_full_disk_during_a_load_is_said_and_loses_nothing(
     assert "cannot rollback" not in full.stderr
     assert len(list(spool.glob("*.json*"))) == 1  # the batch stays staged
 
-    write_db = warehouse_paths(db, private).write_db
+    write_db = Warehouse(db, private_dir=private).write_db
     filler.unlink()
     assert _count(write_db, "SELECT count(*) FROM articles") == 1  # the first run's article
     assert _count(db, "SELECT count(*) FROM articles") == 1  # the snapshot: the first run's

@@ -21,9 +21,8 @@ from prefect.settings import PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES, temporary
 
 from flows.events import MAX_EVENT_CHARS, article_ingested_event, bounded
 from flows.reporting import emit, report_run_task
-from flows.settings import warehouse_paths
 from tests.factories import tagged_article
-from warehouse import LoadCounts, connect_warehouse, finish_run, load_batch, start_run
+from warehouse import LoadCounts, Warehouse, finish_run, load_batch, start_run
 from warehouse.reports import EntityRef, WrittenArticle
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -48,11 +47,10 @@ def _article_events(run_id: str) -> list[dict[str, Any]]:
 
 
 def test_a_huge_title_in_the_warehouse_cannot_fail_the_run_that_reports_it(db_path: Path) -> None:
-    write_db = warehouse_paths(db_path).write_db
+    warehouse = Warehouse(db_path)
     template = tagged_article("huge")
     article = replace(template, article=replace(template.article, title=HUGE))
-    con = connect_warehouse(write_db)
-    try:
+    with warehouse.writing() as con:
         start_run(con, run_id="run-huge", flow="ingest", now=datetime(2026, 1, 1))
         load_batch(con, run_id="run-huge", tagged=[article], failures=[], now=datetime(2026, 1, 1))
         finish_run(
@@ -62,14 +60,10 @@ def test_a_huge_title_in_the_warehouse_cannot_fail_the_run_that_reports_it(db_pa
             status="completed",
             now=datetime(2026, 1, 1),
         )
-    finally:
-        con.close()
 
     @flow
     def report() -> str:
-        return report_run_task(
-            str(write_db), str(db_path), "run-huge", "ingest", "huge", LoadCounts(new=1)
-        )
+        return report_run_task(warehouse, "run-huge", "ingest", "huge", LoadCounts(new=1))
 
     state = report(return_state=True)
     assert state.is_completed()

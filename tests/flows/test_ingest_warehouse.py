@@ -11,9 +11,8 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from flows.settings import warehouse_paths
 from tests.conftest import ROOT
-from warehouse import list_spooled
+from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -75,19 +74,19 @@ def test_ingest_succeeds_while_an_analyst_holds_the_database(tmp_path: Path, db_
 def test_a_locked_private_database_fails_the_run_and_the_next_run_loads_what_it_fetched(
     tmp_path: Path, db_path: Path
 ) -> None:
-    paths = warehouse_paths(db_path)
-    paths.write_db.parent.mkdir(parents=True)
-    holder = _start(HOLD_WRITE_LOCK, paths.write_db)
+    warehouse = Warehouse(db_path)
+    warehouse.write_db.parent.mkdir(parents=True)
+    holder = _start(HOLD_WRITE_LOCK, warehouse.write_db)
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
         with pytest.raises(duckdb.IOException, match="Could not set lock on file"):
             ingest(seeds_dir=str(_seeds(tmp_path, SECOND_SEED)), db_path=str(db_path), lock_wait=0)
     finally:
         holder.communicate("\n", timeout=30)
-    assert len(list_spooled(paths.spool_dir)) == 1  # fetched and staged, not lost
+    assert len(warehouse.staged()) == 1  # fetched and staged, not lost
     summary = ingest(seeds_dir=str(tmp_path / "nowhere"), db_path=str(db_path))
     assert (summary.batches_replayed, summary.counts.new) == (1, 2)
-    assert list_spooled(paths.spool_dir) == []
+    assert warehouse.staged() == []
     again = ingest(seeds_dir=str(_seeds(tmp_path, SECOND_SEED)), db_path=str(db_path))
     assert (again.counts.new, again.counts.unchanged) == (0, 2)
     assert _articles(db_path) == 2

@@ -16,10 +16,10 @@ import pytest
 from prefect.settings import get_current_settings
 
 from flows.ingest import ingest
-from flows.settings import warehouse_paths
 from tests.conftest import ROOT
 from tests.flows.test_feed_ingest import ARTICLE
 from tests.loopback import Handler, LoopbackServer, serve
+from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 PAGES = 5
@@ -130,7 +130,7 @@ def test_a_page_that_fails_is_fetched_again_by_a_later_run_once_due(
     assert calls[0] == 2
     _run(tmp_path, db_path, sources)  # the retry is not due yet
     assert calls[0] == 2
-    private = warehouse_paths(db_path, None).write_db
+    private = Warehouse(db_path).write_db
     with duckdb.connect(str(private)) as con:
         con.execute(
             "UPDATE feed_items SET page_next_attempt_at = page_next_attempt_at - INTERVAL 1 DAY"

@@ -22,7 +22,7 @@ from flows.report import report_window
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
 from transforms import EntityMention
-from warehouse import connect_warehouse, load_batch, publish_snapshot
+from warehouse import Warehouse, load_batch
 from warehouse.briefing import ReportWindow, read_briefing, resolve_window
 
 SINCE, UNTIL = date(2024, 3, 1), date(2024, 3, 14)  # the window the tests ask for
@@ -61,7 +61,7 @@ FAILURE_TIMES = [datetime(2024, 3, 2, 8), datetime(2024, 3, 2, 9), datetime(2024
 
 def _build(folder: Path) -> Path:
     """A published warehouse with the articles above, one story, failures and a failing feed."""
-    write_db, snapshot = folder / "news.private" / "warehouse.duckdb", folder / "news.duckdb"
+    warehouse = Warehouse(folder / "news.duckdb")
     tagged = [
         tagged_article(
             key,
@@ -74,7 +74,7 @@ def _build(folder: Path) -> Path:
     failures = [failure(f"https://down.example.com/{n}", "http_status") for n in range(2)]
     failures.append(failure("https://slow.example.com/feed", "connect_timeout"))
     failures.append(failure("https://down.example.com/old", "http_status"))  # before the window
-    with connect_warehouse(write_db) as con:
+    with warehouse.writing() as con:
         load_batch(con, run_id="r1", tagged=tagged, failures=failures, now=datetime(2024, 3, 15))
         con.execute(
             "UPDATE articles SET story_id = ? WHERE article_id IN (SELECT unnest(?))",
@@ -98,8 +98,7 @@ def _build(folder: Path) -> Path:
             "('flaky-blog', 'https://flaky.example.com/feed', 'rss', [], 60, true, 'failing', 4, "
             "'http_status', 'https://flaky.example.com/feed: HTTP 503', TIMESTAMP '2024-01-01')"
         )
-    publish_snapshot(write_db, snapshot)
-    return snapshot
+    return warehouse.publish().snapshot
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +109,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def briefing_html(snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out") / "briefing.html"
-    write_briefing(snapshot, out, since=SINCE, until=UNTIL, now=datetime(2024, 3, 15, 6))
+    write_briefing(Warehouse(snapshot), out, since=SINCE, until=UNTIL, now=datetime(2024, 3, 15, 6))
     return out
 
 
@@ -284,7 +283,7 @@ def test_without_a_previous_window_the_page_says_why_nothing_rises(
     snapshot: Path, tmp_path: Path
 ) -> None:
     written = write_briefing(
-        snapshot, tmp_path / "b.html", since=date(2024, 1, 1), until=date(2024, 1, 31)
+        Warehouse(snapshot), tmp_path / "b.html", since=date(2024, 1, 1), until=date(2024, 1, 31)
     )
     html = written.path.read_text(encoding="utf-8")
     assert 'data-chart="changes"' not in html and 'data-chart="entities"' in html
@@ -294,8 +293,8 @@ def test_without_a_previous_window_the_page_says_why_nothing_rises(
 def test_hostile_titles_and_names_stay_text(tmp_path: Path) -> None:
     hostile = '<script>alert(1)</script><img src=x onerror="alert(2)">'
     name = EntityMention("x", hostile, "company", None, 1, ())
-    write_db, snapshot = tmp_path / "w.duckdb", tmp_path / "news.duckdb"
-    with connect_warehouse(write_db) as con:
+    warehouse = Warehouse(tmp_path / "news.duckdb")
+    with warehouse.writing() as con:
         load_batch(
             con,
             run_id="r",
@@ -304,17 +303,18 @@ def test_hostile_titles_and_names_stay_text(tmp_path: Path) -> None:
             now=datetime(2024, 3, 2),
         )
         con.execute("UPDATE articles SET title = ?", [hostile])
-    publish_snapshot(write_db, snapshot)
-    html = write_briefing(snapshot, tmp_path / "b.html").path.read_text(encoding="utf-8")
+    warehouse.publish()
+    html = write_briefing(warehouse, tmp_path / "b.html").path.read_text(encoding="utf-8")
     assert "<script" not in html and "<img" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
 def test_an_empty_warehouse_gives_a_clear_page(tmp_path: Path) -> None:
-    write_db, snapshot = tmp_path / "w.duckdb", tmp_path / "news.duckdb"
-    connect_warehouse(write_db).close()
-    publish_snapshot(write_db, snapshot)
-    written = write_briefing(snapshot, tmp_path / "out" / "briefing.html")
+    warehouse = Warehouse(tmp_path / "news.duckdb")
+    with warehouse.writing():
+        pass
+    warehouse.publish()
+    written = write_briefing(warehouse, tmp_path / "out" / "briefing.html")
     html = written.path.read_text(encoding="utf-8")
     assert written.window is None and written.charts == 0 and written.articles == 0
     assert "The warehouse holds no dated articles yet" in html
@@ -323,7 +323,7 @@ def test_an_empty_warehouse_gives_a_clear_page(tmp_path: Path) -> None:
 
 def test_an_empty_window_gives_a_clear_page(snapshot: Path, tmp_path: Path) -> None:
     written = write_briefing(
-        snapshot, tmp_path / "b.html", since=date(2030, 1, 1), until=date(2030, 1, 7)
+        Warehouse(snapshot), tmp_path / "b.html", since=date(2030, 1, 1), until=date(2030, 1, 7)
     )
     html = written.path.read_text(encoding="utf-8")
     assert written.charts == 0 and written.articles == 0

@@ -12,8 +12,8 @@ import pytest
 from prefect.client.orchestration import get_client
 
 from flows.ingest import ingest
-from flows.settings import warehouse_paths
 from tests.conftest import ROOT
+from warehouse import Warehouse
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -77,7 +77,7 @@ def test_a_run_that_meets_older_tags_announces_the_catalog_change(
         "---\ntitle: A\nurl: https://e.org/a\npublished: 2024-03-02\n---\nOpenAI news.\n"
     )
     ingest(seeds_dir=str(seeds), db_path=str(db_path))
-    write_db = warehouse_paths(db_path).write_db
+    write_db = Warehouse(db_path).write_db
     with duckdb.connect(str(write_db)) as con:
         con.execute("UPDATE articles SET tagger_version = 'keywords-0'")
     (seeds / "a.md").unlink()  # a re-read seed would be re-tagged by the load itself

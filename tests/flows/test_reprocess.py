@@ -12,9 +12,9 @@ import pytest
 from flows.cli import main
 from flows.ingest import ingest
 from flows.reprocess import reprocess
-from flows.settings import warehouse_paths
 from tests.transforms.test_extract import PARAGRAPHS, _page
-from warehouse.raw import raw_store_for
+from tests.writer_turn import released_after, turn_held_elsewhere
+from warehouse import Warehouse
 from warehouse.reprocess import reprocess_stored_pages
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
@@ -38,7 +38,7 @@ def test_ingest_keeps_the_raw_page_of_html_seeds_only(ingested: Path) -> None:
             "FROM raw_documents r JOIN articles a USING (article_id)"
         ).fetchall()
     assert rows == [("seed://ai-act.html", len(_page().encode()), True, True)]
-    store = raw_store_for(warehouse_paths(ingested).write_db)  # beside the private database
+    store = Warehouse(ingested).raw_dir  # beside the private database
     assert len(list(store.rglob("*.html.gz"))) == 1
 
 
@@ -50,12 +50,12 @@ def test_reprocess_twice_changes_nothing(ingested: Path) -> None:
 
 
 def test_reprocess_rewrites_articles_of_an_older_extractor(ingested: Path) -> None:
-    private = warehouse_paths(ingested).write_db
+    private = Warehouse(ingested).write_db
     with duckdb.connect(str(private)) as con:
         con.execute(
             "UPDATE articles SET text = 'old', extractor_version = 'old/0' WHERE url LIKE '%.html'"
         )
-    counts = reprocess_stored_pages(private, run_id="manual", workers=1)
+    counts = reprocess_stored_pages(Warehouse(ingested), run_id="manual", workers=1)
     assert (counts.updated, counts.unchanged) == (1, 0)
     with duckdb.connect(str(private), read_only=True) as con:
         [(text, version)] = con.execute(
@@ -65,8 +65,9 @@ def test_reprocess_rewrites_articles_of_an_older_extractor(ingested: Path) -> No
 
 
 def test_reprocess_window_excludes_pages_fetched_outside_it(ingested: Path) -> None:
-    private = warehouse_paths(ingested).write_db
-    counts = reprocess_stored_pages(private, run_id="manual", until=datetime(2000, 1, 1))
+    counts = reprocess_stored_pages(
+        Warehouse(ingested), run_id="manual", until=datetime(2000, 1, 1)
+    )
     assert (counts.new, counts.updated, counts.unchanged) == (0, 0, 0)
 
 
@@ -84,7 +85,7 @@ def test_cli_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_until_includes_the_day_it_names(
     ingested: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    private = warehouse_paths(ingested).write_db
+    private = Warehouse(ingested).write_db
     with duckdb.connect(str(private)) as con:
         con.execute("UPDATE raw_documents SET fetched_at = TIMESTAMP '2024-03-05 23:59:00'")
     assert main(["reprocess", "--db", str(ingested), "--until", "2024-03-04"]) == 0
@@ -99,11 +100,20 @@ def test_reprocess_keeps_a_seeds_month_precision(tmp_path: Path, db_path: Path) 
     line = {"url": "https://e.com/a", "published": "2023-06", "html": _page()}
     (seeds / "pages.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     ingest(seeds_dir=str(seeds), db_path=str(db_path))
-    private = warehouse_paths(db_path).write_db
+    private = Warehouse(db_path).write_db
     with duckdb.connect(str(private)) as con:
         con.execute("UPDATE articles SET extractor_version = 'old/0'")
-    counts = reprocess_stored_pages(private, run_id="manual", workers=1)
+    counts = reprocess_stored_pages(Warehouse(db_path), run_id="manual", workers=1)
     assert counts.updated == 1
     with duckdb.connect(str(private), read_only=True) as con:
         rows = con.execute("SELECT published_at, published_precision FROM articles").fetchall()
     assert rows == [(datetime(2023, 6, 1), "month")]
+
+
+def test_cli_reprocess_waits_for_another_writer_instead_of_failing_on_its_lock(
+    ingested: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSFLOW_LOCK_WAIT", "0")  # DuckDB's own lock would fail at once
+    with turn_held_elsewhere(Warehouse(ingested)) as holder, released_after(holder, 1.0):
+        assert main(["reprocess", "--db", str(ingested)]) == 0
+    assert "0 new, 0 updated, 1 unchanged articles" in capsys.readouterr().out

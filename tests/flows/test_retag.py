@@ -12,10 +12,10 @@ import pytest
 from bench.tagging.evaluate import article_for
 from flows.cli import main
 from flows.retag import retag, retag_articles
-from flows.settings import warehouse_paths
+from tests.writer_turn import released_after, turn_held_elsewhere
 from transforms import TAGGER_VERSION, tag_article
 from transforms.records import TopicTag
-from warehouse import connect_warehouse, load_batch
+from warehouse import Warehouse, load_batch
 
 
 def _seed_stale(db_path: Path) -> None:
@@ -31,9 +31,8 @@ def _seed_stale(db_path: Path) -> None:
     stale = replace(
         tag_article(article), topics=(TopicTag("labor-jobs", 1.0, ("x@1",)),), tagger_version="old"
     )
-    con = connect_warehouse(warehouse_paths(db_path).write_db)
-    load_batch(con, run_id="ingest-1", tagged=[stale], failures=[], now=datetime(2024, 1, 1))
-    con.close()
+    with Warehouse(db_path).writing() as con:
+        load_batch(con, run_id="ingest-1", tagged=[stale], failures=[], now=datetime(2024, 1, 1))
 
 
 def _topics(db_path: Path) -> set[str]:
@@ -43,7 +42,7 @@ def _topics(db_path: Path) -> set[str]:
 
 def test_retag_replaces_old_tags_and_records_the_run(db_path: Path) -> None:
     _seed_stale(db_path)
-    summary = retag_articles(db_path, run_id="retag-1")
+    summary = retag_articles(Warehouse(db_path), run_id="retag-1")
     assert (summary.retagged, summary.stale) == (1, 1)
     assert "labor-jobs" not in _topics(db_path)
     assert "chips-hardware" in _topics(db_path)
@@ -60,9 +59,9 @@ def test_retag_replaces_old_tags_and_records_the_run(db_path: Path) -> None:
 
 def test_second_retag_changes_nothing(db_path: Path) -> None:
     _seed_stale(db_path)
-    retag_articles(db_path)
+    retag_articles(Warehouse(db_path))
     before = _topics(db_path)
-    summary = retag_articles(db_path)
+    summary = retag_articles(Warehouse(db_path))
     assert (summary.retagged, summary.stale) == (1, 0)
     assert _topics(db_path) == before
 
@@ -101,3 +100,13 @@ def test_retag_flow_records_its_flow_run_id(db_path: Path) -> None:
         [(run_id, flow)] = con.execute("SELECT run_id, flow FROM runs").fetchall()
     assert (run_id, flow) == (summary.run_id, "retag")
     assert not run_id.startswith("retag-")
+
+
+def test_cli_retag_waits_for_another_writer_instead_of_failing_on_its_lock(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _seed_stale(db_path)
+    monkeypatch.setenv("NEWSFLOW_LOCK_WAIT", "0")  # DuckDB's own lock would fail at once
+    with turn_held_elsewhere(Warehouse(db_path)) as holder, released_after(holder, 1.0):
+        assert main(["retag", "--db", str(db_path)]) == 0
+    assert "chips-hardware" in _topics(db_path)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.factories import failure, tagged_article
-from warehouse import connect_warehouse, list_spooled, load_spooled, publish_snapshot, spool_batch
+from warehouse import Warehouse
 
 # Long enough texts that a batch's transaction takes a while, so kills land inside it.
 TEXT = " ".join(["OpenAI and the EU AI Act."] * 200)
@@ -20,29 +20,24 @@ TEXT = " ".join(["OpenAI and the EU AI Act."] * 200)
 
 def main(private_dir: Path, snapshot: Path, run_id: str, articles: int, batch_size: int) -> None:
     """Spool ``articles`` articles in batches, then load every spool file and publish."""
-    spool_dir, write_db = private_dir / "spool", private_dir / "warehouse.duckdb"
+    warehouse = Warehouse(snapshot, private_dir=private_dir)
     now = datetime(2026, 1, 1)
     for start in range(0, articles, batch_size):
         batch = [
             tagged_article(f"a{i:05d}", text=f"{TEXT} {i}")
             for i in range(start, min(start + batch_size, articles))
         ]
-        spool_batch(
-            spool_dir,
+        warehouse.stage(
             run_id=run_id,
             tagged=batch,
             failures=[failure(f"{run_id}/batch-{start}")],
             now=now,
         )
-    for number, path in enumerate(list_spooled(spool_dir)):
+    for number, path in enumerate(warehouse.staged()):
         print(f"load {number} {path.name}", flush=True)
-        con = connect_warehouse(write_db)
-        try:
-            load_spooled(con, path, run_id=run_id, now=now)
-        finally:
-            con.close()
+        warehouse.load_staged(path, run_id=run_id, now=now)
     print("publish", flush=True)
-    publish_snapshot(write_db, snapshot)
+    warehouse.publish()
     print("done", flush=True)
 
 

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 
 from tests.warehouse.test_load import _tagged
-from warehouse import connect_warehouse, load_batch
+from warehouse import load_batch
 from warehouse.bulk import columns_of, execute_records, insert_sql, records_sql, sql_type
+from warehouse.db import connect_warehouse
 from warehouse.rows import select_records
 
 NOW = datetime(2025, 3, 1, 12, 0)

@@ -11,7 +11,6 @@ import pytest
 from connectors import Failure, FeedItem, FeedPoll, PageRequest, ParsedFeed, Source, plan_next_polls
 from transforms import canonical_links
 from warehouse import (
-    connect_warehouse,
     enable_source,
     list_sources,
     load_feed_polls,
@@ -20,6 +19,7 @@ from warehouse import (
     select_feed_states,
     sync_sources,
 )
+from warehouse.db import connect_warehouse
 
 NOW = datetime(2026, 1, 10, 12, 0)
 LAB = Source("Lab", "https://lab.example/feed", interval_minutes=60)

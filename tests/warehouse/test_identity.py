@@ -12,8 +12,9 @@ from connectors import RawDocument
 from transforms import Article, TaggedArticle
 from transforms.rawpage import pack_raw_page
 from transforms.stories import sketch_text
-from warehouse import connect_warehouse, load_batch
-from warehouse.raw import iter_stored_pages, raw_store_for, store_raw_files
+from warehouse import load_batch
+from warehouse.db import connect_warehouse
+from warehouse.raw import iter_stored_pages, store_raw_files
 
 NOW = datetime(2026, 1, 1, 12)
 STORY = (
@@ -112,11 +113,13 @@ def test_raw_pages_are_stored_once_by_content_and_read_back(db_path: Path) -> No
     )
     page = pack_raw_page(document)
     assert page is not None
-    store = raw_store_for(db_path)
+    store = db_path.parent / "raw"
     con = connect_warehouse(db_path)
     for run in ("r1", "r2"):
         store_raw_files(store, [page])
-        load_batch(con, run_id=run, tagged=[], failures=[], now=NOW, raw=[(page, None)])
+        load_batch(
+            con, run_id=run, tagged=[], failures=[], now=NOW, raw=[(page, None)], raw_store=store
+        )
     assert [p.name for p in store.rglob("*.html.gz")] == [f"{page.sha256}.html.gz"]
     row = con.execute("SELECT url, status, bytes, sha256, run_id FROM raw_documents").fetchall()
     assert row == [("https://e.com/p", 200, len(body), page.sha256, "r2")]
@@ -132,7 +135,7 @@ def test_copies_within_one_batch_join_the_first_copys_story(db_path: Path) -> No
 
 
 def test_raw_pages_survive_the_spool(tmp_path: Path, db_path: Path) -> None:
-    from warehouse import load_spooled, spool_batch
+    from warehouse.spool import load_spooled, spool_batch
 
     body = b"<html><body><p>Spooled page</p></body></html>"
     document = RawDocument(
@@ -144,9 +147,9 @@ def test_raw_pages_survive_the_spool(tmp_path: Path, db_path: Path) -> None:
         tmp_path / "spool", run_id="r1", tagged=[], failures=[], now=NOW, raw=[(page, None)]
     )
     con = connect_warehouse(db_path)
-    load_spooled(con, path, run_id="r1", now=NOW)
+    load_spooled(con, path, run_id="r1", now=NOW, raw_store=tmp_path / "raw")
     assert con.execute("SELECT url, sha256 FROM raw_documents").fetchall() == [
         ("https://e.com/s", page.sha256)
     ]
-    [(_, stored)] = list(iter_stored_pages(con, raw_store_for(db_path)))
+    [(_, stored)] = list(iter_stored_pages(con, tmp_path / "raw"))
     assert stored == body

@@ -12,7 +12,8 @@ from connectors import Failure
 from tests.factories import FETCHED as NOW
 from tests.factories import tagged_article
 from transforms import EntityMention, TaggedArticle
-from warehouse import apply_schema, connect_warehouse, load_batch, migrations
+from warehouse import apply_schema, load_batch, migrations
+from warehouse.db import connect_warehouse
 
 META = EntityMention("meta", "Meta", "company", "Q380", 2, ("Meta@0", "Meta@9"))
 

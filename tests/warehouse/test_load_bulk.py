@@ -9,7 +9,8 @@ from pathlib import Path
 from connectors import Failure
 from tests.warehouse.test_load import NOW, _tagged
 from transforms import EntityMention, TopicTag
-from warehouse import connect_warehouse, load_batch
+from warehouse import load_batch
+from warehouse.db import connect_warehouse
 
 
 def test_bulk_batch_round_trips_every_value(db_path: Path) -> None:

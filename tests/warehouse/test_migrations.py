@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 
 from tests.factories import FETCHED, LABS, failure, tagged_article
-from warehouse import apply_schema, connect_warehouse, load_batch, migrations
+from warehouse import apply_schema, load_batch, migrations
+from warehouse.db import connect_warehouse
 
 
 def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(

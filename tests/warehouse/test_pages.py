@@ -14,7 +14,8 @@ from connectors.schedule import plan_page_retry
 from tests.factories import tagged_article
 from tests.warehouse.test_feeds import LAB, NOW, item, success
 from transforms import canonical_links
-from warehouse import connect_warehouse, load_batch, load_feed_polls, select_due_pages, sync_sources
+from warehouse import load_batch, load_feed_polls, select_due_pages, sync_sources
+from warehouse.db import connect_warehouse
 
 A, B = "https://example.com/a", "https://example.com/b"
 

@@ -11,8 +11,9 @@ import duckdb
 import pytest
 
 from tests.factories import FETCHED, tagged_article
-from warehouse import connect_warehouse, load_batch, publish_snapshot
-from warehouse.db import migrations
+from warehouse import load_batch
+from warehouse.db import connect_warehouse, migrations
+from warehouse.publish import publish_snapshot
 
 HOLD_WRITE_LOCK = """
 import sys, duckdb

@@ -17,8 +17,8 @@ import pytest
 from connectors import RawDocument
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
-from warehouse import connect_warehouse, list_spooled, load_spooled, read_spooled, spool_batch
-from warehouse.spool import _decode, _encode
+from warehouse.db import connect_warehouse
+from warehouse.spool import _decode, _encode, list_spooled, load_spooled, read_spooled, spool_batch
 
 NOW = datetime(2026, 1, 1, 12)
 

@@ -13,14 +13,13 @@ from transforms import tag_article
 from transforms.records import CandidateName, TaggedArticle, TopicTag
 from warehouse import (
     apply_schema,
-    connect_warehouse,
     fetch_stored_articles,
     load_batch,
-    read_spooled,
     replace_tags,
     select_article_ids,
-    spool_batch,
 )
+from warehouse.db import connect_warehouse
+from warehouse.spool import read_spooled, spool_batch
 
 NOW = datetime(2024, 1, 1)
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import hold_writer_lock, lock_path_for
+from warehouse.writer_lock import hold_writer_lock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from warehouse import hold_writer_lock
+from warehouse.writer_lock import hold_writer_lock
 with hold_writer_lock(Path(sys.argv[1]), timeout_seconds=5):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))
@@ -41,7 +41,7 @@ def test_a_second_process_waits_for_the_first_to_leave(db_path: Path) -> None:
 def test_waiting_too_long_names_the_lock_file(db_path: Path) -> None:
     holder = _holder(db_path, 5)
     try:
-        with pytest.raises(TimeoutError, match=str(lock_path_for(db_path))):
+        with pytest.raises(TimeoutError, match=str(db_path)):
             with hold_writer_lock(db_path, timeout_seconds=0.2):
                 pass
     finally:

@@ -1,4 +1,4 @@
-"""The warehouse section holds the Prefect write limit when one is configured, strictly."""
+"""Write sections hold the Prefect write limit when one is configured, strictly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.exceptions import ObjectNotFound
 
-from flows.write_section import warehouse_section
+from flows.settings import load_settings, warehouse_for
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -28,7 +28,7 @@ def test_section_holds_the_configured_limit(db_path: Path, monkeypatch: pytest.M
                 GlobalConcurrencyLimitCreate(name="test-write", limit=1)
             )
     monkeypatch.setenv("NEWSFLOW_WRITE_LIMIT", "test-write")
-    with warehouse_section(str(db_path)) as con:
+    with warehouse_for(load_settings(), db_path=db_path).writing() as con:
         assert con.execute("SELECT 1").fetchone() == (1,)
         assert _active_slots("test-write") == 1
     assert _active_slots("test-write") == 0
@@ -39,5 +39,5 @@ def test_a_missing_limit_is_an_error_not_a_silent_pass(
 ) -> None:
     monkeypatch.setenv("NEWSFLOW_WRITE_LIMIT", "no-such-limit")
     with pytest.raises(Exception, match="no-such-limit"):
-        with warehouse_section(str(db_path)):
+        with warehouse_for(load_settings(), db_path=db_path).writing():
             pass

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Literal
@@ -21,16 +21,16 @@ from connectors import (
     find_history_pages,
     load_sources,
 )
-from connectors.clock import utcnow
 from connectors.redact import redact_text
 from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
-from flows.ingest import load_task, publish_task, read_seeds_task, spool_task
-from flows.reporting import counts_line, report_run_task, run_logger
+from flows.ingest import load_task, read_seeds_task, spool_task
+from flows.reporting import counts_line, run_logger
+from flows.run import RunFrame, run_frame
 from flows.run_names import keep_typed_name
-from flows.settings import FetchSettings, Settings, load_settings, warehouse_for
+from flows.settings import FetchSettings, Settings
 from transforms.pipeline import split_results, transform_documents
-from warehouse import LoadCounts, Warehouse, finish_run, start_run
+from warehouse import LoadCounts, Warehouse
 from warehouse.reports import read_article_sources
 from warehouse.reprocess import reprocess_stored_pages
 
@@ -128,12 +128,46 @@ def backfill(
             pages), without network; refetch walks back through each feed's history (RFC 5005
             archives, WordPress ?paged=N, sitemaps) and fetches what was published in the window.
     """
-    settings = load_settings()
-    warehouse = warehouse_for(settings)
-    feeds = _feed_sources(settings)
-    with warehouse.writing() as con:
+    with run_frame("backfill") as run:
+        feeds = _feed_sources(run.settings)
+        window = _checked_window(run, start, end, sources, mode, feeds)
+        run.start()
+        walked = _walk_history(run, window, feeds)
+        days = _run_days(run, window, walked.requests)
+        counts = walked.counts + days.counts
+        published = run.finish(counts, status="failed" if days.failed else "completed")
+        run.report(counts, published, walked.rows + days.rows)
+    if days.failed:
+        failed = ", ".join(str(day) for day in days.failed)
+        raise RuntimeError(
+            f"{len(days.failed)} day(s) failed: {failed}; re-run each with start = end"
+        )
+    pages = sum(len(day_requests) for day_requests in walked.requests.values())
+    return BackfillSummary(run.run_id, len(window.days), counts, pages)
+
+
+@dataclass(frozen=True, slots=True)
+class _Progress:
+    """What part of a backfill did: counts, the artifact's rows (``None``: the day failed)."""
+
+    counts: LoadCounts = LoadCounts()
+    rows: list[tuple[str, LoadCounts | None]] = field(default_factory=list)
+    requests: dict[date, list[PageRequest]] = field(default_factory=dict)  # pages by day
+    failed: list[date] = field(default_factory=list)
+
+
+def _checked_window(
+    run: RunFrame,
+    start: date,
+    end: date,
+    sources: list[str] | None,
+    mode: Mode,
+    feeds: list[Source],
+) -> BackfillWindow:
+    """The window, checked before any day starts (bad input fails the run at once)."""
+    with run.warehouse.writing() as con:
         stored_sources = read_article_sources(con)
-    window = check_backfill_window(
+    return check_backfill_window(
         start=start,
         end=end,
         sources=sources,
@@ -141,44 +175,54 @@ def backfill(
         known_sources=[SEED_SOURCE, *stored_sources, *(feed.name for feed in feeds)],
         available_modes=AVAILABLE_MODES,
     )
-    run_id = str(flow_run.get_id() or "local")
-    with warehouse.writing() as con:
-        start_run(con, run_id=run_id, flow="backfill", now=utcnow())
-    documents = _seed_documents_by_day(settings.seeds_dir, window)
-    requests: dict[date, list[PageRequest]] = {}
-    counts = LoadCounts()
+
+
+def _walk_history(run: RunFrame, window: BackfillWindow, feeds: list[Source]) -> _Progress:
+    """Refetch mode: the window's pages by publication day; feeds out of reach are loaded."""
+    if window.mode != "refetch":
+        return _Progress()
     logger = run_logger()
-    rows: list[tuple[str, LoadCounts | None]] = []  # the artifact's table; None: the day failed
-    if window.mode == "refetch":
-        chosen = [feed for feed in feeds if feed.name in window.sources]
-        history = find_history_task(chosen, window.start, window.end, settings.fetch)
-        logger.info(
-            f"history walk: {len(history.requests)} pages of {window.start}..{window.end} "
-            f"found through {len(chosen)} feeds, {len(history.failures)} out of reach"
-        )
-        for failure in history.failures:
-            logger.info(f"history {failure.source}: {failure.error_code}: {failure.message}")
-        for request in history.requests:
-            if request.published_at is not None:
-                requests.setdefault(request.published_at.date(), []).append(request)
-        if history.failures:  # a feed or sitemap out of reach: the window is not covered
-            spool_file = spool_task(warehouse, run_id, [], history.failures)
-            walked = load_task(warehouse, spool_file, run_id)
-            counts += walked
-            rows.append(("history walk", walked))
+    chosen = [feed for feed in feeds if feed.name in window.sources]
+    history = find_history_task(chosen, window.start, window.end, run.settings.fetch)
+    logger.info(
+        f"history walk: {len(history.requests)} pages of {window.start}..{window.end} "
+        f"found through {len(chosen)} feeds, {len(history.failures)} out of reach"
+    )
+    for failure in history.failures:
+        logger.info(f"history {failure.source}: {failure.error_code}: {failure.message}")
+    requests: dict[date, list[PageRequest]] = {}
+    for request in history.requests:
+        if request.published_at is not None:
+            requests.setdefault(request.published_at.date(), []).append(request)
+    if not history.failures:
+        return _Progress(requests=requests)
+    # A feed or sitemap out of reach: the window is not covered, and the run says so.
+    spool_file = spool_task(run.warehouse, run.run_id, [], history.failures)
+    counts = load_task(run.warehouse, spool_file, run.run_id)
+    return _Progress(counts, [("history walk", counts)], requests)
+
+
+def _run_days(
+    run: RunFrame, window: BackfillWindow, requests: dict[date, list[PageRequest]]
+) -> _Progress:
+    """One task per day; a day that fails is logged and the others go on (it is re-runnable)."""
+    logger = run_logger()
+    documents = _seed_documents_by_day(run.settings.seeds_dir, window)
+    counts = LoadCounts()
+    rows: list[tuple[str, LoadCounts | None]] = []
     failed: list[date] = []
     for day in window.days:
         try:
             day_counts = backfill_day_task(
                 day,
-                documents.get(day, []) if window.mode == "reprocess" else [],
+                documents.get(day, []),
                 requests.get(day, []),
-                warehouse,
-                run_id,
-                settings.fetch,
+                run.warehouse,
+                run.run_id,
+                run.settings.fetch,
                 window.mode == "reprocess",
             )
-        except Exception as error:  # one bad day must not stop the others; it is re-runnable
+        except Exception as error:  # one bad day must not stop the others
             logger.error(f"day {day} failed: {redact_text(str(error))}")
             failed.append(day)
             rows.append((day.isoformat(), None))
@@ -186,18 +230,7 @@ def backfill(
         counts += day_counts
         rows.append((day.isoformat(), day_counts))
         logger.info(f"day {day}: {counts_line(day_counts)}")
-    status = "failed" if failed else "completed"
-    with warehouse.writing() as con:
-        finish_run(con, run_id=run_id, counts=counts, status=status, now=utcnow())
-    published = publish_task(warehouse)
-    run_name = flow_run.get_name() or "backfill"
-    report_run_task(warehouse, run_id, "backfill", run_name, counts, published, rows)
-    logger.info(f"{run_name}: {counts_line(counts)} -> {warehouse.snapshot}")
-    if failed:
-        days = ", ".join(str(day) for day in failed)
-        raise RuntimeError(f"{len(failed)} day(s) failed: {days}; re-run each with start = end")
-    pages = sum(len(day_requests) for day_requests in requests.values())
-    return BackfillSummary(run_id, len(window.days), counts, pages)
+    return _Progress(counts, rows, failed=failed)
 
 
 def _feed_sources(settings: Settings) -> list[Source]:

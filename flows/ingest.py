@@ -28,10 +28,10 @@ from connectors.stream import PageStream
 from flows.artifacts import no_network_line
 from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
-from flows.reporting import counts_line, emit_batch_loaded, report_run_task, run_logger
-from flows.run import failed_run_recorded
+from flows.reporting import counts_line, emit_batch_loaded, run_logger
+from flows.run import RunFrame, run_frame
 from flows.run_names import timestamped_name
-from flows.settings import FetchSettings, load_settings, warehouse_for
+from flows.settings import FetchSettings
 from transforms import TaggedArticle, canonical_links
 from transforms.pipeline import DocumentList, StreamTransformer, TransformedBatch, split_results
 from transforms.rawpage import RawPage
@@ -39,13 +39,11 @@ from warehouse import (
     LoadCounts,
     PublishStats,
     Warehouse,
-    finish_run,
     load_feed_polls,
     load_feed_schedules,
     select_due_feeds,
     select_due_pages,
     select_feed_states,
-    start_run,
     sync_sources,
 )
 
@@ -207,12 +205,6 @@ def load_task(warehouse: Warehouse, spool_file: str, run_id: str) -> LoadCounts:
     return counts
 
 
-@task(cache_policy=NONE)
-def publish_task(warehouse: Warehouse) -> PublishStats:
-    """Publish the analysts' snapshot of the private database."""
-    return warehouse.publish()
-
-
 def _run_name() -> str:
     return timestamped_name("ingest")
 
@@ -239,82 +231,102 @@ def ingest(
         lock_wait: seconds to wait whenever another process holds the private database.
     """
     keep_large_blocks_on_mmap()
-    settings = load_settings()
-    seeds_dir = seeds_dir or str(settings.seeds_dir)
-    batch_size = batch_size or settings.batch_size
-    warehouse = warehouse_for(
-        settings, db_path=db_path, private_dir=private_dir, lock_wait=lock_wait
-    )
-    run_id = str(flow_run.get_id() or "local")
-    flow_name = flow_run.get_flow_name() or "ingest"
-    leftovers = warehouse.staged()
-    items = read_seeds_task(seeds_dir) if Path(seeds_dir).is_dir() else []
-    seeds = DocumentList(items)
-    seed_documents = sum(1 for item in items if isinstance(item, RawDocument))
-    report_progress("extract", 0, seed_documents)
-    requests: list[PageRequest] = []
-    fresh: list[PageRequest] = []
-    polled = 0
-    feed_failures: list[Failure] = []
-    fetch = settings.fetch
-    # A run that raises says so in `runs`; one killed is marked crashed by the next run.
-    with failed_run_recorded(warehouse, run_id):
+    with run_frame("ingest", db_path=db_path, private_dir=private_dir, lock_wait=lock_wait) as run:
+        batch_size = batch_size or run.settings.batch_size
+        leftovers = run.warehouse.staged()
+        seeds = _read_seeds(Path(seeds_dir or run.settings.seeds_dir))
         with StreamTransformer() as transformer:  # one worker pool for seeds and pages
             # Seeds are staged before the first write, so a locked warehouse loses nothing read.
-            all_failures = _spool_all(
-                transformer.iter_batches(seeds, batch_size), warehouse, run_id
-            )
-            _record_run_start(warehouse, run_id, flow_name)
-            if sources_file is not None:
-                states = plan_feeds_task(warehouse, sources_file, force)
-                report_progress("feeds", 0, len(states))
-                for start in range(0, len(states), FEEDS_PER_POLL_TASK):
-                    batch = states[start : start + FEEDS_PER_POLL_TASK]
-                    polls = poll_feeds_task(warehouse, run_id, batch, fetch)
-                    fresh += polls.requests
-                    if polls.failures:
-                        spool_task(warehouse, run_id, [], polls.failures)
-                    all_failures += polls.failures
-                    feed_failures += polls.failures
-                    polled += polls.polled
-                requests = plan_pages_task(warehouse, fresh)
-            report_progress("pages", 0, len(requests))
-            report_progress("extract", 0, seed_documents + len(requests))
-            report_progress("load", 0, seed_documents + len(requests))
-            # One client fetches all pages (robots.txt once per host, hosts spaced across
-            # batches), taking hosts in turn so the fetches in flight spread over all of them;
-            # each page is extracted as soon as it arrives.
-            with PageStream(
-                requests,
-                policy=fetch.policy,
-                deadline=fetch.page_deadline,
-                max_bytes=fetch.max_page_bytes,
-            ) as pages:
-                batches = transformer.iter_batches(pages, batch_size)
-                all_failures += _spool_all(batches, warehouse, run_id, stage="pages")
-        counts = LoadCounts()
-        for spool_file in warehouse.staged():  # leftovers of earlier runs first
-            counts += load_task(warehouse, str(spool_file), run_id)
-        _record_run_end(warehouse, run_id, counts)
-        published = publish_task(warehouse)
-        run_name = flow_run.get_name() or flow_name
-        report_run_task(warehouse, run_id, flow_name, run_name, counts, published)
-    logger = run_logger()
-    offline = no_network_line(polled, (failure.error_code for failure in feed_failures))
-    if offline:
-        logger.info(offline)
-    logger.info(f"{run_name}: {counts_line(counts)} -> {warehouse.snapshot}")
+            batches = transformer.iter_batches(DocumentList(seeds), batch_size)
+            failures = _spool_all(batches, run.warehouse, run.run_id)
+            run.start()
+            feeds = _poll_feeds(run, sources_file, force)
+            requests = plan_pages_task(run.warehouse, feeds.requests) if sources_file else []
+            _expect(documents=_documents(seeds) + len(requests), pages=len(requests))
+            failures += feeds.failures + _fetch_pages(run, transformer, requests, batch_size)
+        counts = _load_staged(run)
+        published = run.finish(counts)
+        offline = no_network_line(feeds.polled, (f.error_code for f in feeds.failures))
+        if offline:
+            run_logger().info(offline)
+        run.report(counts, published)
     return RunSummary(
-        run_id=run_id,
+        run_id=run.run_id,
         counts=counts,
-        failures_by_code=_by_code(all_failures),
-        feeds_polled=polled,
-        feeds_failed=len(feed_failures),
-        feed_failures_by_code=_by_code(feed_failures),
+        failures_by_code=_by_code(failures),
+        feeds_polled=feeds.polled,
+        feeds_failed=len(feeds.failures),
+        feed_failures_by_code=_by_code(feeds.failures),
         pages_requested=len(requests),
         batches_replayed=len(leftovers),
         publish=published,
     )
+
+
+def _read_seeds(seeds_dir: Path) -> list[RawDocument | Failure]:
+    """Every seed file's documents (none when the folder is missing); sets the extract total."""
+    items = read_seeds_task(str(seeds_dir)) if seeds_dir.is_dir() else []
+    report_progress("extract", 0, _documents(items))
+    return items
+
+
+def _documents(items: list[RawDocument | Failure]) -> int:
+    return sum(1 for item in items if isinstance(item, RawDocument))
+
+
+def _poll_feeds(run: RunFrame, sources_file: str | None, force: bool) -> PolledFeeds:
+    """Poll the due feeds of ``sources_file`` batch by batch; stage the failed polls."""
+    if sources_file is None:
+        return PolledFeeds([], [], 0)
+    states = plan_feeds_task(run.warehouse, sources_file, force)
+    report_progress("feeds", 0, len(states))
+    requests: list[PageRequest] = []
+    failures: list[Failure] = []
+    polled = 0
+    for start in range(0, len(states), FEEDS_PER_POLL_TASK):
+        batch = states[start : start + FEEDS_PER_POLL_TASK]
+        polls = poll_feeds_task(run.warehouse, run.run_id, batch, run.settings.fetch)
+        if polls.failures:
+            spool_task(run.warehouse, run.run_id, [], polls.failures)
+        requests += polls.requests
+        failures += polls.failures
+        polled += polls.polled
+    return PolledFeeds(requests, failures, polled)
+
+
+def _expect(*, documents: int, pages: int) -> None:
+    """The progress totals, once the pages to fetch are known."""
+    report_progress("pages", 0, pages)
+    report_progress("extract", 0, documents)
+    report_progress("load", 0, documents)
+
+
+def _fetch_pages(
+    run: RunFrame, transformer: StreamTransformer, requests: list[PageRequest], batch_size: int
+) -> list[Failure]:
+    """Fetch the pages and stage each batch as the pool extracts it; return the failures.
+
+    One client fetches all pages (robots.txt once per host, hosts spaced across batches),
+    taking hosts in turn so the fetches in flight spread over all of them; each page is
+    extracted as soon as it arrives.
+    """
+    fetch = run.settings.fetch
+    with PageStream(
+        requests,
+        policy=fetch.policy,
+        deadline=fetch.page_deadline,
+        max_bytes=fetch.max_page_bytes,
+    ) as pages:
+        batches = transformer.iter_batches(pages, batch_size)
+        return _spool_all(batches, run.warehouse, run.run_id, stage="pages")
+
+
+def _load_staged(run: RunFrame) -> LoadCounts:
+    """Load every staged batch, earlier runs' leftovers first, one transaction each."""
+    counts = LoadCounts()
+    for spool_file in run.warehouse.staged():
+        counts += load_task(run.warehouse, str(spool_file), run.run_id)
+    return counts
 
 
 def _by_code(failures: list[Failure]) -> dict[str, int]:
@@ -336,16 +348,6 @@ def _spool_all(
         quoted = quote(batch)
         failures += spool_transformed_task(warehouse, run_id, quoted, stage)  # type: ignore[call-overload]
     return failures
-
-
-def _record_run_start(warehouse: Warehouse, run_id: str, flow_name: str) -> None:
-    with warehouse.writing() as con:
-        start_run(con, run_id=run_id, flow=flow_name, now=utcnow())
-
-
-def _record_run_end(warehouse: Warehouse, run_id: str, counts: LoadCounts) -> None:
-    with warehouse.writing() as con:
-        finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from prefect import flow, task
@@ -75,7 +75,7 @@ def report(
     warehouse = warehouse_for(load_settings(), db_path=db_path, private_dir=private_dir)
     db = warehouse.snapshot
     target = out or str(default_briefing_path(db))
-    first, last = report_window(days=days, since=since, until=until, today=datetime.now(UTC).date())
+    first, last = report_window(days=days, since=since, until=until, today=utcnow().date())
     written = write_briefing_task(warehouse, target, first, last)
     window = written.window
     emit(

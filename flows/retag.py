@@ -8,13 +8,11 @@ from uuid import uuid4
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
-from prefect.runtime import flow_run
 
 from connectors.clock import utcnow
-from flows.reporting import report_run_task
-from flows.run import failed_run_recorded
+from flows.run import run_frame
 from flows.run_names import timestamped_name
-from flows.settings import DEFAULT_BATCH_SIZE, DEFAULT_LOCK_WAIT, load_settings, warehouse_for
+from flows.settings import DEFAULT_BATCH_SIZE
 from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
@@ -95,9 +93,9 @@ def retag(
     since: date | None = None,
     until: date | None = None,
     db_path: str | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
+    batch_size: int | None = None,
     private_dir: str | None = None,
-    lock_wait: float = DEFAULT_LOCK_WAIT,
+    lock_wait: float | None = None,
 ) -> RetagSummary:
     """Re-apply the current catalog and taxonomy to stored articles published in a range.
 
@@ -105,19 +103,15 @@ def retag(
         since: First publication day to re-tag (default: the earliest).
         until: Last publication day to re-tag, included (default: the latest).
         db_path: The analysts' database (default: NEWSFLOW_DB, else data/news.duckdb).
-        batch_size: Articles per transaction.
+        batch_size: Articles per transaction (default: NEWSFLOW_BATCH_SIZE).
         private_dir: Where the private database lives (default: beside db_path).
         lock_wait: Seconds to wait while another process holds the private database.
     """
-    warehouse = warehouse_for(
-        load_settings(), db_path=db_path, private_dir=private_dir, lock_wait=lock_wait
-    )
-    run_id = str(flow_run.get_id() or f"retag-{uuid4()}")
-    with failed_run_recorded(warehouse, run_id):  # as its exit code says
-        summary = retag_task(warehouse, since, until, batch_size, run_id)
-        counts = LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale)
-        run_name = flow_run.get_name() or "retag"
-        report_run_task(warehouse, run_id, "retag", run_name, counts)
+    frame = run_frame("retag", db_path=db_path, private_dir=private_dir, lock_wait=lock_wait)
+    with frame as run:
+        size = batch_size or run.settings.batch_size
+        summary = retag_task(run.warehouse, since, until, size, run.run_id)
+        run.report(LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale))
     print(
         f"retagged {summary.retagged} articles ({summary.stale} stale)"
         f" with {summary.tagger_version}"

@@ -8,9 +8,10 @@ a name that says what it covers (``backfill-2024-03-01..2024-03-31``).
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from prefect.runtime import flow_run
+
+from connectors.clock import utcnow
 
 # Every name Prefect makes up is two words joined by a hyphen: "smart-koala" (the server, for
 # API, schedule and automation runs) or "Sleek-Addax" (the v2 UI's run form).
@@ -31,4 +32,4 @@ def keep_typed_name(default: str) -> str:
 
 def timestamped_name(flow: str) -> str:
     """``<flow>-2026-11-28T10:17`` (UTC), or the name the user typed."""
-    return keep_typed_name(f"{flow}-{datetime.now(UTC):%Y-%m-%dT%H:%M}")
+    return keep_typed_name(f"{flow}-{utcnow():%Y-%m-%dT%H:%M}")

@@ -26,13 +26,13 @@ from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
 from flows.ingest import load_task, read_seeds_task, spool_task
 from flows.reporting import counts_line, run_logger
+from flows.reprocess import reprocess_stored_pages
 from flows.run import RunFrame, run_frame
 from flows.run_names import keep_typed_name
 from flows.settings import FetchSettings, Settings
 from transforms.pipeline import split_results, transform_documents
 from warehouse import LoadCounts, Warehouse
 from warehouse.reports import read_article_sources
-from warehouse.reprocess import reprocess_stored_pages
 
 Mode = Literal["reprocess", "refetch"]
 AVAILABLE_MODES = ("reprocess", "refetch")

@@ -2,16 +2,92 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
+from connectors.clock import utcnow
 from flows.progress import report_progress
 from flows.run import run_frame
 from flows.run_names import timestamped_name
-from warehouse import LoadCounts, Warehouse
-from warehouse.reprocess import reprocess_stored_pages
+from transforms.pipeline import (
+    DEFAULT_WORKERS,
+    EXTRACTION_TIMEOUT_S,
+    split_results,
+    transform_documents,
+)
+from transforms.rawpage import to_raw_document
+from warehouse import (
+    LoadCounts,
+    Warehouse,
+    load_batch,
+    read_stored_pages,
+    select_stored_pages,
+)
+
+DEFAULT_REPROCESS_BATCH = 200
+
+
+def reprocess_stored_pages(
+    warehouse: Warehouse,
+    *,
+    run_id: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    batch_size: int = DEFAULT_REPROCESS_BATCH,
+    workers: int = DEFAULT_WORKERS,
+    timeout_s: float = EXTRACTION_TIMEOUT_S,
+    on_batch: Callable[[int], None] | None = None,
+) -> LoadCounts:
+    """Re-extract and re-tag the latest stored page of every URL fetched in [since, until).
+
+    Reads only the warehouse and its raw store (no network). Articles whose
+    text, metadata and versions come out the same are only marked as seen, so
+    running it twice changes nothing the second time; failures are stored as
+    in any run. The backfill flow calls this same function.
+
+    The writer turn is held throughout, so no other run stores a newer page of a URL
+    between the selection and its load; the database is open only to select the pages
+    and to load each batch, never while the worker pool extracts. A page is stored again
+    as the worker packs it: the same bytes and content type as before (no re-encoding).
+
+    Args:
+        warehouse: the warehouse whose stored pages are read and whose articles are written.
+        run_id: the run to record rows and failures under (the caller records the run itself).
+        since: only pages fetched at or after this time (UTC), if given.
+        until: only pages fetched before this time (UTC), if given.
+        batch_size: pages per worker-pool batch and per load transaction.
+        workers: worker processes for extraction.
+        timeout_s: per-page extraction limit; a slower page becomes ``extraction_timeout``.
+        on_batch: called with the number of pages after each batch (progress).
+
+    Returns:
+        What the loads did, summed over batches.
+    """
+    counts = LoadCounts()
+    with warehouse.turn():
+        with warehouse.writing() as con:
+            pages = select_stored_pages(con, since=since, until=until)
+        for start in range(0, len(pages), batch_size):
+            batch = read_stored_pages(warehouse.raw_dir, pages[start : start + batch_size])
+            documents = [to_raw_document(page, body) for page, body in batch]
+            transformed = transform_documents(documents, workers=workers, timeout_s=timeout_s)
+            tagged, failures, raw = split_results(transformed)
+            with warehouse.writing() as con:
+                counts += load_batch(
+                    con,
+                    run_id=run_id,
+                    tagged=tagged,
+                    failures=failures,
+                    now=utcnow(),
+                    raw=raw,
+                    raw_store=warehouse.raw_dir,
+                )
+            if on_batch is not None:
+                on_batch(len(batch))
+    return counts
 
 
 @task(cache_policy=NONE)

@@ -33,11 +33,6 @@ KNOWN_DEBTS = frozenset(
     {
         ("warehouse.lake_warehouse", "connectors.clock", "utcnow"),
         ("warehouse.pages", "connectors.schedule", "plan_page_retry"),
-        ("warehouse.reprocess", "connectors.clock", "utcnow"),
-        ("warehouse.reprocess", "transforms.pipeline", "DEFAULT_WORKERS"),
-        ("warehouse.reprocess", "transforms.pipeline", "EXTRACTION_TIMEOUT_S"),
-        ("warehouse.reprocess", "transforms.pipeline", "transform_documents"),
-        ("warehouse.reprocess", "transforms.rawpage", "to_raw_document"),
         ("warehouse.stories", "transforms.stories", "INDEXED_HASHES"),
         ("warehouse.stories", "transforms.stories", "MIN_SHARED_HASHES"),
         ("warehouse.stories", "transforms.stories", "is_same_story"),

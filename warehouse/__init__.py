@@ -23,8 +23,13 @@ from warehouse.query import (
     fetch_query,
     fetch_status,
 )
-from warehouse.raw import iter_stored_pages, load_raw_rows, store_raw_files
-from warehouse.reprocess import reprocess_stored_pages
+from warehouse.raw import (
+    StoredPage,
+    load_raw_rows,
+    read_stored_pages,
+    select_stored_pages,
+    store_raw_files,
+)
 from warehouse.runs import fail_run, finish_run, start_run
 from warehouse.spool import SpooledBatch
 from warehouse.stories import load_article_extras
@@ -46,6 +51,7 @@ __all__ = [
     "SourceStatus",
     "SpooledBatch",
     "StoredArticle",
+    "StoredPage",
     "StoredPolls",
     "Warehouse",
     "WarehouseStatus",
@@ -57,7 +63,6 @@ __all__ = [
     "fetch_status",
     "fetch_stored_articles",
     "finish_run",
-    "iter_stored_pages",
     "list_sources",
     "load_article_extras",
     "load_batch",
@@ -65,12 +70,13 @@ __all__ = [
     "load_feed_schedules",
     "load_raw_rows",
     "migrations",
+    "read_stored_pages",
     "replace_tags",
-    "reprocess_stored_pages",
     "select_article_ids",
     "select_due_feeds",
     "select_due_pages",
     "select_feed_states",
+    "select_stored_pages",
     "start_run",
     "store_raw_files",
     "sync_sources",

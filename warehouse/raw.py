@@ -7,10 +7,11 @@ database would be copied into every analysts' snapshot.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -136,14 +137,48 @@ def load_raw_rows(
     execute_records(con, _UPSERT_RAW, rows)
 
 
-def iter_stored_pages(
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A stored raw page's row: the page without its bytes, and where its file is."""
+
+    url: str
+    final_url: str | None
+    source: str
+    origin: str
+    fetched_at: datetime
+    status: int | None
+    content_type: str | None
+    size: int
+    sha256: str
+    storage_path: str  # relative to the raw store
+    given_title: str | None
+    given_author: str | None
+    given_published_at: datetime | None
+    location: str
+    given_published_precision: str | None
+
+
+def select_stored_pages(
     con: duckdb.DuckDBPyConnection,
-    store: Path,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> Iterator[tuple[RawPage, bytes]]:
-    """Yield the latest stored version of every URL fetched in [since, until), with its bytes."""
-    for row in select_dicts(con, _SELECT_RAW, {"since": since, "until": until}):
-        compressed = (store / row.pop("storage_path")).read_bytes()
-        yield RawPage(**row, compressed=compressed), gzip.decompress(compressed)
+) -> list[StoredPage]:
+    """The latest stored version of every URL fetched in [since, until), oldest first.
+
+    Rows only: their files are read with :func:`read_stored_pages`, outside any write
+    section, a batch at a time.
+    """
+    rows = select_dicts(con, _SELECT_RAW, {"since": since, "until": until})
+    return [StoredPage(**row) for row in rows]
+
+
+def read_stored_pages(store: Path, pages: Sequence[StoredPage]) -> list[tuple[RawPage, bytes]]:
+    """Each page as stored, with its uncompressed bytes, read from the raw store's files."""
+    read = []
+    for stored in pages:
+        compressed = (store / stored.storage_path).read_bytes()
+        fields = {f.name: getattr(stored, f.name) for f in dataclasses.fields(stored)}
+        del fields["storage_path"]
+        read.append((RawPage(**fields, compressed=compressed), gzip.decompress(compressed)))
+    return read

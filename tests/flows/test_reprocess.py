@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
 
+from connectors import RawDocument
 from flows.cli import main
 from flows.ingest import ingest
-from flows.reprocess import reprocess
+from flows.reprocess import reprocess, reprocess_stored_pages
 from tests.transforms.test_extract import PARAGRAPHS, _page
 from tests.writer_turn import released_after, turn_held_elsewhere
-from warehouse import Warehouse
-from warehouse.reprocess import reprocess_stored_pages
+from transforms.pipeline import Transformed, split_results, transform_documents
+from warehouse import Warehouse, load_batch
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -117,3 +123,71 @@ def test_cli_reprocess_waits_for_another_writer_instead_of_failing_on_its_lock(
     with turn_held_elsewhere(Warehouse(ingested)) as holder, released_after(holder, 1.0):
         assert main(["reprocess", "--db", str(ingested)]) == 0
     assert "0 new, 0 updated, 1 unchanged articles" in capsys.readouterr().out
+
+
+def _store_fetched_page(warehouse: Warehouse, body: bytes, content_type: str) -> None:
+    """Store a fetched page and its article as an ingest run does: transform, then load."""
+    document = RawDocument(
+        url="https://news.example.com/zurich",
+        source="example",
+        origin="feed",
+        fetched_at=datetime(2026, 1, 2),
+        status=200,
+        content_type=content_type,
+        body=body,
+    )
+    tagged, failures, raw = split_results(transform_documents([document], workers=1))
+    assert len(tagged) == 1 and failures == []
+    with warehouse.writing() as con:
+        load_batch(
+            con,
+            run_id="r1",
+            tagged=tagged,
+            failures=[],
+            now=datetime(2026, 1, 2),
+            raw=raw,
+            raw_store=warehouse.raw_dir,
+        )
+        con.execute("UPDATE articles SET text = 'old', extractor_version = 'old/0'")
+
+
+def test_a_reprocessed_iso_8859_1_page_is_stored_and_extracted_without_mojibake(
+    db_path: Path,
+) -> None:
+    text = "Die Zürcher Forscher zeigten ein Modell, das Überwachung erkennt und Grüße übersetzt."
+    body = f"<html><body><article><p>{text}</p><p>{text}</p></article></body></html>".encode(
+        "iso-8859-1"
+    )
+    warehouse = Warehouse(db_path)
+    _store_fetched_page(warehouse, body, "text/html; charset=ISO-8859-1")  # charset: header only
+    counts = reprocess_stored_pages(warehouse, run_id="again", workers=1)
+    assert counts.updated == 1
+    with duckdb.connect(str(warehouse.write_db), read_only=True) as con:
+        raw = con.execute(
+            "SELECT sha256, bytes, content_type, storage_path, run_id FROM raw_documents"
+        ).fetchall()
+        [(article_text,)] = con.execute("SELECT text FROM articles").fetchall()
+    assert [row[:3] for row in raw] == [
+        (hashlib.sha256(body).hexdigest(), len(body), "text/html; charset=ISO-8859-1")
+    ]
+    assert raw[0][4] == "again"  # stored again by the reprocess, as the bytes it was given
+    assert gzip.decompress((warehouse.raw_dir / raw[0][3]).read_bytes()) == body
+    assert text in article_text and "Ã" not in article_text
+
+
+def test_reprocess_extracts_with_the_database_closed(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warehouse = Warehouse(db_path)
+    _store_fetched_page(warehouse, b"<article><p>" + b"A sentence of words. " * 20 + b"</p>", "")
+    opened_elsewhere: list[bool] = []
+
+    def probing(documents: list[RawDocument], **kwargs: Any) -> list[Transformed]:
+        # Another process can open the private database only when this one has it closed.
+        probe = f"import duckdb; duckdb.connect({str(warehouse.write_db)!r}).close()"
+        opened_elsewhere.append(subprocess.run([sys.executable, "-c", probe]).returncode == 0)
+        return transform_documents(documents, **kwargs)
+
+    monkeypatch.setattr("flows.reprocess.transform_documents", probing)
+    counts = reprocess_stored_pages(warehouse, run_id="again", workers=1)
+    assert counts.updated == 1 and opened_elsewhere == [True]

@@ -14,7 +14,7 @@ from transforms.rawpage import pack_raw_page
 from transforms.stories import sketch_text
 from warehouse import load_batch
 from warehouse.db import connect_warehouse
-from warehouse.raw import iter_stored_pages, store_raw_files
+from warehouse.raw import read_stored_pages, select_stored_pages, store_raw_files
 
 NOW = datetime(2026, 1, 1, 12)
 STORY = (
@@ -123,7 +123,7 @@ def test_raw_pages_are_stored_once_by_content_and_read_back(db_path: Path) -> No
     assert [p.name for p in store.rglob("*.html.gz")] == [f"{page.sha256}.html.gz"]
     row = con.execute("SELECT url, status, bytes, sha256, run_id FROM raw_documents").fetchall()
     assert row == [("https://e.com/p", 200, len(body), page.sha256, "r2")]
-    [(stored, stored_body)] = list(iter_stored_pages(con, store))
+    [(stored, stored_body)] = read_stored_pages(store, select_stored_pages(con))
     assert stored_body == body
     assert dataclasses.replace(stored, compressed=b"") == dataclasses.replace(page, compressed=b"")
 
@@ -151,5 +151,5 @@ def test_raw_pages_survive_the_spool(tmp_path: Path, db_path: Path) -> None:
     assert con.execute("SELECT url, sha256 FROM raw_documents").fetchall() == [
         ("https://e.com/s", page.sha256)
     ]
-    [(_, stored)] = list(iter_stored_pages(con, tmp_path / "raw"))
+    [(_, stored)] = read_stored_pages(tmp_path / "raw", select_stored_pages(con))
     assert stored == body

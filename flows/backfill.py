@@ -32,7 +32,7 @@ from flows.run_names import keep_typed_name
 from flows.settings import FetchSettings, Settings
 from transforms.pipeline import split_results, transform_documents
 from warehouse import LoadCounts, Warehouse
-from warehouse.reports import read_article_sources
+from warehouse.reports import select_article_sources
 
 Mode = Literal["reprocess", "refetch"]
 AVAILABLE_MODES = ("reprocess", "refetch")
@@ -166,7 +166,7 @@ def _checked_window(
 ) -> BackfillWindow:
     """The window, checked before any day starts (bad input fails the run at once)."""
     with run.warehouse.writing() as con:
-        stored_sources = read_article_sources(con)
+        stored_sources = select_article_sources(con)
     return check_backfill_window(
         start=start,
         end=end,

@@ -24,9 +24,9 @@ from warehouse.briefing import (
     FailingFeed,
     ReportWindow,
     Story,
-    read_briefing,
-    read_failing_feeds,
     resolve_window,
+    select_briefing,
+    select_failing_feeds,
 )
 
 TEMPLATE = "briefing.html.j2"
@@ -85,8 +85,8 @@ def write_briefing(
     now = now or utcnow()
     with warehouse.reading() as con:
         window = resolve_window(con, since=since, until=until)
-        briefing = read_briefing(con, window) if window else None
-        failing = briefing.failing_feeds if briefing else read_failing_feeds(con)
+        briefing = select_briefing(con, window) if window else None
+        failing = briefing.failing_feeds if briefing else select_failing_feeds(con)
     charts = render_briefing_charts(briefing) if briefing else {}
     html = render_briefing_html(briefing, failing, charts, db=warehouse.snapshot, generated_at=now)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ from flows.artifacts import no_network_line
 from flows.embedded_api import EmbeddedApiError, start_embedded_api
 from flows.render import FORMATS, counted, dump_json, records, render, render_failing_feeds
 from flows.settings import Settings, apply_prefect_offline_defaults, load_settings, warehouse_for
-from warehouse import QueryRefused, Warehouse, export_parquet, fetch_query, fetch_status
+from warehouse import QueryRefused, Warehouse, export_parquet, select_query, select_status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -256,7 +256,7 @@ def _run_sql(args: argparse.Namespace, settings: Settings) -> int:
         return 2
     try:
         with warehouse_for(settings, db_path=args.db).reading() as con:
-            result = fetch_query(con, args.query)
+            result = select_query(con, args.query)
     except QueryRefused as error:
         print(f"newsflow: refused: {error}", file=sys.stderr)
         return 2
@@ -284,7 +284,7 @@ def _run_status(args: argparse.Namespace, settings: Settings) -> int:
     db = warehouse.snapshot
     try:
         with warehouse.reading() as con:
-            status = fetch_status(con, last_runs=args.runs)
+            status = select_status(con, last_runs=args.runs)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 1
@@ -355,7 +355,7 @@ def _sources_file(given: Path | None, settings: object) -> Path | None:
 
 
 def _run_sources(args: argparse.Namespace, settings: object) -> int:
-    from warehouse import list_sources
+    from warehouse import select_sources
 
     assert isinstance(settings, Settings)
     warehouse = warehouse_for(settings, db_path=args.db)
@@ -363,7 +363,7 @@ def _run_sources(args: argparse.Namespace, settings: object) -> int:
         return _enable_source(args.name, warehouse)
     try:
         with warehouse.reading() as con:
-            sources = list_sources(con)
+            sources = select_sources(con)
     except FileNotFoundError as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 1

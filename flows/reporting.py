@@ -30,7 +30,7 @@ from flows.events import (
 )
 from transforms import TAGGER_VERSION
 from warehouse import LoadCounts, PublishStats, Warehouse
-from warehouse.reports import read_run_report, read_stale_tags
+from warehouse.reports import select_run_report, select_stale_tags
 
 _log = logging.getLogger(__name__)
 # Runs that notice a catalog change (not retag, which the change triggers: that would loop).
@@ -105,8 +105,8 @@ def report_run_task(
     # wrote no article has no chart to draw.
     drawer = _start_drawer() if counts.new or counts.updated else None
     with warehouse.writing() as con:
-        report = read_run_report(con, run_id=run_id)
-        stale = read_stale_tags(con, tagger_version=TAGGER_VERSION)
+        report = select_run_report(con, run_id=run_id)
+        stale = select_stale_tags(con, tagger_version=TAGGER_VERSION)
     for poll in report.feeds:
         emit(feed_polled_event(poll, run_id=run_id))
     for article in report.articles if flow in _ARTICLE_EVENT_FLOWS else ():

@@ -17,10 +17,10 @@ from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
     Warehouse,
-    fetch_stored_articles,
     finish_run,
     replace_tags,
     select_article_ids,
+    select_stored_articles,
     start_run,
 )
 
@@ -67,7 +67,7 @@ def retag_articles(
             ids = select_article_ids(con, since=since, until=until)
             stale = 0
             for start in range(0, len(ids), batch_size):
-                stored = fetch_stored_articles(con, ids[start : start + batch_size])
+                stored = select_stored_articles(con, ids[start : start + batch_size])
                 stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
                 replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
             counts = LoadCounts(updated=stale, unchanged=len(ids) - stale)

@@ -5,11 +5,11 @@ from warehouse.feeds import (
     SourceStatus,
     StoredPolls,
     enable_source,
-    list_sources,
     load_feed_polls,
     load_feed_schedules,
     select_due_feeds,
     select_feed_states,
+    select_sources,
     sync_sources,
 )
 from warehouse.load import LoadCounts, load_batch
@@ -20,8 +20,8 @@ from warehouse.query import (
     QueryResult,
     WarehouseStatus,
     export_parquet,
-    fetch_query,
-    fetch_status,
+    select_query,
+    select_status,
 )
 from warehouse.raw import (
     StoredPage,
@@ -35,10 +35,10 @@ from warehouse.spool import SpooledBatch
 from warehouse.stories import load_article_extras
 from warehouse.tags import (
     StoredArticle,
-    fetch_stored_articles,
+    load_tags,
     replace_tags,
     select_article_ids,
-    write_tags,
+    select_stored_articles,
 )
 from warehouse.warehouse import LoadedBatch, Warehouse
 
@@ -59,16 +59,13 @@ __all__ = [
     "enable_source",
     "export_parquet",
     "fail_run",
-    "fetch_query",
-    "fetch_status",
-    "fetch_stored_articles",
     "finish_run",
-    "list_sources",
     "load_article_extras",
     "load_batch",
     "load_feed_polls",
     "load_feed_schedules",
     "load_raw_rows",
+    "load_tags",
     "migrations",
     "read_stored_pages",
     "replace_tags",
@@ -76,9 +73,12 @@ __all__ = [
     "select_due_feeds",
     "select_due_pages",
     "select_feed_states",
+    "select_query",
+    "select_sources",
+    "select_status",
+    "select_stored_articles",
     "select_stored_pages",
     "start_run",
     "store_raw_files",
     "sync_sources",
-    "write_tags",
 ]

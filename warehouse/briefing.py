@@ -319,12 +319,12 @@ def resolve_window(
     return ReportWindow(since, until, open_since=open_since, open_until=open_until)
 
 
-def read_failing_feeds(con: duckdb.DuckDBPyConnection) -> tuple[FailingFeed, ...]:
+def select_failing_feeds(con: duckdb.DuckDBPyConnection) -> tuple[FailingFeed, ...]:
     """Feeds that are failing or disabled now, most failures in a row first."""
     return tuple(select_records(con, _FAILING_FEEDS, record_type=FailingFeed))
 
 
-def read_briefing(con: duckdb.DuckDBPyConnection, window: ReportWindow) -> Briefing:
+def select_briefing(con: duckdb.DuckDBPyConnection, window: ReportWindow) -> Briefing:
     """Read every number of the briefing for ``window``."""
     params = _params(window)
     [totals] = _rows(con, _TOTALS, params)
@@ -350,7 +350,7 @@ def read_briefing(con: duckdb.DuckDBPyConnection, window: ReportWindow) -> Brief
             SourceFailures(row["period"], row["source"], row["error_code"], int(row["failures"]))
             for row in _rows(con, _FAILURES_BY_SOURCE, {**fails, "sources": TOP_FAILING_SOURCES})
         ),
-        failing_feeds=read_failing_feeds(con),
+        failing_feeds=select_failing_feeds(con),
         entity_topics=tuple(
             Count(label=row["name"], series=row["topic"], count=int(row["articles"]))
             for row in _rows(con, _ENTITY_TOPICS, {**params, "top": TOP_TOPIC_ENTITIES})

@@ -357,7 +357,7 @@ def _record_schedule(
     con.execute(_UPDATE_SUCCESS, {**common, **success})
 
 
-def list_sources(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
+def select_sources(con: duckdb.DuckDBPyConnection) -> list[SourceStatus]:
     """Every known source with its health, by name."""
     return select_records(con, _LIST, record_type=SourceStatus)
 

@@ -18,7 +18,7 @@ from warehouse.pages import record_page_outcomes
 from warehouse.raw import load_raw_rows, store_raw_files
 from warehouse.rows import select_records
 from warehouse.stories import load_article_extras
-from warehouse.tags import write_tags
+from warehouse.tags import load_tags
 
 _EXISTING = """
 SELECT article_id, content_hash, title, author, published_at, source,
@@ -274,4 +274,4 @@ def _write_articles(
         for a in (item.article,)
     ]
     execute_records(con, _UPSERT_ARTICLES, rows)
-    write_tags(con, items)
+    load_tags(con, items)

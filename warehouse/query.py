@@ -126,7 +126,7 @@ def connect_snapshot(path: Path, *, write_dirs: Iterable[Path] = ()) -> duckdb.D
     return con
 
 
-def fetch_query(
+def select_query(
     con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[object] = ()
 ) -> QueryResult:
     """Run ``sql`` (several statements: the last one's result) and return its rows.
@@ -163,16 +163,16 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0]
 
 
-def fetch_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> WarehouseStatus:
+def select_status(con: duckdb.DuckDBPyConnection, *, last_runs: int = 5) -> WarehouseStatus:
     """Summarise the warehouse: row counts, the ``last_runs`` latest runs, every source."""
     [counts] = select_dicts(con, _COUNTS)  # an aggregate query returns one row
     schema_version = counts.pop("schema_version")
     return WarehouseStatus(
         schema_version=int(schema_version),
         counts={table: int(rows) for table, rows in counts.items()},
-        runs=fetch_query(con, _LAST_RUNS, [last_runs]),
-        sources=fetch_query(con, _SOURCES),
-        failing=fetch_query(con, _FAILING),
+        runs=select_query(con, _LAST_RUNS, [last_runs]),
+        sources=select_query(con, _SOURCES),
+        failing=select_query(con, _FAILING),
     )
 
 

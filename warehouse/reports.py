@@ -82,7 +82,7 @@ class RunReport:
     feeds: tuple[PolledFeed, ...]
 
 
-def read_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport:
+def select_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunReport:
     """Read back what ``run_id`` wrote: its articles (new or updated), failures and feed polls.
 
     An article counts as new when it was first seen after the run started;
@@ -119,12 +119,12 @@ class StaleTags:
     newest: date | None
 
 
-def read_stale_tags(con: duckdb.DuckDBPyConnection, *, tagger_version: str) -> StaleTags:
+def select_stale_tags(con: duckdb.DuckDBPyConnection, *, tagger_version: str) -> StaleTags:
     """Which dated articles were tagged by another tagger version than ``tagger_version``."""
     [stale] = select_records(con, _STALE_TAGS, [tagger_version], record_type=StaleTags)
     return stale  # an aggregate query returns one row
 
 
-def read_article_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
+def select_article_sources(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every source name that stored articles come from."""
     return [row[0] for row in con.execute(_KNOWN_SOURCES).fetchall()]

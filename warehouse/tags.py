@@ -139,7 +139,7 @@ def select_article_ids(
     return [row[0] for row in rows]
 
 
-def fetch_stored_articles(
+def select_stored_articles(
     con: duckdb.DuckDBPyConnection, article_ids: Sequence[str]
 ) -> list[StoredArticle]:
     """Read articles back as records, in id order."""
@@ -162,7 +162,7 @@ def replace_tags(
         return
     con.execute("BEGIN TRANSACTION")
     try:
-        write_tags(con, tagged)
+        load_tags(con, tagged)
         by_version: dict[str, list[str]] = {}
         for t in tagged:
             by_version.setdefault(t.tagger_version, []).append(t.article.article_id)
@@ -174,7 +174,7 @@ def replace_tags(
         raise
 
 
-def write_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
+def load_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -> None:
     """Replace the topics, entities and candidate names of articles (caller's transaction).
 
     The articles' previous rows are deleted first, so tags are replaced, never added to.

@@ -23,7 +23,7 @@ from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
 from transforms import EntityMention
 from warehouse import Warehouse, load_batch
-from warehouse.briefing import ReportWindow, read_briefing, resolve_window
+from warehouse.briefing import ReportWindow, resolve_window, select_briefing
 
 SINCE, UNTIL = date(2024, 3, 1), date(2024, 3, 14)  # the window the tests ask for
 ARTIFACTS = ROOT / "build" / "test-artifacts"  # screenshots CI can keep
@@ -120,7 +120,7 @@ def _sql(snapshot: Path, query: str, params: list[Any] | None = None) -> list[tu
 
 def _read(snapshot: Path, window: ReportWindow) -> Any:
     with duckdb.connect(str(snapshot), read_only=True) as con:
-        return read_briefing(con, window)
+        return select_briefing(con, window)
 
 
 # --- the numbers, against SQL over the analysts' views ---
@@ -244,7 +244,7 @@ def test_failures_reach_past_the_articles_when_the_window_is_left_open(snapshot:
     with duckdb.connect(str(snapshot), read_only=True) as con:
         everything = resolve_window(con)
         assert everything is not None
-        briefing = read_briefing(con, everything)
+        briefing = select_briefing(con, everything)
     [(failures,)] = _sql(snapshot, "SELECT count(*) FROM failures")
     assert briefing.totals.failures == failures == 4  # one happened before the first article
 

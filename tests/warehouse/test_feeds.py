@@ -12,11 +12,11 @@ from connectors import Failure, FeedItem, FeedPoll, PageRequest, ParsedFeed, Sou
 from transforms import canonical_links
 from warehouse import (
     enable_source,
-    list_sources,
     load_feed_polls,
     load_feed_schedules,
     select_due_feeds,
     select_feed_states,
+    select_sources,
     sync_sources,
 )
 from warehouse.db import connect_warehouse
@@ -175,7 +175,7 @@ def test_no_success_for_thirty_days_disables_and_enable_restores(
     record_polls(con, run_id="r1", polls=[success("Lab", item("a", "https://x/a"))], now=NOW)
     later = NOW + timedelta(days=31)
     record_polls(con, run_id="r2", polls=[failure("Lab", "http_status")], now=later)
-    [status] = [s for s in list_sources(con) if s.name == "Lab"]
+    [status] = [s for s in select_sources(con) if s.name == "Lab"]
     assert status.state == "disabled"
     assert "Lab" not in due(con, later + timedelta(days=2), force=True)
     assert con.execute("SELECT count(*) FROM feed_items WHERE source = 'Lab'").fetchone() == (1,)
@@ -187,7 +187,7 @@ def test_no_success_for_thirty_days_disables_and_enable_restores(
 def test_a_success_resets_the_failure_count(con: duckdb.DuckDBPyConnection) -> None:
     record_polls(con, run_id="r1", polls=[failure("Lab")], now=NOW)
     record_polls(con, run_id="r2", polls=[success("Lab")], now=NOW + timedelta(hours=1))
-    [status] = [s for s in list_sources(con) if s.name == "Lab"]
+    [status] = [s for s in select_sources(con) if s.name == "Lab"]
     assert (status.state, status.consecutive_failures) == ("active", 0)
 
 
@@ -241,7 +241,7 @@ def test_sources_that_leave_the_file_stop_polling_but_keep_history(
 ) -> None:
     sync_sources(con, [WIRE], NOW)
     assert due(con, NOW) == ["Wire"]
-    assert {s.name: s.enabled for s in list_sources(con)} == {"Lab": False, "Wire": True}
+    assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
 
 
 def test_polls_stored_without_their_schedules_leave_the_source_due(

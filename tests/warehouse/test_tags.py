@@ -13,10 +13,10 @@ from transforms import tag_article
 from transforms.records import CandidateName, TaggedArticle, TopicTag
 from warehouse import (
     apply_schema,
-    fetch_stored_articles,
     load_batch,
     replace_tags,
     select_article_ids,
+    select_stored_articles,
 )
 from warehouse.db import connect_warehouse
 from warehouse.spool import read_spooled, spool_batch
@@ -46,7 +46,7 @@ def test_select_article_ids_filters_by_publication_day(db_path: Path) -> None:
 def test_stored_article_reads_back_equal(db_path: Path) -> None:
     con = connect_warehouse(db_path)
     tagged = _stored(con, "a", datetime(2023, 12, 1))
-    [stored] = fetch_stored_articles(con, ["a"])
+    [stored] = select_stored_articles(con, ["a"])
     assert stored.article == tagged.article
     assert stored.tagger_version == tagged.tagger_version
 

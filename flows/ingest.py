@@ -78,10 +78,11 @@ def plan_feeds_task(warehouse: Warehouse, sources_file: str, force: bool) -> lis
     The warehouse keeps each URL with its secrets redacted; the poll uses the real one.
     """
     sources = load_sources(Path(sources_file))
-    with warehouse.writing() as con:
-        sync_sources(con, sources, utcnow())
-        names = [source.name for source in sources if source.enabled]
-        due = select_due_feeds(con, names, utcnow(), force=force)
+    names = [source.name for source in sources if source.enabled]
+    with warehouse.turn():
+        warehouse.write(sync_sources, sources, utcnow())
+        with warehouse.writing() as con:
+            due = select_due_feeds(con, names, utcnow(), force=force)
     urls = {source.name: source.url for source in sources}
     return [replace(state, url=urls[state.name]) for state in due]
 
@@ -113,13 +114,16 @@ def poll_feeds_task(
     )
     report_progress("feeds", len(polls))
     links = canonical_links(polls)
-    with warehouse.writing() as con:
+    with warehouse.turn():  # one turn, several transactions (each retried alone on a lake)
         now = utcnow()
-        # As stored now, inside the write section: a concurrent run's polls of a source count.
-        before = select_feed_states(con, [poll.source for poll in polls])
-        stored = load_feed_polls(con, run_id=run_id, polls=polls, canonical_urls=links, now=now)
+        # As stored now, inside the turn: a concurrent run's polls of a source count.
+        with warehouse.writing() as con:
+            before = select_feed_states(con, [poll.source for poll in polls])
+        stored = warehouse.write(
+            load_feed_polls, run_id=run_id, polls=polls, canonical_urls=links, now=now
+        )
         schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
-        load_feed_schedules(con, polls=polls, schedules=schedules, now=now)
+        warehouse.write(load_feed_schedules, polls=polls, schedules=schedules, now=now)
     requests = stored.requests
     new_pages = Counter(request.source for request in requests)
     logger = run_logger()

@@ -13,7 +13,7 @@ from typing import TypeVar
 from connectors import settings as limits
 from connectors.addresses import parse_networks
 from connectors.http import HttpPolicy
-from warehouse import Warehouse
+from warehouse import LakeWarehouse, Warehouse, is_lake_target
 from warehouse.warehouse import LOCK_WAIT_SECONDS, TURN_WAIT_SECONDS
 
 DEFAULT_DB = Path("data/news.duckdb")
@@ -26,6 +26,7 @@ WAREHOUSE_WRITE_LIMIT = "warehouse-write"
 WORK_POOL = "newsflow"  # the process work pool of prefect.yaml
 DEFAULT_LOCK_WAIT = LOCK_WAIT_SECONDS  # seconds to wait for a process holding the private db
 
+EMBEDDED_WAREHOUSE = "duckdb:"  # NEWSFLOW_WAREHOUSE's value for the default engine
 T = TypeVar("T", int, float)
 
 # Prefect phones home unless told not to; newsflow runs offline by default.
@@ -60,6 +61,8 @@ class Settings:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     private_dir: Path | None = None  # NEWSFLOW_PRIVATE_DIR; None: beside db_path
     lock_wait: float = DEFAULT_LOCK_WAIT  # NEWSFLOW_LOCK_WAIT
+    lake: str | None = None  # NEWSFLOW_WAREHOUSE=ducklake:postgres:…; None: the embedded DuckDB
+    lake_data: Path | None = None  # NEWSFLOW_LAKE_DATA: the lake's shared data directory
 
 
 def warehouse_for(
@@ -71,11 +74,25 @@ def warehouse_for(
 ) -> Warehouse:
     """The warehouse the settings name; a flow's or command's own arguments win over them.
 
+    ``NEWSFLOW_WAREHOUSE=ducklake:…`` names the lake (README "Scaling out"): no writer
+    turn, and the private side (``db_path``'s folder, or ``private_dir``) keeps only this
+    machine's spool.
+
     With ``NEWSFLOW_WRITE_LIMIT`` set, every writer turn also holds that Prefect global
     concurrency limit, strictly (a missing limit is an error, never a silent no-op): that
     serialises workers on several machines that share the warehouse's storage.
     """
     limit = settings.write_limit
+    if settings.lake is not None:
+        if settings.lake_data is None:
+            raise ValueError("NEWSFLOW_WAREHOUSE names a lake: set NEWSFLOW_LAKE_DATA as well")
+        snapshot = Path(db_path) if db_path else settings.db_path
+        return LakeWarehouse(
+            snapshot=snapshot,
+            private_dir=Path(private_dir) if private_dir else settings.private_dir,
+            target=settings.lake,
+            data_dir=settings.lake_data,
+        )
     return Warehouse(
         snapshot=Path(db_path) if db_path else settings.db_path,
         private_dir=Path(private_dir) if private_dir else settings.private_dir,
@@ -120,7 +137,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         fetch=_load_fetch_settings(env),
         private_dir=Path(env["NEWSFLOW_PRIVATE_DIR"]) if env.get("NEWSFLOW_PRIVATE_DIR") else None,
         lock_wait=lock_wait,
+        lake=_lake(env.get("NEWSFLOW_WAREHOUSE", "")),
+        lake_data=Path(env["NEWSFLOW_LAKE_DATA"]) if env.get("NEWSFLOW_LAKE_DATA") else None,
     )
+
+
+def _lake(value: str) -> str | None:
+    """The lake NEWSFLOW_WAREHOUSE names; ``None``: the embedded DuckDB (unset or ``duckdb:``)."""
+    if value in ("", EMBEDDED_WAREHOUSE):
+        return None
+    if not is_lake_target(value):
+        raise ValueError(
+            f"NEWSFLOW_WAREHOUSE must be {EMBEDDED_WAREHOUSE} or ducklake:postgres:…, not {value!r}"
+        )
+    return value
 
 
 def _load_fetch_settings(env: Mapping[str, str]) -> FetchSettings:

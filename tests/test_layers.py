@@ -31,7 +31,6 @@ RECORD_MODULES = frozenset({"connectors.records", "transforms.records", "transfo
 # Paying one off fails the test until its line goes.
 KNOWN_DEBTS = frozenset(
     {
-        ("warehouse.lake_warehouse", "connectors.clock", "utcnow"),
         ("warehouse.pages", "connectors.schedule", "plan_page_retry"),
         ("warehouse.stories", "transforms.stories", "INDEXED_HASHES"),
         ("warehouse.stories", "transforms.stories", "MIN_SHARED_HASHES"),

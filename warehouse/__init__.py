@@ -12,6 +12,8 @@ from warehouse.feeds import (
     select_sources,
     sync_sources,
 )
+from warehouse.lake import is_lake_target
+from warehouse.lake_warehouse import LakeWarehouse
 from warehouse.load import LoadCounts, load_batch
 from warehouse.pages import select_due_pages
 from warehouse.publish import PublishStats
@@ -43,6 +45,7 @@ from warehouse.tags import (
 from warehouse.warehouse import LoadedBatch, Warehouse
 
 __all__ = [
+    "LakeWarehouse",
     "LoadCounts",
     "LoadedBatch",
     "PublishStats",
@@ -60,6 +63,7 @@ __all__ = [
     "export_parquet",
     "fail_run",
     "finish_run",
+    "is_lake_target",
     "load_article_extras",
     "load_batch",
     "load_feed_polls",

@@ -229,6 +229,8 @@ class LakeConnection:
 
     def _end(self, sql: str) -> object:
         self._in_transaction = False
+        if not sql.lstrip().upper().startswith("COMMIT"):
+            return self._con.execute(sql)
         try:
             return self._con.execute(sql)
         except duckdb.TransactionException as error:

@@ -1,11 +1,12 @@
-"""The lake as a warehouse: the same methods as the embedded ``Warehouse``, no global lock.
+"""The lake as a warehouse: the embedded ``Warehouse``'s methods, without its global lock.
 
-Flows call ``stage``, ``staged``, ``load_staged``, ``writing``, ``reading`` and ``publish``
-without knowing which engine is behind them. Here a batch is spooled on local disk as in the
-embedded warehouse, then appended to the lake in one transaction (no lock: appends never
-conflict) and merged into the curated tables (see :mod:`warehouse.lake_merge`): when
-``load_staged`` returns, the batch is queryable. ``publish`` has nothing to copy: analysts
-attach the lake itself, read-only, and see every committed merge.
+A ``Warehouse`` whose ``load_staged``, ``writing``, ``reading``, ``turn`` and ``publish`` go to
+the lake, so flows call them without knowing which engine is behind them. A batch is spooled
+on local disk as in the embedded warehouse, then appended to the lake in one transaction (no
+lock: appends never conflict) and merged into the curated tables (see
+:mod:`warehouse.lake_merge`): when ``load_staged`` returns, the batch is queryable.
+``publish`` has nothing to copy: analysts attach the lake itself, read-only, and see every
+committed merge.
 """
 
 from __future__ import annotations
@@ -13,24 +14,22 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Concatenate
 
 import duckdb
 
-from connectors.clock import utcnow
-from connectors.records import Failure
-from transforms.rawpage import RawPage
-from transforms.records import TaggedArticle
 from warehouse.lake import (
     CATALOG,
     DEFAULT_EXTENSION_DIR,
     LakeConnection,
     apply_lake_schema,
     connect_lake,
+    retry_conflicts,
 )
 from warehouse.lake_maintenance import (
     KEEP_SNAPSHOTS,
@@ -39,9 +38,9 @@ from warehouse.lake_maintenance import (
     maintain_lake,
 )
 from warehouse.lake_merge import MergeResult, merge_staged, stage_spooled
-from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats
-from warehouse.spool import list_spooled, read_spooled, spool_batch
+from warehouse.spool import read_spooled
+from warehouse.warehouse import LoadedBatch, P, T, Warehouse
 
 RAW_DIR_NAME = "raw"
 
@@ -52,32 +51,20 @@ _instances_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
-class LakeBatch:
-    """What staging and merging one batch did, with its articles' topics for the batch event.
-
-    ``counts`` are those of every batch this process merged on the way (other writers'
-    batches too, when it merged them first; none when another merge took this one).
-    """
-
-    batch_id: str
-    counts: LoadCounts
-    topics: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class LakeWarehouse:
+class LakeWarehouse(Warehouse):
     """DuckLake on a PostgreSQL catalog, written by any number of processes at once.
+
+    The private side (``folder``: spool, run locks) stays on this machine, as in the
+    embedded warehouse; ``snapshot`` only names where that side lives by default.
 
     Attributes:
         target: ``ducklake:postgres:dbname=… host=… port=… user=…`` (NEWSFLOW_WAREHOUSE).
         data_dir: the lake's files, shared by every writer (NEWSFLOW_LAKE_DATA).
-        spool_dir: this machine's batches staged before their append.
         extension_dir: where the lake extra's DuckDB extensions are installed.
     """
 
-    target: str
-    data_dir: Path
-    spool_dir: Path
+    target: str = ""
+    data_dir: Path = Path("data/lake")
     extension_dir: Path = field(default=DEFAULT_EXTENSION_DIR)
 
     @property
@@ -104,6 +91,21 @@ class LakeWarehouse:
         finally:
             cursor.close()
 
+    def write(
+        self,
+        load: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run one write transaction in a write section; again, while it loses to another writer."""
+
+        def attempt() -> T:
+            with self.writing() as con:
+                return load(con, *args, **kwargs)
+
+        return retry_conflicts(attempt)
+
     @contextmanager
     def reading(self, *, write_dirs: Iterable[Path] = ()) -> Iterator[duckdb.DuckDBPyConnection]:
         """The lake, read-only and sandboxed as the analysts' snapshot is (``newsflow sql``).
@@ -121,30 +123,13 @@ class LakeWarehouse:
         finally:
             con.close()
 
-    def stage(
-        self,
-        *,
-        run_id: str,
-        tagged: Sequence[TaggedArticle],
-        failures: Sequence[Failure],
-        now: datetime,
-        raw: Sequence[tuple[RawPage, str | None]] = (),
-    ) -> Path:
-        """Stage one batch durably in this machine's spool; return its file."""
-        return spool_batch(
-            self.spool_dir, run_id=run_id, tagged=tagged, failures=failures, now=now, raw=raw
-        )
-
-    def staged(self) -> list[Path]:
-        """Spool files waiting for their append, oldest first (earlier runs' leftovers too)."""
-        return list_spooled(self.spool_dir)
-
-    def load_staged(self, path: Path, *, run_id: str, now: datetime) -> LakeBatch | None:
+    def load_staged(self, path: Path, *, run_id: str, now: datetime) -> LoadedBatch | None:
         """Append one spooled batch to the lake, delete its file, then merge what is staged.
 
         Returns:
-            What it did; ``None`` when the file is gone (another process on this machine
-            appended it first).
+            What it did: the counts of every batch this merge took (other writers' too, when
+            it merged them first; none when another merge took this one); ``None`` when the
+            file is gone (another process on this machine appended it first).
 
         Raises:
             ValueError: the file is not a readable spool file (left in place).
@@ -154,19 +139,19 @@ class LakeWarehouse:
         batch = read_spooled(path)
         with self.writing() as con:
             stage_spooled(LakeConnection.of(con).raw, path, now=now)
-        merged = self.merge()
+        merged = self.merge(now=now)
         topics = tuple(tag.topic for item in batch.tagged for tag in item.topics)
-        return LakeBatch(batch.batch_id, merged.counts, topics)
+        return LoadedBatch(batch.batch_id, merged.counts, topics)
 
-    def merge(self) -> MergeResult:
-        """Merge every staged batch that no merge has taken yet (any writer's)."""
+    def merge(self, *, now: datetime) -> MergeResult:
+        """Merge every staged batch that no merge has taken yet (any writer's) at time ``now``."""
         with self.writing() as con:
-            return merge_staged(LakeConnection.of(con), raw_store=self.raw_dir, now=utcnow)
+            return merge_staged(LakeConnection.of(con), raw_store=self.raw_dir, now=lambda: now)
 
     def publish(self) -> PublishStats:
         """Merge what is still staged; the lake itself is what analysts read."""
         started = time.monotonic()
-        self.merge()
+        self.merge(now=_utcnow())
         with self.writing() as con:
             row = con.execute("SELECT max(version) FROM _migrations").fetchone()
         return PublishStats(
@@ -189,7 +174,7 @@ class LakeWarehouse:
             return maintain_lake(
                 cursor,
                 data_dir=self.data_dir,
-                now=utcnow(),
+                now=_utcnow(),
                 keep_snapshots=keep_snapshots,
                 keep_staged=keep_staged,
                 skip=frozenset({RAW_DIR_NAME}),
@@ -214,3 +199,8 @@ def _folder_bytes(folder: Path) -> int:
     return sum(
         (Path(root) / name).stat().st_size for root, _, names in os.walk(folder) for name in names
     )
+
+
+def _utcnow() -> datetime:
+    """Naive UTC, as every time the warehouse stores (for the steps no caller dates)."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -24,6 +24,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
 
@@ -37,6 +38,8 @@ from warehouse.query import connect_snapshot
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.writer_lock import hold_writer_lock
 
+P = ParamSpec("P")
+T = TypeVar("T")
 PRIVATE_DIR_SUFFIX = ".private"
 WRITE_DB_NAME = "warehouse.duckdb"
 SPOOL_DIR_NAME = "spool"
@@ -142,6 +145,21 @@ class Warehouse:
                 yield con
             finally:
                 con.close()
+
+    def write(
+        self,
+        load: Callable[Concatenate[duckdb.DuckDBPyConnection, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run one write transaction, ``load(con, *args, **kwargs)``, in its own write section.
+
+        The lake engine runs it again when it loses to a concurrent writer, so ``load``
+        must be one transaction (a ``load_*`` function of this package), never a series.
+        """
+        with self.writing() as con:
+            return load(con, *args, **kwargs)
 
     @contextmanager
     def reading(self, *, write_dirs: Iterable[Path] = ()) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from flows.settings import load_settings, warehouse_for
+from warehouse import LakeWarehouse, Warehouse
 
 
 def test_the_private_side_lives_beside_the_analysts_database_by_default() -> None:
@@ -39,3 +40,39 @@ def test_no_write_limit_means_the_file_lock_alone() -> None:
 def test_a_bad_lock_wait_is_refused_with_its_name(value: str) -> None:
     with pytest.raises(ValueError, match="NEWSFLOW_LOCK_WAIT"):
         load_settings({"NEWSFLOW_LOCK_WAIT": value})
+
+
+LAKE = "ducklake:postgres:dbname=news host=db port=5432 user=newsflow"
+
+
+def test_newsflow_warehouse_names_a_lake_with_its_data_and_a_local_spool() -> None:
+    settings = load_settings(
+        {
+            "NEWSFLOW_WAREHOUSE": LAKE,
+            "NEWSFLOW_LAKE_DATA": "/mnt/lake",
+            "NEWSFLOW_DB": "/w/n.duckdb",
+        }
+    )
+    warehouse = warehouse_for(settings)
+    assert isinstance(warehouse, LakeWarehouse)
+    assert (warehouse.target, warehouse.data_dir, warehouse.spool_dir) == (
+        LAKE,
+        Path("/mnt/lake"),
+        Path("/w/n.private/spool"),
+    )
+
+
+@pytest.mark.parametrize("value", ["", "duckdb:"], ids=["unset", "duckdb"])
+def test_without_a_lake_the_warehouse_is_the_embedded_one(value: str) -> None:
+    warehouse = warehouse_for(load_settings({"NEWSFLOW_WAREHOUSE": value}))
+    assert type(warehouse) is Warehouse
+
+
+def test_a_lake_without_its_data_directory_is_refused() -> None:
+    with pytest.raises(ValueError, match="NEWSFLOW_LAKE_DATA"):
+        warehouse_for(load_settings({"NEWSFLOW_WAREHOUSE": LAKE}))
+
+
+def test_an_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="NEWSFLOW_WAREHOUSE"):
+        load_settings({"NEWSFLOW_WAREHOUSE": "postgres://db/news"})

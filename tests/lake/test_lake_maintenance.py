@@ -18,7 +18,7 @@ _ARTICLES = "SELECT count(*) FROM articles"
 
 @pytest.fixture
 def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
-    return LakeWarehouse(lake_target, lake_data, tmp_path / "spool")
+    return LakeWarehouse(tmp_path / "news.duckdb", target=lake_target, data_dir=lake_data)
 
 
 def _load(lake: LakeWarehouse, keys: list[str]) -> None:

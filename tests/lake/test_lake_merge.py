@@ -20,7 +20,7 @@ pytestmark = pytest.mark.lake
 
 @pytest.fixture
 def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
-    return LakeWarehouse(lake_target, lake_data, tmp_path / "spool")
+    return LakeWarehouse(tmp_path / "news.duckdb", target=lake_target, data_dir=lake_data)
 
 
 def _counts(lake: LakeWarehouse) -> dict[str, int]:
@@ -94,9 +94,11 @@ def test_a_batch_appended_twice_is_merged_once(lake: LakeWarehouse) -> None:
 
 MERGE = """
 import sys
+from datetime import datetime
 from pathlib import Path
 from warehouse.lake_warehouse import LakeWarehouse
-result = LakeWarehouse(sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])).merge()
+lake = LakeWarehouse(Path(sys.argv[3]), target=sys.argv[1], data_dir=Path(sys.argv[2]))
+result = lake.merge(now=datetime(2026, 1, 2))
 print(result.batches, result.counts.new, result.conflicts)
 """
 
@@ -118,7 +120,14 @@ def test_two_merges_at_once_merge_each_batch_and_article_once(
             stage_spooled(LakeConnection.of(con).raw, path, now=FETCHED)
     merges = [
         subprocess.Popen(
-            [sys.executable, "-c", MERGE, lake.target, str(lake.data_dir), str(tmp_path / "x")],
+            [
+                sys.executable,
+                "-c",
+                MERGE,
+                lake.target,
+                str(lake.data_dir),
+                str(tmp_path / "x" / "news.duckdb"),
+            ],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             text=True,

@@ -16,6 +16,7 @@ import typing
 from collections.abc import Sequence
 from datetime import date, datetime
 from functools import cache
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -82,8 +83,13 @@ def execute_records(
 
 def column_arrays(rows: Sequence[DataclassInstance]) -> list[list[object]]:
     """One list per field of the records (in field order), each holding that field of every row."""
-    names = [name for name, _ in columns_of(type(rows[0]))]
-    return [[getattr(row, name) for row in rows] for name in names]
+    return [list(map(getter, rows)) for getter in _getters(type(rows[0]))]
+
+
+@cache
+def _getters(record_type: type[DataclassInstance]) -> tuple[attrgetter[object], ...]:
+    # map() over attrgetters: half the time of a getattr() comprehension per column.
+    return tuple(attrgetter(name) for name, _ in columns_of(record_type))
 
 
 @cache

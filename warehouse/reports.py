@@ -23,7 +23,8 @@ FROM articles a WHERE a.run_id = ?
 ORDER BY a.source, a.published_at NULLS LAST, a.article_id
 """
 _RUN_FAILURES = """
-SELECT error_code, count(*) FROM failures WHERE run_id = ? GROUP BY ALL ORDER BY 2 DESC, 1
+SELECT error_code, count(*) AS failures FROM failures WHERE run_id = ?
+GROUP BY ALL ORDER BY failures DESC, error_code
 """
 _RUN_FEEDS = """
 SELECT source, status, coalesce(items_new, 0) AS items_new, coalesce(items_seen, 0) AS items_seen,
@@ -94,7 +95,8 @@ def select_run_report(con: duckdb.DuckDBPyConnection, *, run_id: str) -> RunRepo
         _written_article(row) for row in select_dicts(con, _RUN_ARTICLES, [since, run_id])
     )
     failures = tuple(
-        (row[0], int(row[1])) for row in con.execute(_RUN_FAILURES, [run_id]).fetchall()
+        (row["error_code"], int(row["failures"]))
+        for row in select_dicts(con, _RUN_FAILURES, [run_id])
     )
     feeds = tuple(select_records(con, _RUN_FEEDS, [run_id], record_type=PolledFeed))
     return RunReport(run_id=run_id, articles=articles, failures_by_code=failures, feeds=feeds)

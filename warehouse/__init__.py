@@ -13,6 +13,7 @@ from warehouse.feeds import (
     sync_sources,
 )
 from warehouse.lake import is_lake_target
+from warehouse.lake_maintenance import MaintenanceStats
 from warehouse.lake_warehouse import LakeWarehouse
 from warehouse.load import LoadCounts, load_batch
 from warehouse.pages import select_due_pages
@@ -48,6 +49,7 @@ __all__ = [
     "LakeWarehouse",
     "LoadCounts",
     "LoadedBatch",
+    "MaintenanceStats",
     "PublishStats",
     "QueryRefused",
     "QueryResult",

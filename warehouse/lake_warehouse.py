@@ -166,7 +166,7 @@ class LakeWarehouse(Warehouse):
         *,
         keep_snapshots: timedelta = KEEP_SNAPSHOTS,
         keep_staged: timedelta = KEEP_STAGED,
-    ) -> MaintenanceStats:
+    ) -> MaintenanceStats | None:
         """Compact the lake's files and expire snapshots older than ``keep_snapshots``."""
         cursor = self._instance().cursor()
         try:

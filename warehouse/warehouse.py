@@ -22,7 +22,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -32,6 +32,7 @@ from connectors.records import Failure
 from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
 from warehouse.db import connect_warehouse
+from warehouse.lake_maintenance import KEEP_SNAPSHOTS, KEEP_STAGED, MaintenanceStats
 from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import connect_snapshot
@@ -219,6 +220,15 @@ class Warehouse:
             )
         topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
         return LoadedBatch(path.stem, counts, tuple(topics))
+
+    def maintain(
+        self,
+        *,
+        keep_snapshots: timedelta = KEEP_SNAPSHOTS,
+        keep_staged: timedelta = KEEP_STAGED,
+    ) -> MaintenanceStats | None:
+        """Nothing to compact here: each publish writes a fresh, compact snapshot (the lake has)."""
+        return None
 
     def publish(self) -> PublishStats:
         """Publish the analysts' snapshot: a consistent copy of the private database, swapped in."""

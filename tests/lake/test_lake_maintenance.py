@@ -56,3 +56,21 @@ def test_maintenance_compacts_files_and_keeps_every_row(lake: LakeWarehouse) -> 
     assert _scalar(lake, _ARTICLES) == before == 120
     assert _scalar(lake, "SELECT count(*) FROM article_topics") == 120
     assert _scalar(lake, "SELECT count(*) FROM staged_batches") == 0
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_the_maintenance_flow_compacts_the_lake_the_settings_name(
+    lake: LakeWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.maintain import maintain_warehouse
+
+    for number in range(3):
+        _load(lake, [f"k{number}-{i}" for i in range(5)])
+    monkeypatch.setenv("NEWSFLOW_WAREHOUSE", lake.target)
+    monkeypatch.setenv("NEWSFLOW_LAKE_DATA", str(lake.data_dir))
+    monkeypatch.setenv("NEWSFLOW_DB", str(lake.snapshot))
+
+    stats = maintain_warehouse(keep_snapshot_days=0, keep_staged_days=0)
+
+    assert stats is not None and stats.staged_deleted == 3
+    assert _scalar(lake, _ARTICLES) == 15

@@ -1,4 +1,4 @@
-"""The maintain-warehouse flow: nothing to do for the embedded warehouse (the lake's: tests/lake)."""
+"""The maintain-warehouse flow: nothing to do for the embedded warehouse (lake: tests/lake)."""
 
 from __future__ import annotations
 

@@ -124,6 +124,11 @@ def case_throughput(ctx: Context) -> dict[str, Any]:
         "cold_pages_per_s": large.pages / run_large.seconds,
         "marginal_pages_per_s": extra / (_in_flow(run_large) - _in_flow(run_small)),
         "marginal_wall_pages_per_s": extra / (run_large.seconds - run_small.seconds),
+        "small_flow_cpu_s": run_small.child.process_cpu_seconds,
+        "large_flow_cpu_s": run_large.child.process_cpu_seconds,
+        "marginal_flow_cpu_ms_per_page": 1000
+        * (run_large.child.process_cpu_seconds - run_small.child.process_cpu_seconds)
+        / extra,
     }
 
 

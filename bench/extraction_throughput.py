@@ -26,7 +26,6 @@ from connectors.records import RawDocument
 from transforms.charset import decode_html
 from transforms.extract import extract_text
 from transforms.pipeline import DEFAULT_WORKERS, transform_documents
-from warehouse.raw import store_raw_files
 
 
 def main() -> None:
@@ -73,17 +72,16 @@ def main() -> None:
     ]
     results = []
     for workers in sorted({1, DEFAULT_WORKERS}):
-        start = time.perf_counter()
-        results = transform_documents(documents, workers=workers)
-        rate(f"full transform in the pool, {workers} worker(s)", time.perf_counter() - start)
+        with tempfile.TemporaryDirectory() as folder:  # a fresh raw store: every page written
+            start = time.perf_counter()
+            results = transform_documents(documents, raw_dir=Path(folder), workers=workers)
+            rate(f"full transform in the pool, {workers} worker(s)", time.perf_counter() - start)
+            du = subprocess.run(["du", "-sk", folder], capture_output=True, text=True, check=True)
+            on_disk = int(du.stdout.split()[0]) * 1024
     print(f"extract_text / trafilatura speed ratio: {ours / base:.2f}")
 
     raw = [result.raw for result in results if result.raw is not None]
-    with tempfile.TemporaryDirectory() as folder:
-        store_raw_files(Path(folder), raw)
-        disk = subprocess.run(["du", "-sk", folder], capture_output=True, text=True, check=True)
-        on_disk = int(disk.stdout.split()[0]) * 1024
-    compressed = sum(len(page.compressed) for page in raw)
+    compressed = sum(page.stored_bytes for page in raw)
     size = sum(page.size for page in raw)
     per_page = on_disk / len(raw)
     print(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 SAMPLE_SECONDS = 0.1
 _PROC = Path("/proc")
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,7 @@ class ChildRun:
     peak_tree_rss: int  # sum of RSS over the process and all its descendants, sampled
     peak_tree_pss: int  # the same with shared pages split between sharers (no double count)
     peak_process_rss: int  # the largest single process in the tree, sampled
+    process_cpu_seconds: float  # user + system CPU of the command's own process, last sample
 
 
 def run_child(
@@ -63,6 +65,7 @@ def run_child(
         peak_tree_rss=sampler.peak_rss,
         peak_tree_pss=sampler.peak_pss,
         peak_process_rss=sampler.peak_single,
+        process_cpu_seconds=sampler.cpu_seconds,
     )
 
 
@@ -75,6 +78,7 @@ class _TreeSampler(threading.Thread):
         self.peak_rss = 0
         self.peak_pss = 0
         self.peak_single = 0
+        self.cpu_seconds = 0.0
         self._done = threading.Event()
 
     def run(self) -> None:
@@ -87,6 +91,7 @@ class _TreeSampler(threading.Thread):
                 self.peak_single = max(self.peak_single, process_rss)
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
+            self.cpu_seconds = max(self.cpu_seconds, _cpu_seconds(self.pid))
             self._done.wait(SAMPLE_SECONDS)
 
     def stop(self) -> None:
@@ -111,6 +116,19 @@ def _descendants(root: int) -> list[int]:
         found.append(pid)
         stack += children.get(pid, [])
     return found
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of one process (its threads, not its children); 0 once it has gone.
+
+    The flow runs in the command's own process, its extraction in child processes:
+    this is the flow-process share of a run.
+    """
+    try:
+        fields = (_PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
 
 
 def _memory(pid: int) -> tuple[int, int]:

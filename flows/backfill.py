@@ -96,7 +96,8 @@ def backfill_day_task(
         max_bytes=fetch.max_page_bytes,
     )
     documents = documents + [item for item in fetched if isinstance(item, RawDocument)]
-    tagged, failures, raw = split_results(transform_documents(documents))
+    transformed = transform_documents(documents, raw_dir=warehouse.raw_dir)
+    tagged, failures, raw = split_results(transformed)
     failures += [item for item in fetched if isinstance(item, Failure)]
     if not tagged and not failures and not raw:
         return counts

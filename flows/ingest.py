@@ -179,7 +179,7 @@ def spool_task(
     failures: list[Failure],
     raw: list[tuple[RawPage, str | None]] | None = None,
 ) -> str:
-    """Stage one batch (its raw pages included) on disk before any load, so nothing is lost."""
+    """Stage one batch (its raw pages' references included) on disk before any load."""
     path = warehouse.stage(
         run_id=run_id, tagged=tagged, failures=failures, now=utcnow(), raw=raw or []
     )
@@ -239,7 +239,8 @@ def ingest(
         batch_size = batch_size or run.settings.batch_size
         leftovers = run.warehouse.staged()
         seeds = _read_seeds(Path(seeds_dir or run.settings.seeds_dir))
-        with StreamTransformer() as transformer:  # one worker pool for seeds and pages
+        # One worker pool for seeds and pages; its workers write the raw pages' files.
+        with StreamTransformer(raw_dir=run.warehouse.raw_dir) as transformer:
             # Seeds are staged before the first write, so a locked warehouse loses nothing read.
             batches = transformer.iter_batches(DocumentList(seeds), batch_size)
             failures = _spool_all(batches, run.warehouse, run.run_id)

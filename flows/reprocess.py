@@ -50,8 +50,9 @@ def reprocess_stored_pages(
 
     The writer turn is held throughout, so no other run stores a newer page of a URL
     between the selection and its load; the database is open only to select the pages
-    and to load each batch, never while the worker pool extracts. A page is stored again
-    as the worker packs it: the same bytes and content type as before (no re-encoding).
+    and to load each batch, never while the worker pool extracts. The worker stores each
+    page again as it does in ingest, which finds the same bytes, the same file (no
+    re-encoding, no rewrite).
 
     Args:
         warehouse: the warehouse whose stored pages are read and whose articles are written.
@@ -73,7 +74,9 @@ def reprocess_stored_pages(
         for start in range(0, len(pages), batch_size):
             batch = read_stored_pages(warehouse.raw_dir, pages[start : start + batch_size])
             documents = [to_raw_document(page, body) for page, body in batch]
-            transformed = transform_documents(documents, workers=workers, timeout_s=timeout_s)
+            transformed = transform_documents(
+                documents, raw_dir=warehouse.raw_dir, workers=workers, timeout_s=timeout_s
+            )
             tagged, failures, raw = split_results(transformed)
             with warehouse.writing() as con:
                 counts += load_batch(
@@ -83,7 +86,6 @@ def reprocess_stored_pages(
                     failures=failures,
                     now=utcnow(),
                     raw=raw,
-                    raw_store=warehouse.raw_dir,
                 )
             if on_batch is not None:
                 on_batch(len(batch))

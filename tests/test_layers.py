@@ -141,7 +141,7 @@ def test_the_checks_catch_each_kind_of_wrong_import() -> None:
         ("transforms.extract", "warehouse.raw", "raw_store_for"),
         ("warehouse.load", "flows.settings", "load_settings"),
         ("warehouse.load", "connectors.polling", "FeedPoll"),  # a record, outside RECORD_MODULES
-        ("warehouse.load", "transforms.rawpage", "pack_raw_page"),  # a function in one
+        ("warehouse.load", "transforms.rawpage", "write_raw_page"),  # a function in one
         ("warehouse.load", "connectors.records", None),  # import connectors.records
         ("warehouse.load", "transforms.records", "Article"),  # fine
         ("flows.ingest", "warehouse.load", "load_batch"),  # fine
@@ -154,7 +154,7 @@ def test_the_checks_catch_each_kind_of_wrong_import() -> None:
     assert _not_records(imports) == [
         "warehouse.load imports flows.settings.load_settings",
         "warehouse.load imports connectors.polling.FeedPoll",
-        "warehouse.load imports transforms.rawpage.pack_raw_page, which is not a record type",
+        "warehouse.load imports transforms.rawpage.write_raw_page, which is not a record type",
         "warehouse.load imports connectors.records.*",
     ]
 

@@ -13,7 +13,7 @@ from transforms.normalise import (
 )
 from transforms.pipeline import Transformed, transform_document, transform_documents
 from transforms.pool import ItemFailed, run_in_pool
-from transforms.rawpage import RawPage, pack_raw_page, to_raw_document
+from transforms.rawpage import RawPage, to_raw_document, write_raw_page
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from transforms.stories import estimate_containment, is_same_story, sketch_text
 from transforms.tagging import TAGGER_VERSION, tag_article
@@ -43,7 +43,6 @@ __all__ = [
     "load_catalog",
     "load_taxonomy",
     "normalise_text",
-    "pack_raw_page",
     "resolve_canonical",
     "run_in_pool",
     "sketch_text",
@@ -51,4 +50,5 @@ __all__ = [
     "to_raw_document",
     "transform_document",
     "transform_documents",
+    "write_raw_page",
 ]

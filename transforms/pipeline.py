@@ -1,17 +1,19 @@
-"""The per-document transform (extract, sketch, tag, pack the raw page), run in the process pool."""
+"""The per-document transform (extract, tag, store the raw page), run in the process pool."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Protocol
 
 from connectors.records import Failure, RawDocument
 from transforms.extract import extract_article
 from transforms.pool import ItemFailed, WorkerPool, run_in_pool
-from transforms.rawpage import RawPage, pack_raw_page
+from transforms.rawpage import RawPage, write_raw_page
 from transforms.records import TaggedArticle
 from transforms.tagging import tag_article
 
@@ -31,7 +33,7 @@ _FAILURE_CODES = {
 
 @dataclass(frozen=True, slots=True)
 class Transformed:
-    """What one document became: a tagged article or a failure, plus its raw page to keep."""
+    """What one document became: a tagged article or a failure, plus its stored raw page."""
 
     result: TaggedArticle | Failure
     raw: RawPage | None
@@ -42,11 +44,15 @@ class Transformed:
         return self.result.article.article_id if isinstance(self.result, TaggedArticle) else None
 
 
-def transform_document(document: RawDocument) -> Transformed:
-    """Extract and tag one document; pure, so it runs in any worker process."""
+def transform_document(document: RawDocument, raw_dir: Path) -> Transformed:
+    """Extract and tag one document, and store its raw page under ``raw_dir``.
+
+    Runs in a worker process: the page is compressed and written there, once, so
+    only its reference travels back (see transforms.rawpage).
+    """
     article = extract_article(document)
     result = article if isinstance(article, Failure) else tag_article(article)
-    return Transformed(result=result, raw=pack_raw_page(document))
+    return Transformed(result=result, raw=write_raw_page(raw_dir, document))
 
 
 def split_results(
@@ -62,6 +68,7 @@ def split_results(
 def transform_documents(
     documents: Sequence[RawDocument],
     *,
+    raw_dir: Path,
     workers: int = DEFAULT_WORKERS,
     timeout_s: float = EXTRACTION_TIMEOUT_S,
 ) -> list[Transformed]:
@@ -70,15 +77,22 @@ def transform_documents(
     A page that times out or crashes its worker becomes a failure
     (``extraction_timeout``, ``extraction_error``, ``extraction_crashed``),
     and its raw page is still kept so a later ``newsflow reprocess`` can retry it.
+
+    Args:
+        raw_dir: the raw store, where each HTML page's file is written.
     """
-    outcomes = run_in_pool(transform_document, documents, workers=workers, timeout_s=timeout_s)
+    func = functools.partial(transform_document, raw_dir=raw_dir)
+    outcomes = run_in_pool(func, documents, workers=workers, timeout_s=timeout_s)
     return [
-        _failed(documents[outcome.index], outcome) if isinstance(outcome, ItemFailed) else outcome
+        _failed(documents[outcome.index], outcome, raw_dir)
+        if isinstance(outcome, ItemFailed)
+        else outcome
         for outcome in outcomes
     ]
 
 
-def _failed(document: RawDocument, outcome: ItemFailed) -> Transformed:
+def _failed(document: RawDocument, outcome: ItemFailed, raw_dir: Path) -> Transformed:
+    """The failure of a page its worker did not finish; its raw page is stored here instead."""
     failure = Failure(
         stage="extract",
         source=document.source,
@@ -86,7 +100,7 @@ def _failed(document: RawDocument, outcome: ItemFailed) -> Transformed:
         error_code=_FAILURE_CODES[outcome.reason],
         message=f"{document.location or document.url}: {outcome.message}",
     )
-    return Transformed(result=failure, raw=pack_raw_page(document))
+    return Transformed(result=failure, raw=write_raw_page(raw_dir, document))
 
 
 class DocumentSource(Protocol):
@@ -136,15 +150,22 @@ class StreamTransformer:
     with the first document (a run with nothing new starts none: see ``WorkerPool``).
 
     Args:
+        raw_dir: the raw store, where each HTML page's file is written (by its worker).
         workers: processes to run at once (at least 1).
         timeout_s: wall-clock limit per document; its worker is killed when exceeded.
     """
 
     def __init__(
-        self, *, workers: int = DEFAULT_WORKERS, timeout_s: float = EXTRACTION_TIMEOUT_S
+        self,
+        *,
+        raw_dir: Path,
+        workers: int = DEFAULT_WORKERS,
+        timeout_s: float = EXTRACTION_TIMEOUT_S,
     ) -> None:
         self._workers = max(1, workers)
-        self._pool = WorkerPool(transform_document, workers=self._workers, timeout_s=timeout_s)
+        self._raw_dir = raw_dir
+        func = functools.partial(transform_document, raw_dir=raw_dir)
+        self._pool = WorkerPool(func, workers=self._workers, timeout_s=timeout_s)
         self._in_pool: dict[int, RawDocument] = {}
         self._keys = itertools.count()
 
@@ -193,5 +214,7 @@ class StreamTransformer:
         for key, outcome in self._pool.collect(timeout_s):
             document = self._in_pool.pop(key)
             batch.transformed.append(
-                _failed(document, outcome) if isinstance(outcome, ItemFailed) else outcome
+                _failed(document, outcome, self._raw_dir)
+                if isinstance(outcome, ItemFailed)
+                else outcome
             )

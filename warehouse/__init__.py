@@ -26,13 +26,7 @@ from warehouse.query import (
     select_query,
     select_status,
 )
-from warehouse.raw import (
-    StoredPage,
-    load_raw_rows,
-    read_stored_pages,
-    select_stored_pages,
-    store_raw_files,
-)
+from warehouse.raw import load_raw_rows, read_stored_pages, select_stored_pages
 from warehouse.runs import fail_run, finish_run, start_run
 from warehouse.spool import SpooledBatch
 from warehouse.stories import load_article_extras
@@ -56,7 +50,6 @@ __all__ = [
     "SourceStatus",
     "SpooledBatch",
     "StoredArticle",
-    "StoredPage",
     "StoredPolls",
     "Warehouse",
     "WarehouseStatus",
@@ -85,6 +78,5 @@ __all__ = [
     "select_stored_articles",
     "select_stored_pages",
     "start_run",
-    "store_raw_files",
     "sync_sources",
 ]

@@ -78,14 +78,11 @@ def stage_spooled(con: duckdb.DuckDBPyConnection, path: Path, *, now: datetime) 
     return batch.batch_id
 
 
-def merge_staged(
-    lake: LakeConnection, *, raw_store: Path, now: Callable[[], datetime]
-) -> MergeResult:
+def merge_staged(lake: LakeConnection, *, now: Callable[[], datetime]) -> MergeResult:
     """Merge every staged batch not yet merged, oldest first, one transaction each.
 
     Args:
         lake: a lake connection (its write transactions take the merge cursor).
-        raw_store: where the batches' raw pages are written (under the lake's data path).
         now: the clock (UTC), read once per batch.
     """
     con = lake.as_duckdb()
@@ -102,7 +99,7 @@ def merge_staged(
         if row is None:
             continue
         batch = parse_spooled(str(row[0]), origin=f"staged batch {batch_id}")
-        merge = partial(_merge_one, con, batch, raw_store, now)
+        merge = partial(_merge_one, con, batch, now)
         counts += retry_conflicts(merge, on_conflict=count_conflict)
     return MergeResult(len(pending), counts, conflicts)
 
@@ -110,7 +107,6 @@ def merge_staged(
 def _merge_one(
     con: duckdb.DuckDBPyConnection,
     batch: SpooledBatch,
-    raw_store: Path,
     now: Callable[[], datetime],
 ) -> LoadCounts:
     """One batch in one transaction; nothing when another merge recorded it first."""
@@ -123,5 +119,4 @@ def _merge_one(
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
         raw=batch.raw,
-        raw_store=raw_store,
     )

@@ -69,7 +69,7 @@ class LakeWarehouse(Warehouse):
 
     @property
     def raw_dir(self) -> Path:
-        """Raw pages as content-addressed gzip files, beside the lake's data."""
+        """Raw pages as content-addressed gzip files beside the lake's data (workers write them)."""
         return self.data_dir / RAW_DIR_NAME
 
     @contextmanager
@@ -146,7 +146,7 @@ class LakeWarehouse(Warehouse):
     def merge(self, *, now: datetime) -> MergeResult:
         """Merge every staged batch that no merge has taken yet (any writer's) at time ``now``."""
         with self.writing() as con:
-            return merge_staged(LakeConnection.of(con), raw_store=self.raw_dir, now=lambda: now)
+            return merge_staged(LakeConnection.of(con), now=lambda: now)
 
     def publish(self) -> PublishStats:
         """Merge what is still staged; the lake itself is what analysts read."""

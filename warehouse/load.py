@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import duckdb
 
@@ -15,7 +14,7 @@ from transforms.records import TaggedArticle
 from warehouse.bulk import execute_records, insert_sql
 from warehouse.db import rollback_quietly
 from warehouse.pages import record_page_outcomes
-from warehouse.raw import load_raw_rows, store_raw_files
+from warehouse.raw import load_raw_rows
 from warehouse.rows import select_records
 from warehouse.stories import load_article_extras
 from warehouse.tags import load_tags
@@ -146,7 +145,6 @@ def load_batch(
     batch_id: str | None = None,
     spooled_at: datetime | None = None,
     raw: Sequence[tuple[RawPage, str | None]] = (),
-    raw_store: Path | None = None,
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
@@ -159,17 +157,10 @@ def load_batch(
             skipped, so replaying a spool file after a crash loads it exactly once.
         spooled_at: when that batch was staged (defaults to ``now``).
         raw: each raw page with the article it gave (``None`` when extraction failed);
-            the pages' files are written to ``raw_store`` first.
-        raw_store: the warehouse's raw page folder (``Warehouse.raw_dir``).
-
-    Raises:
-        ValueError: ``raw`` pages were given without a ``raw_store`` to keep them in.
+            the page's file is in the raw store already (its worker wrote it), only its
+            row is written here.
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
-    if raw:
-        if raw_store is None:
-            raise ValueError("raw pages need a raw store to be kept in")
-        store_raw_files(raw_store, [page for page, _ in raw])
     con.execute("BEGIN TRANSACTION")
     try:
         if batch_id is not None:

@@ -2,15 +2,13 @@
 
 Files rather than BLOBs, by measurement on the developer corpus (990 pages): the same
 gzip bytes cost 28 kB a page as files but 44 kB a page inside DuckDB, and pages in the
-database would be copied into every analysts' snapshot.
+database would be copied into every analysts' snapshot. The extraction workers write the
+files (transforms.rawpage) before their batch is spooled; a load records only the rows.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,8 +22,8 @@ from warehouse.rows import select_dicts
 
 _SELECT_RAW = """
 SELECT url, final_url, source, origin, fetched_at, status, content_type, bytes AS size, sha256,
-       storage_path, given_title, given_author, given_published_at, location,
-       given_published_precision
+       storage_path AS stored_path, stored_bytes, given_title, given_author, given_published_at,
+       location, given_published_precision
 FROM raw_documents
 WHERE ($since IS NULL OR fetched_at >= $since) AND ($until IS NULL OR fetched_at < $until)
 QUALIFY row_number() OVER (PARTITION BY url ORDER BY fetched_at DESC, sha256) = 1
@@ -73,32 +71,6 @@ ON CONFLICT (url, sha256) DO UPDATE SET
 )
 
 
-def storage_path_for(sha256: str) -> str:
-    """Where a page with this hash lives, relative to the raw store."""
-    return f"{sha256[:2]}/{sha256}.html.gz"
-
-
-def store_raw_files(store: Path, pages: Sequence[RawPage]) -> None:
-    """Write each page's compressed bytes once (content-addressed, atomic rename).
-
-    Files are written before the rows that name them, so a crash can leave an
-    unreferenced file, never a row without its file.
-    """
-    for page in pages:
-        target = store / storage_path_for(page.sha256)
-        if target.exists():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(page.compressed)
-            os.replace(temp, target)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
-
-
 def load_raw_rows(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -122,8 +94,8 @@ def load_raw_rows(
             status=p.status,
             content_type=p.content_type,
             bytes=p.size,
-            stored_bytes=len(p.compressed),
-            storage_path=storage_path_for(p.sha256),
+            stored_bytes=p.stored_bytes,
+            storage_path=p.stored_path,
             given_title=p.given_title,
             given_author=p.given_author,
             given_published_at=p.given_published_at,
@@ -137,48 +109,21 @@ def load_raw_rows(
     execute_records(con, _UPSERT_RAW, rows)
 
 
-@dataclass(frozen=True, slots=True)
-class StoredPage:
-    """A stored raw page's row: the page without its bytes, and where its file is."""
-
-    url: str
-    final_url: str | None
-    source: str
-    origin: str
-    fetched_at: datetime
-    status: int | None
-    content_type: str | None
-    size: int
-    sha256: str
-    storage_path: str  # relative to the raw store
-    given_title: str | None
-    given_author: str | None
-    given_published_at: datetime | None
-    location: str
-    given_published_precision: str | None
-
-
 def select_stored_pages(
     con: duckdb.DuckDBPyConnection,
     *,
     since: datetime | None = None,
     until: datetime | None = None,
-) -> list[StoredPage]:
+) -> list[RawPage]:
     """The latest stored version of every URL fetched in [since, until), oldest first.
 
     Rows only: their files are read with :func:`read_stored_pages`, outside any write
     section, a batch at a time.
     """
     rows = select_dicts(con, _SELECT_RAW, {"since": since, "until": until})
-    return [StoredPage(**row) for row in rows]
+    return [RawPage(**row) for row in rows]
 
 
-def read_stored_pages(store: Path, pages: Sequence[StoredPage]) -> list[tuple[RawPage, bytes]]:
-    """Each page as stored, with its uncompressed bytes, read from the raw store's files."""
-    read = []
-    for stored in pages:
-        compressed = (store / stored.storage_path).read_bytes()
-        fields = {f.name: getattr(stored, f.name) for f in dataclasses.fields(stored)}
-        del fields["storage_path"]
-        read.append((RawPage(**fields, compressed=compressed), gzip.decompress(compressed)))
-    return read
+def read_stored_pages(store: Path, pages: Sequence[RawPage]) -> list[tuple[RawPage, bytes]]:
+    """Each page with its uncompressed bytes, read from its file in the raw store."""
+    return [(page, gzip.decompress((store / page.stored_path).read_bytes())) for page in pages]

@@ -8,12 +8,12 @@ id, recorded in ``load_batches`` by the same transaction, so a file whose load c
 just before a crash is recognised and skipped: every batch lands exactly once.
 
 Files are JSON (readable with ``jq`` when something needs looking into); records keep their
-types through a small tagged encoding.
+types through a small tagged encoding. Raw pages are not in them: the extraction worker wrote
+each page's file before its batch was spooled, and the spool carries only its reference.
 """
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import os
@@ -26,7 +26,7 @@ from typing import Any
 
 import duckdb
 
-from connectors.records import Failure, RawDocument
+from connectors.records import Failure
 from transforms.rawpage import RawPage
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from warehouse.files import fsync_file, replace_durably
@@ -40,7 +40,6 @@ _RECORD_TYPES: dict[str, type[Any]] = {
         CandidateName,
         EntityMention,
         Failure,
-        RawDocument,
         RawPage,
         TaggedArticle,
         TopicTag,
@@ -57,7 +56,7 @@ class SpooledBatch:
     spooled_at: datetime
     tagged: tuple[TaggedArticle, ...]
     failures: tuple[Failure, ...]
-    raw: tuple[tuple[RawPage, str | None], ...] = ()  # raw pages and the article each gave
+    raw: tuple[tuple[RawPage, str | None], ...] = ()  # stored raw pages, the article each gave
 
 
 def spool_batch(
@@ -140,7 +139,6 @@ def load_spooled(
     run_id: str,
     now: datetime,
     batch: SpooledBatch | None = None,
-    raw_store: Path | None = None,
 ) -> LoadCounts:
     """Load one spool file in one transaction, then delete it.
 
@@ -148,8 +146,7 @@ def load_spooled(
     call finds the batch id in ``load_batches`` and only deletes the file. A file that
     cannot be read is renamed ``*.rejected`` (kept for inspection, never retried) and
     becomes a ``bad_spool`` failure of the run ``run_id`` that met it. ``batch`` is the
-    file's content when the caller has read it already; ``raw_store`` is the warehouse's
-    raw page folder, needed when the batch holds raw pages.
+    file's content when the caller has read it already.
     """
     try:
         batch = batch or read_spooled(path)
@@ -167,7 +164,6 @@ def load_spooled(
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
         raw=batch.raw,
-        raw_store=raw_store,
     )
     path.unlink(missing_ok=True)
     return counts
@@ -179,8 +175,6 @@ def _encode(value: object) -> object:
         return {"$record": type(value).__name__, **fields}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
-    if isinstance(value, bytes):
-        return {"$bytes": base64.b64encode(value).decode("ascii")}
     if isinstance(value, list | tuple):
         return [_encode(item) for item in value]
     if isinstance(value, dict):
@@ -197,8 +191,6 @@ def _decode(value: Any) -> Any:
         return value
     if "$datetime" in value:
         return datetime.fromisoformat(value["$datetime"])
-    if "$bytes" in value:
-        return base64.b64decode(value["$bytes"])
     if "$dict" in value:
         return {key: _decode(item) for key, item in value["$dict"].items()}
     fields = {key: _decode(item) for key, item in value.items() if key != "$record"}

@@ -100,7 +100,11 @@ class Warehouse:
 
     @property
     def raw_dir(self) -> Path:
-        """Raw pages as content-addressed gzip files (rows in ``raw_documents`` name them)."""
+        """Raw pages as content-addressed gzip files (rows in ``raw_documents`` name them).
+
+        The extraction workers write them (the flow hands them this folder); a load
+        records only the rows.
+        """
         return self.folder / RAW_DIR_NAME
 
     @property
@@ -215,9 +219,7 @@ class Warehouse:
                 batch: SpooledBatch | None = read_spooled(path)
             except ValueError:
                 batch = None  # load_spooled rejects the file and records why
-            counts = load_spooled(
-                con, path, run_id=run_id, now=now, batch=batch, raw_store=self.raw_dir
-            )
+            counts = load_spooled(con, path, run_id=run_id, now=now, batch=batch)
         topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
         return LoadedBatch(path.stem, counts, tuple(topics))
 

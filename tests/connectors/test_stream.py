@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -107,9 +108,9 @@ def test_leaving_early_cancels_the_fetches_still_waiting() -> None:
     assert len([p for p in server.seen.paths if p.startswith("/p")]) <= 2
 
 
-def test_a_page_decodes_by_its_http_charset_now_and_when_reprocessed() -> None:
+def test_a_page_decodes_by_its_http_charset_now_and_when_reprocessed(tmp_path: Path) -> None:
     from transforms.extract import extract_article
-    from transforms.rawpage import pack_raw_page, to_raw_document
+    from transforms.rawpage import to_raw_document, write_raw_page
     from transforms.records import Article
 
     text = "Die Zürcher Forscher zeigten ein Modell, das Überwachung erkennt und Grüße übersetzt."
@@ -120,7 +121,7 @@ def test_a_page_decodes_by_its_http_charset_now_and_when_reprocessed() -> None:
             [document] = stream.take(1, timeout_s=None)
     assert isinstance(document, RawDocument)
     first = extract_article(document)
-    raw = pack_raw_page(document)
+    raw = write_raw_page(tmp_path, document)
     assert raw is not None and "iso-8859-1" in (raw.content_type or "").lower()
     again = extract_article(to_raw_document(raw, document.body or b""))
     assert isinstance(first, Article) and isinstance(again, Article)

@@ -136,7 +136,9 @@ def _store_fetched_page(warehouse: Warehouse, body: bytes, content_type: str) ->
         content_type=content_type,
         body=body,
     )
-    tagged, failures, raw = split_results(transform_documents([document], workers=1))
+    tagged, failures, raw = split_results(
+        transform_documents([document], raw_dir=warehouse.raw_dir, workers=1)
+    )
     assert len(tagged) == 1 and failures == []
     with warehouse.writing() as con:
         load_batch(
@@ -146,7 +148,6 @@ def _store_fetched_page(warehouse: Warehouse, body: bytes, content_type: str) ->
             failures=[],
             now=datetime(2026, 1, 2),
             raw=raw,
-            raw_store=warehouse.raw_dir,
         )
         con.execute("UPDATE articles SET text = 'old', extractor_version = 'old/0'")
 
@@ -160,6 +161,8 @@ def test_a_reprocessed_iso_8859_1_page_is_stored_and_extracted_without_mojibake(
     )
     warehouse = Warehouse(db_path)
     _store_fetched_page(warehouse, body, "text/html; charset=ISO-8859-1")  # charset: header only
+    [file] = warehouse.raw_dir.rglob("*.html.gz")
+    written = file.stat()
     counts = reprocess_stored_pages(warehouse, run_id="again", workers=1)
     assert counts.updated == 1
     with duckdb.connect(str(warehouse.write_db), read_only=True) as con:
@@ -173,6 +176,8 @@ def test_a_reprocessed_iso_8859_1_page_is_stored_and_extracted_without_mojibake(
     assert raw[0][4] == "again"  # stored again by the reprocess, as the bytes it was given
     assert gzip.decompress((warehouse.raw_dir / raw[0][3]).read_bytes()) == body
     assert text in article_text and "Ã" not in article_text
+    assert list(warehouse.raw_dir.rglob("*.html.gz")) == [file]  # its own file, not rewritten
+    assert (file.stat().st_ino, file.stat().st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
 
 
 def test_reprocess_extracts_with_the_database_closed(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import datetime
 
 import pytest
+from lxml import html as lxml_html
 
 from connectors import Failure, RawDocument, iter_seed_documents
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
-from tests.conftest import ROOT
-from transforms import Article, extract_article, extract_text
+from tests.conftest import ROOT, shared_path
+from transforms import Article, extract_article, extract_metadata, extract_text
+from transforms.extract import extract_text_from_tree
+from transforms.html import parse_html
 
 NOW = datetime(2026, 1, 2, 3)
 PARAGRAPHS = [
@@ -155,8 +159,6 @@ def test_a_page_given_only_as_bytes_is_decoded_with_its_charset() -> None:
 
 
 def test_lead_paragraphs_before_the_text_are_recovered_but_not_navigation() -> None:
-    from lxml import html as lxml_html
-
     from transforms.extract import _with_recovered_lead
 
     lead = "A stand-first paragraph that sums up the whole story in one long sentence here."
@@ -245,3 +247,19 @@ def test_a_given_title_is_not_derived() -> None:
     article = extract_article(document)
     assert isinstance(article, Article)
     assert (article.title, article.title_derived) == ("Big news", False)
+
+
+def test_text_and_metadata_read_one_parsed_tree_and_leave_it_as_parsed() -> None:
+    """Each page is parsed once: the text, then the metadata, are read from the same tree.
+
+    trafilatura and htmldate copy what they prune, so the metadata sees the page as parsed.
+    """
+    pages = sorted(shared_path("corpora", "extraction", "trafilatura-eval", "html").glob("*.gz"))
+    for path in pages[:25]:
+        page = parse_html(gzip.decompress(path.read_bytes()).decode("utf-8", "replace"))
+        assert page is not None, path.name
+        parsed = lxml_html.tostring(page.tree)
+        extract_text_from_tree(page.tree, "https://news.example.com/a")
+        assert lxml_html.tostring(page.tree) == parsed, path.name
+        extract_metadata(page.tree, "https://news.example.com/a")
+        assert lxml_html.tostring(page.tree) == parsed, path.name

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import os
 import time
+from pathlib import Path
 
 from connectors import Failure, RawDocument
 from transforms.entities import entity_index
@@ -56,7 +58,9 @@ def test_an_exception_or_a_dead_worker_fails_only_its_item() -> None:
     assert results[2][0] == "OK"  # type: ignore[index]
 
 
-def test_transform_documents_turns_empty_pages_into_failures_and_keeps_their_raw_page() -> None:
+def test_transform_documents_turns_empty_pages_into_failures_and_keeps_their_raw_page(
+    tmp_path: Path,
+) -> None:
     from datetime import datetime
 
     document = RawDocument(
@@ -69,10 +73,11 @@ def test_transform_documents_turns_empty_pages_into_failures_and_keeps_their_raw
         status=200,
         content_type="text/html",
     )
-    [outcome] = transform_documents([document], workers=1)
+    [outcome] = transform_documents([document], raw_dir=tmp_path, workers=1)
     assert isinstance(outcome.result, Failure)
     assert outcome.result.error_code == "extraction_empty"
     assert outcome.raw is not None and outcome.raw.size == len(document.body or b"")
+    assert gzip.decompress((tmp_path / outcome.raw.stored_path).read_bytes()) == document.body
 
 
 def test_a_pool_keeps_its_workers_between_items_submitted_at_different_times() -> None:
@@ -111,10 +116,10 @@ def _page(n: int, words: int = 30) -> RawDocument:
     )
 
 
-def test_the_stream_transformer_hands_out_every_document_once_in_batches() -> None:
+def test_the_stream_transformer_hands_out_every_document_once_in_batches(tmp_path: Path) -> None:
     refused = Failure("fetch", "test", "https://e.com/x", "http_status", "HTTP 404")
     source = DocumentList([_page(n) for n in range(7)] + [refused] + [_page(n, 2) for n in (8, 9)])
-    with StreamTransformer(workers=2) as transformer:
+    with StreamTransformer(raw_dir=tmp_path, workers=2) as transformer:
         batches = list(transformer.iter_batches(source, 3))
     assert all(len(batch) >= 3 for batch in batches[:-1])
     transformed = [t for batch in batches for t in batch.transformed]

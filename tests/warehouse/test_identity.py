@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from pathlib import Path
 
@@ -10,11 +9,11 @@ import duckdb
 
 from connectors import RawDocument
 from transforms import Article, TaggedArticle
-from transforms.rawpage import pack_raw_page
+from transforms.rawpage import write_raw_page
 from transforms.stories import sketch_text
 from warehouse import load_batch
 from warehouse.db import connect_warehouse
-from warehouse.raw import read_stored_pages, select_stored_pages, store_raw_files
+from warehouse.raw import read_stored_pages, select_stored_pages
 
 NOW = datetime(2026, 1, 1, 12)
 STORY = (
@@ -111,21 +110,18 @@ def test_raw_pages_are_stored_once_by_content_and_read_back(db_path: Path) -> No
         content_type="text/html; charset=windows-1252",
         published_at=datetime(2024, 5, 6),
     )
-    page = pack_raw_page(document)
-    assert page is not None
     store = db_path.parent / "raw"
     con = connect_warehouse(db_path)
     for run in ("r1", "r2"):
-        store_raw_files(store, [page])
-        load_batch(
-            con, run_id=run, tagged=[], failures=[], now=NOW, raw=[(page, None)], raw_store=store
-        )
+        page = write_raw_page(store, document)
+        assert page is not None
+        load_batch(con, run_id=run, tagged=[], failures=[], now=NOW, raw=[(page, None)])
     assert [p.name for p in store.rglob("*.html.gz")] == [f"{page.sha256}.html.gz"]
     row = con.execute("SELECT url, status, bytes, sha256, run_id FROM raw_documents").fetchall()
     assert row == [("https://e.com/p", 200, len(body), page.sha256, "r2")]
     [(stored, stored_body)] = read_stored_pages(store, select_stored_pages(con))
     assert stored_body == body
-    assert dataclasses.replace(stored, compressed=b"") == dataclasses.replace(page, compressed=b"")
+    assert stored == page
 
 
 def test_copies_within_one_batch_join_the_first_copys_story(db_path: Path) -> None:
@@ -134,22 +130,31 @@ def test_copies_within_one_batch_join_the_first_copys_story(db_path: Path) -> No
     assert con.execute("SELECT DISTINCT story_id FROM articles").fetchall() == [("one",)]
 
 
-def test_raw_pages_survive_the_spool(tmp_path: Path, db_path: Path) -> None:
+def test_a_spooled_raw_page_is_a_reference_and_its_file_is_written_once(
+    tmp_path: Path, db_path: Path
+) -> None:
     from warehouse.spool import load_spooled, spool_batch
 
-    body = b"<html><body><p>Spooled page</p></body></html>"
+    body = b"<html><body><p>Spooled page, a page long enough to notice</p></body></html>"
     document = RawDocument(
         url="https://e.com/s", source="feed-a", origin="feed", fetched_at=NOW, body=body
     )
-    page = pack_raw_page(document)
+    store = tmp_path / "raw"
+    page = write_raw_page(store, document)  # as the extraction worker does
     assert page is not None
+    written = (store / page.stored_path).stat()
     path = spool_batch(
         tmp_path / "spool", run_id="r1", tagged=[], failures=[], now=NOW, raw=[(page, None)]
     )
+    spooled = path.read_text(encoding="utf-8")
+    assert "$bytes" not in spooled and "Spooled page" not in spooled
+    assert page.stored_path in spooled
     con = connect_warehouse(db_path)
-    load_spooled(con, path, run_id="r1", now=NOW, raw_store=tmp_path / "raw")
+    load_spooled(con, path, run_id="r1", now=NOW)
+    after = (store / page.stored_path).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
     assert con.execute("SELECT url, sha256 FROM raw_documents").fetchall() == [
         ("https://e.com/s", page.sha256)
     ]
-    [(_, stored)] = read_stored_pages(tmp_path / "raw", select_stored_pages(con))
+    [(_, stored)] = read_stored_pages(store, select_stored_pages(con))
     assert stored == body

@@ -14,7 +14,6 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import RawDocument
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
 from warehouse.db import connect_warehouse
@@ -38,11 +37,15 @@ def test_spooled_batch_reads_back_equal(tmp_path: Path) -> None:
     assert (list(batch.tagged), list(batch.failures)) == (tagged, failures)
 
 
-def test_raw_documents_with_bytes_and_headers_survive_the_encoding() -> None:
-    document = RawDocument(
-        url="https://example.com/a", source="s", origin="feed", fetched_at=NOW, body=b"\x00\xff"
-    )
-    assert _decode(_encode([document, {"etag": "x"}])) == (document, {"etag": "x"})
+def test_records_and_dicts_survive_the_encoding() -> None:
+    record = failure("https://example.com/a")
+    assert _decode(_encode([record, {"etag": "x"}])) == (record, {"etag": "x"})
+
+
+def test_page_bytes_are_refused_by_the_spool() -> None:
+    """Pages travel as references to the files their workers wrote, never inside a spool file."""
+    with pytest.raises(TypeError, match="bytes"):
+        _encode([b"<html>"])
 
 
 def test_spool_files_list_oldest_first_and_skip_partial_files(tmp_path: Path) -> None:

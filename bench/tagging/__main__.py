@@ -1,6 +1,7 @@
-"""``python -m bench.tagging``: tagging scores on the dev set and on the tune split.
+"""``python -m bench.tagging``: tagging scores on the dev set and on the tune splits.
 
-``--holdout`` also scores the holdout split: run it to report, never while tuning.
+``--holdout`` also scores the holdout splits: run it to report, never while tuning
+(the first ``holdout`` has been used while tuning; ``holdout2`` has not).
 ``--errors`` lists every article with a wrong tag (for dev and tune).
 """
 
@@ -27,13 +28,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = {
         "dev": parse_labeled_articles(DEFAULT_DEV_SET.read_text(encoding="utf-8").splitlines()),
         "tune": load_split("tune"),
+        "tune2": load_split("tune2"),
     }
     if args.holdout:
         sets["holdout"] = load_split("holdout")
+        sets["holdout2"] = load_split("holdout2")
     for name, cases in sets.items():
         scores = evaluate_tagging(cases, named=dev_named() if name == "dev" else None)
         print(format_scores(scores, f"{name}: text"))
-        if args.errors and name != "holdout":
+        if args.errors and not name.startswith("holdout"):
             print("\n".join(scores.errors))
         print()
     return 0

@@ -12,9 +12,17 @@ ROWS = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlin
 
 
 def test_every_row_is_in_the_split_its_id_hashes_to() -> None:
-    assert [row["split"] for row in ROWS] == [split_of(row["id"]) for row in ROWS]
-    assert {split_of(row["id"]) for row in ROWS} == {"tune", "holdout"}
+    splits = [split_of(row["id"], row.get("batch", 1)) for row in ROWS]
+    assert [row["split"] for row in ROWS] == splits
+    assert set(splits) == {"tune", "holdout", "tune2", "holdout2"}
     assert len({row["id"] for row in ROWS}) == len(ROWS)
+
+
+def test_a_feed_item_with_a_plain_summary_reads_as_title_and_summary() -> None:
+    shared_path("corpora", "feeds", "real-sites")
+    cases = {case.case_id: case for case in load_split("tune2") + load_split("holdout2")}
+    assert len(cases) == sum(row.get("batch") == 2 for row in ROWS)
+    assert all(case.title and case.text for case in cases.values())
 
 
 def test_labels_use_the_fixed_topics_and_types_and_not_ai_alone() -> None:

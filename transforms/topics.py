@@ -23,6 +23,11 @@ SPREAD = 2  # ...and a topic the title and lead do not cue needs this many such 
 LEAD_CUE = 3.0  # evidence in the title and lead that makes a topic the article's subject
 TITLE_CUE = 1.5  # one strong term in the title (launch, safety, chip)...
 TITLE_DISCOUNT = 0.75  # ...lowers the topic's threshold by this factor
+# A brief (a feed summary, a news-in-brief item under BRIEF_WORDS) is all title and lead,
+# and its one sentence is its subject: its evidence is scaled up in proportion to how much
+# shorter than BRIEF_WORDS it is, counting it as MIN_WORDS long at the least.
+BRIEF_WORDS, MIN_WORDS = 100, 10
+BRIEF_CUE = 1.0  # ...but its title and sentence still need one full-weight term
 _LINE_BREAK = re.compile(r"\n+")
 
 
@@ -80,6 +85,7 @@ class TopicScores:
     evidence: dict[str, tuple[str, ...]]
     gated: frozenset[str]  # topics whose ``requires`` terms were present
     paragraphs: dict[str, dict[int, float]]  # evidence weight per paragraph (0: the title)
+    density: float = 1.0  # sqrt(words / reference words): above 1 long, below 1 short
 
 
 def score_topics(
@@ -124,13 +130,18 @@ def measure_topics(
     """Score every topic, before thresholds: the explainable part of topic tagging.
 
     Each term hit weighs its taxonomy weight times a position factor (title, lead,
-    body); repeats of one term count up to a cap; catalog entities add their topic
-    hints. The sum is divided by the square root of the length relative to a
-    reference length, so that density, not length, decides.
+    body); repeats of one term count up to a cap; catalog entities (and new
+    versions of catalog families) add their topic hints. The sum is divided by the
+    square root of the length relative to a reference length, so that density, not
+    length, decides; a brief (under ``BRIEF_WORDS``) is divided by its length
+    relative to ``BRIEF_WORDS``, so its one sentence counts as a subject.
     """
     index = index or topic_index()
     taxonomy = index.taxonomy
     scores: dict[str, float] = defaultdict(float)
+    # Entity hints: a brief naming an AI product is about AI, but a product's weak topic
+    # hints are not scaled up into the brief's topics.
+    hinted: dict[str, float] = defaultdict(float)
     evidence: dict[str, list[tuple[float, str]]] = {}
     gated: set[str] = set()
     required: list[tuple[int, _Term]] = []
@@ -174,9 +185,11 @@ def measure_topics(
         ):
             gated.add(term.group)
     for mention in entities:
-        for topic, weight in index.hints.get(mention.entity_id, ()):
+        # A new version of a catalog family ("Llama 3.1") hints as the family does.
+        hints = index.hints.get(mention.entity_id) or index.hints.get(mention.family or "", ())
+        for topic, weight in hints:
             gain = weight * min(mention.mentions, ENTITY_HINT_CAP)
-            scores[topic] += gain
+            hinted[topic] += gain
             evidence.setdefault(topic, []).append(
                 (gain, f"entity:{mention.name}x{mention.mentions}")
             )
@@ -186,13 +199,23 @@ def measure_topics(
                 at = where.rsplit("@", 1)[1]
                 position = 0 if at == "title" else body_start + int(at)
                 paragraphs[topic][bisect_right(starts, position) - 1] += weight
-    density = math.sqrt(max(len(text.split()), taxonomy.reference_words) / taxonomy.reference_words)
+    words = len(text.split())
+    density = (
+        max(words, MIN_WORDS) / BRIEF_WORDS
+        if words < BRIEF_WORDS
+        else math.sqrt(max(words, taxonomy.reference_words) / taxonomy.reference_words)
+    )
     groups = [_AI, *(rule.topic for rule in taxonomy.rules)]
     return TopicScores(
-        scores={group: scores[group] / density for group in groups},
+        scores={
+            group: scores[group] / density
+            + hinted[group] / (density if group == _AI else max(density, 1.0))
+            for group in groups
+        },
         evidence={group: _strongest(evidence.get(group, [])) for group in groups},
         gated=frozenset(gated),
         paragraphs={group: dict(paragraphs[group]) for group in groups},
+        density=density,
     )
 
 
@@ -210,13 +233,16 @@ def _applies(measured: TopicScores, topic: str, threshold: float, lead: int) -> 
     A topic is the article's subject when its terms are in the title or lead, or
     gets real space when evidence comes from more than one paragraph; one dense
     paragraph deep in the text is a passing remark. A topic the title names needs
-    less evidence in the body (``TITLE_DISCOUNT``).
+    less evidence in the body (``TITLE_DISCOUNT``). A brief's headline cue shrinks
+    with its length, as its scores grow.
     """
     score = measured.scores[topic]
     paragraphs = measured.paragraphs[topic]
+    short = min(measured.density, 1.0)
     headline = sum(weight for where, weight in paragraphs.items() if where <= lead)
     spread = sum(1 for weight in paragraphs.values() if weight >= PARAGRAPH_EVIDENCE)
-    substantial = headline >= LEAD_CUE or spread >= SPREAD
+    # A brief needs less headline evidence, but one weak word scaled up is no subject.
+    substantial = headline >= max(LEAD_CUE * short, BRIEF_CUE) or spread >= SPREAD
     if paragraphs.get(0, 0.0) >= TITLE_CUE and score >= TITLE_DISCOUNT * threshold:
         return True
     return score >= threshold and substantial

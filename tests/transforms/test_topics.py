@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from transforms import CatalogError, load_taxonomy
 from transforms.entities import match_entities
+from transforms.records import EntityMention
 from transforms.topics import measure_topics, score_topics
 
 AI_LEAD = "Artificial intelligence (AI) companies and their AI chatbots and LLMs. "
@@ -116,7 +118,8 @@ def test_funding_needs_its_amount_near_the_funding_words() -> None:
 
 
 def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
-    body = AI_LEAD + "The company released it to its users today."
+    filler = " The weather was mild and the office was quiet." * 12  # an article, not a brief
+    body = AI_LEAD + "The company released it to its users today." + filler
     title = "OpenAI launches a chatbot"
     threshold = next(r.threshold for r in load_taxonomy().rules if r.topic == "product-launch")
     assert measure_topics(title, body, ()).scores["product-launch"] < threshold
@@ -137,3 +140,22 @@ def test_a_scrapes_lead_starts_at_its_headline_after_the_menus() -> None:
     story = AI_LEAD + "Acme raised $50 million in a funding round led by investors."
     filler = "\n".join(f"The robot walked to room {i} and back again." for i in range(40))
     assert "funding" in _topics(f"{menu}{title}\n{story}\n{filler}", title=title)
+
+
+def test_a_one_sentence_brief_is_about_its_sentence() -> None:
+    title = "Acme unveils Blue"
+    brief = "Acme today launched Blue, its new AI model for farmers."
+    assert list(_topics(brief, title=title)) == ["product-launch"]
+    assert list(_topics("Acme's AI model Blue has new features.")) == []
+    assert "product-launch" not in _topics((brief + " It has many features. " * 20)[:2000])
+
+
+def test_a_brief_naming_a_new_version_of_an_ai_family_is_about_ai() -> None:
+    text = "Acme released Llama 9 to everyone today."
+    version = EntityMention(
+        "discovered:llama-9", "Llama 9", "product", None, 1, ("Llama 9@14",), 0.0,
+        origin="discovered", cue="version", family="llama",
+    )  # fmt: skip
+    assert [t.topic for t in score_topics("", text, (version,))] != ["not-ai"]
+    unrelated = replace(version, family=None)
+    assert [t.topic for t in score_topics("", text, (unrelated,))] == ["not-ai"]

@@ -101,12 +101,12 @@ class _Found:
 
 @dataclass(frozen=True, slots=True)
 class Families:
-    """Catalog products by family stem ("llama" -> LLaMA), and which cover their versions."""
+    """Catalog products by family stem ("llama" -> LLaMA), known names and their types."""
 
     by_stem: dict[str, CatalogEntity]
-    covering: frozenset[str]  # stems whose catalog entry names versions as aliases (Claude 2)
     known: frozenset[str]  # every catalog name and alias, lower-cased
     types: dict[str, str] = field(default_factory=dict)  # catalog name or alias -> type
+    makers: frozenset[str] = frozenset()  # names and aliases of catalog companies and labs
 
 
 @cache
@@ -118,7 +118,6 @@ def catalog_families() -> Families:
 def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
     """Index product names by their stem without a version."""
     by_stem: dict[str, CatalogEntity] = {}
-    covering = set()
     known: set[str] = set()
     types: dict[str, str] = {}
     for entity in catalog:
@@ -128,9 +127,8 @@ def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
         if entity.type != _PRODUCT or _VERSIONED.search(entity.name):
             continue
         by_stem.setdefault(entity.name.lower(), entity)
-        if any(_VERSIONED.search(alias) for alias in entity.aliases):
-            covering.add(entity.name.lower())
-    return Families(by_stem, frozenset(covering), frozenset(known), types)
+    makers = frozenset(name for name, type_ in types.items() if type_ in {"company", "ai_lab"})
+    return Families(by_stem, frozenset(known), types, makers)
 
 
 # A person introduced by role or speech ("said Mayor Jane Doe") is an actor of the story even
@@ -201,7 +199,7 @@ def discover_entities(
         ):
             continue
         for start, words in _chunks(haystack, match.start(), match.group(0), known, taken):
-            _classify(haystack, start, words, lower_words, add, frequent, firsts)
+            _classify(haystack, start, words, lower_words, add, frequent, firsts, families)
     for name, count in frequent.items():
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, _vote(haystack, name), "frequent", firsts[name])
@@ -237,13 +235,15 @@ def _discover_versions(
     families: Families,
     add: _Add,
 ) -> None:
-    """A catalog product followed by a version the catalog lacks: a new family member."""
+    """A catalog product followed by a version the catalog lacks: a new family member.
+
+    In the title too (a brief's product is often named only there); a version the
+    catalog lists as an alias ("Claude 2") is known, so ``add`` skips it.
+    """
     for start, end in known:
-        if start < body_start:
-            continue
         stem = haystack[start:end]
         entity = families.by_stem.get(stem.lower())
-        if entity is None or stem.lower() in families.covering:
+        if entity is None:
             continue
         version = re.match(
             r"(?:[ -]?)(\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?", haystack[end:]
@@ -301,8 +301,12 @@ def _classify(
     add: _Add,
     frequent: Counter[str],
     firsts: dict[str, int],
+    families: Families,
 ) -> None:
-    """Type one chunk of capitalised words by its own shape and the words around it."""
+    """Type one chunk of capitalised words by its own shape and the words around it.
+
+    A catalog company or lab right before a versioned product begins its name.
+    """
     while words and words[0][1][0].isdigit():  # "17 Nov 2023": a date, not a name
         words = words[1:]
     if not words:
@@ -339,7 +343,12 @@ def _classify(
     if len(tokens) >= 2 and _VERSIONED.match(tokens[-1]):
         version = re.sub(r"(?<=\d)s$", "", tokens[-1])
         if tokens[0] not in VERSION_STOP and not re.fullmatch(r"(?:19|20)\d\d", version):
-            add(" ".join((*tokens[:-1], version)), _PRODUCT, "version", start)
+            name = " ".join((*tokens[:-1], version))
+            maker = _maker_before(before, families.makers)
+            if maker and name.lower() not in families.known:  # "Mistral Medium 3"
+                add(f"{maker} {name}", _PRODUCT, "version", start - len(maker) - 1)
+            else:
+                add(name, _PRODUCT, "version", start)
         return
     if 2 <= len(tokens) <= 4 and _is_person(tokens, before, after, lower_words):
         add(name, _PERSON, _person_cue(tokens, before, after), start)
@@ -364,6 +373,18 @@ def _classify(
     if re.search(r"\b[a-z][\w-]*[ \t]+$", before):  # in prose, not in a menu or a list
         frequent[name] += 1
     firsts.setdefault(name, start)
+
+
+def _maker_before(before: str, makers: frozenset[str]) -> str:
+    """The catalog company or lab named right before a product ("Mistral" in "Mistral Large 3")."""
+    match = re.search(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $", before)
+    if match is None:
+        return ""
+    words = match.group(1)
+    for candidate in (words, words.split(" ")[-1]):
+        if candidate in makers:
+            return candidate
+    return ""
 
 
 def has_role_cue(haystack: str, start: int, end: int) -> bool:

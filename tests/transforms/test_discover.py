@@ -34,6 +34,18 @@ def test_a_new_version_of_a_catalog_family_links_to_the_family() -> None:
     assert (version.type, version.family, version.mentions) == ("product", "llama", 2)
 
 
+def test_a_version_in_the_title_and_beyond_the_catalogs_own_versions_is_found() -> None:
+    found = _found("Claude 7 answers faster, Anthropic says.", title="Anthropic ships Claude 7")
+    assert found["Claude 7"].evidence[0] == "Claude 7@title"
+    assert "Claude 2" not in _found("Anthropic released Claude 2, an AI model.")
+
+
+def test_a_versioned_product_named_after_its_maker_keeps_the_makers_name() -> None:
+    found = _found("The AI lab said Anthropic Sonnet 9 is out, and Anthropic Sonnet 9 is fast.")
+    assert found["Anthropic Sonnet 9"].type == "product"
+    assert "Sonnet 9" not in found
+
+
 def test_laws_and_regulators_are_found_by_their_head_words() -> None:
     found = _found(
         "The Ministry of Digital Affairs said the Frontier Model Safety Act would apply "

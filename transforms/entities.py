@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,6 +47,8 @@ _CREDIT_MARKERS = (
 )
 _CREDIT_WINDOW = 50
 _FULL, _SURNAME = "full", "surname"
+# A word hyphenated at a line break in a hard-wrapped scrape ("Deep-\nMind").
+_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
 _PUNCTUATION = ".,;:!?()'’\"“”"
 
 
@@ -158,7 +161,8 @@ def match_entities(
 def _hits(index: EntityIndex, haystack: str) -> list[Hit[_Name]]:
     """Catalog matches in text order; an ALL-CAPS line is matched in any case as well.
 
-    Line breaks inside a name ("Hugging\nFace" in a hard-wrapped scrape) match as spaces.
+    Line breaks inside a name ("Hugging\nFace" in a hard-wrapped scrape) match as spaces,
+    and a word hyphenated at a line break ("Deep-\nMind") matches joined.
     """
     flat = haystack.replace("\n", " ")
     hits = [
@@ -167,9 +171,10 @@ def _hits(index: EntityIndex, haystack: str) -> list[Hit[_Name]]:
         else Hit(h.start, h.end, haystack[h.start : h.end], h.values)
         for h in index.matcher.iter_hits(flat)
     ]
+    hits = _with_broken_words(index, haystack, hits)
     caps = caps_lines(haystack)
     if not caps:
-        return hits
+        return sorted(hits, key=lambda h: h.start)
     for start, end in caps:
         for hit in index.folded.iter_hits(flat[start:end]):
             shifted = Hit(
@@ -181,6 +186,29 @@ def _hits(index: EntityIndex, haystack: str) -> list[Hit[_Name]]:
             if not any(h.start < shifted.end and shifted.start < h.end for h in hits):
                 hits.append(shifted)
     return sorted(hits, key=lambda h: h.start)
+
+
+def _with_broken_words(
+    index: EntityIndex, haystack: str, hits: list[Hit[_Name]]
+) -> list[Hit[_Name]]:
+    """The hits, plus names a line break hyphenated, matched with those breaks joined."""
+    breaks = [m.start() for m in _SOFT_BREAK.finditer(haystack)]
+    if not breaks:
+        return hits
+    cuts = [position - 2 * k for k, position in enumerate(breaks)]  # where each was, joined
+
+    def original(joined: int) -> int:
+        return joined + 2 * bisect_right(cuts, joined)
+
+    for hit in index.matcher.iter_hits(_SOFT_BREAK.sub("", haystack).replace("\n", " ")):
+        start, end = original(hit.start), original(hit.end - 1) + 1
+        overlapping = [h for h in hits if h.start < end and start < h.end]
+        if "-\n" in haystack[start:end] and all(
+            start <= h.start and h.end <= end for h in overlapping
+        ):  # the longer name wins: "Google Deep-\nMind" over "Google"
+            hits = [h for h in hits if h not in overlapping]
+            hits.append(Hit(start, end, haystack[start:end], hit.values))
+    return hits
 
 
 def _resolve(

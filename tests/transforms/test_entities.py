@@ -151,3 +151,9 @@ def test_names_hold_in_all_caps_headlines_across_line_breaks_and_as_possessives(
     assert names["Hugging Face"].evidence[0] == "Hugging\nFace@12"
     assert names["OpenAI"].evidence[0] == "OPENAI@title"
     assert names["OpenAI"].mentions == 3
+
+
+def test_a_name_hyphenated_at_a_line_break_matches_joined_and_whole() -> None:
+    mentions, _ = match_entities("", "Researchers at Google Deep-\nMind and Open-\nAI agreed.")
+    found = {m.name: m.evidence for m in mentions}
+    assert found == {"Google DeepMind": ("Google Deep-\nMind@15",), "OpenAI": ("Open-\nAI@37",)}

@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 import ahocorasick
 
 _FIRST_LETTER = re.compile(r"[^\W\d_]")
+_CURRENCY = frozenset("$€£¥")
 
 V = TypeVar("V")
 
@@ -113,7 +114,7 @@ class PhraseMatcher(Generic[V]):
 
 
 def _is_word_start(text: str, start: int, hyphen_joins: bool) -> bool:
-    if start == 0:
+    if start == 0 or text[start] in _CURRENCY:  # "1.7B€", "600 M€": the sign after the amount
         return True
     before = text[start - 1]
     if hyphen_joins and before == "-":

@@ -55,3 +55,8 @@ def test_navigation_needs_three_capitalised_words_in_a_row() -> None:
     prose = "Shares of Google rose, said analysts."
     assert in_navigation(menu, 13, 19)
     assert not in_navigation(prose, 10, 16)
+
+
+def test_a_currency_sign_after_the_amount_starts_a_word() -> None:
+    matcher = PhraseMatcher([("€*", "eur")])
+    assert _hits(matcher, "It raised 1.7B€ and then €2m.") == [("€", 14), ("€2m", 25)]

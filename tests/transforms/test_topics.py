@@ -159,3 +159,7 @@ def test_a_brief_naming_a_new_version_of_an_ai_family_is_about_ai() -> None:
     assert [t.topic for t in score_topics("", text, (version,))] != ["not-ai"]
     unrelated = replace(version, family=None)
     assert [t.topic for t in score_topics("", text, (unrelated,))] == ["not-ai"]
+
+
+def test_an_open_licence_by_name_is_open_source_evidence() -> None:
+    assert "open-source" in _topics("Acme Blue 2, our AI model: multilingual, Apache 2.0.")

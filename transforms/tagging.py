@@ -12,7 +12,7 @@ from transforms.records import Article, EntityMention, TaggedArticle
 from transforms.topics import score_topics
 
 # Bump when the matching or scoring code changes what it produces.
-_ALGORITHM = "ac-10"
+_ALGORITHM = "ac-11"
 
 
 def _catalog_fingerprint() -> str:
@@ -40,7 +40,7 @@ def tag_article(article: Article) -> TaggedArticle:
         or _first_offset(mention) <= late_from
         or mention.cue in ROLE_CUES
     )
-    entities = (*entities, *discovered)
+    entities = (*_without_bare_families(entities, discovered), *discovered)
     return TaggedArticle(
         article=article,
         topics=score_topics(title, article.text, entities),
@@ -48,6 +48,21 @@ def tag_article(article: Article) -> TaggedArticle:
         tagger_version=TAGGER_VERSION,
         candidates=find_candidate_names(title, article.text, spans),
     )
+
+
+def _without_bare_families(
+    catalog: tuple[EntityMention, ...], discovered: tuple[EntityMention, ...]
+) -> tuple[EntityMention, ...]:
+    """Catalog products, less a family named only as the stem of its new versions.
+
+    "Mistral Small 4" names the new version, not the family entry "Mistral Small"
+    (the version links to it through ``family``).
+    """
+    as_stem: dict[str, int] = {}
+    for mention in discovered:
+        if mention.family:
+            as_stem[mention.family] = as_stem.get(mention.family, 0) + mention.mentions
+    return tuple(m for m in catalog if m.mentions > as_stem.get(m.entity_id, 0))
 
 
 def _first_offset(mention: EntityMention) -> float:

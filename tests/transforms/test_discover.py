@@ -81,3 +81,10 @@ def test_names_listed_with_companies_are_companies_and_paired_names_people() -> 
     assert found["Palit"].type == "company"
     assert found["Zotac"].type == "company"
     assert found["Kwame Mensah"].type == "person"
+
+
+def test_a_family_named_only_as_the_stem_of_its_new_version_is_not_tagged_itself() -> None:
+    tagged = tag_article(article_for("t", "", "Anthropic released Claude 7, an AI model."))
+    assert {e.name for e in tagged.entities} == {"Anthropic", "Claude 7"}
+    again = tag_article(article_for("t", "", "Claude 7 replaces Claude, the AI chatbot."))
+    assert {"Claude 7", "Claude"} <= {e.name for e in again.entities}

@@ -63,7 +63,7 @@ def retag_articles(
     run_id = run_id or f"retag-{uuid4()}"
     with warehouse.turn():  # no other writer between the re-tag and its publish
         with warehouse.writing() as con:
-            start_run(con, run_id=run_id, flow="retag", now=utcnow())
+            start_run(con, run_id=run_id, flow="retag", now=utcnow(), locks=warehouse.runs_dir)
             ids = select_article_ids(con, since=since, until=until)
             stale = 0
             for start in range(0, len(ids), batch_size):
@@ -71,7 +71,14 @@ def retag_articles(
                 stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
                 replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
             counts = LoadCounts(updated=stale, unchanged=len(ids) - stale)
-            finish_run(con, run_id=run_id, counts=counts, status="completed", now=utcnow())
+            finish_run(
+                con,
+                run_id=run_id,
+                counts=counts,
+                status="completed",
+                now=utcnow(),
+                locks=warehouse.runs_dir,
+            )
         warehouse.publish()
     return RetagSummary(run_id, TAGGER_VERSION, retagged=len(ids), stale=stale)
 

@@ -43,12 +43,25 @@ class RunFrame:
     def start(self) -> None:
         """Record the run as ``running`` (and mark runs found dead ``crashed``)."""
         with self.warehouse.writing() as con:
-            start_run(con, run_id=self.run_id, flow=self.flow, now=utcnow())
+            start_run(
+                con,
+                run_id=self.run_id,
+                flow=self.flow,
+                now=utcnow(),
+                locks=self.warehouse.runs_dir,
+            )
 
     def finish(self, counts: LoadCounts, *, status: str = "completed") -> PublishStats:
         """Record how the run ended and what it did, then publish the analysts' snapshot."""
         with self.warehouse.writing() as con:
-            finish_run(con, run_id=self.run_id, counts=counts, status=status, now=utcnow())
+            finish_run(
+                con,
+                run_id=self.run_id,
+                counts=counts,
+                status=status,
+                now=utcnow(),
+                locks=self.warehouse.runs_dir,
+            )
         return publish_task(self.warehouse)
 
     def report(
@@ -113,7 +126,7 @@ def failed_run_recorded(warehouse: Warehouse, run_id: str) -> Iterator[None]:
     except BaseException:
         try:
             with warehouse.writing() as con:
-                fail_run(con, run_id=run_id, now=utcnow())
+                fail_run(con, run_id=run_id, now=utcnow(), locks=warehouse.runs_dir)
         except Exception as error:  # the original error is the one to report
             _log.warning("newsflow: could not record run %s as failed: %s", run_id, error)
         raise

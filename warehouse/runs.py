@@ -5,7 +5,9 @@ its row would say ``running`` forever. Every run therefore holds a shared ``floc
 lock file of its own for as long as its row says ``running``; the kernel drops it when
 the process dies. The next run to start marks every ``running`` row whose lock is free
 as ``crashed``. A live run in another process holds its lock between its short write
-sections (the writer lock is not held for a whole run), so it is never mislabelled.
+sections (the writer lock is not held for a whole run), so it is never mislabelled. The
+lock files live in a folder the warehouse names (``Warehouse.runs_dir``); without one, runs
+are recorded but never found crashed.
 """
 
 from __future__ import annotations
@@ -34,37 +36,36 @@ UPDATE runs SET finished_at = ?, status = 'failed' WHERE run_id = ? AND status <
 """
 _RUNNING = "SELECT run_id FROM runs WHERE status = 'running' ORDER BY started_at"
 _MARK_CRASHED = "UPDATE runs SET status = 'crashed' WHERE run_id = ? AND status = 'running'"
-_DATABASE_FILE = """
-SELECT path FROM duckdb_databases() WHERE database_name = current_database() AND type = 'duckdb'
-"""
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
 # Lock files this process holds, by run id: kept open while the run's row says running.
 _held: dict[str, int] = {}
 
 
-def _run_lock_path(db_path: Path, run_id: str) -> Path:
-    """The lock file that says run ``run_id`` of ``db_path`` is alive, beside the database."""
-    return db_path.with_name(db_path.name + ".runs") / f"{_UNSAFE.sub('_', run_id)}.lock"
+def _run_lock_path(locks: Path, run_id: str) -> Path:
+    """The lock file that says run ``run_id`` is alive."""
+    return locks / f"{_UNSAFE.sub('_', run_id)}.lock"
 
 
 def start_run(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, flow: str, now: datetime
+    con: duckdb.DuckDBPyConnection, *, run_id: str, flow: str, now: datetime, locks: Path | None
 ) -> list[str]:
     """Record that a run has started (idempotent for a retried run); mark dead runs crashed.
 
     Call it inside the writer lock, as every write: then no other run starts or
     finishes while the ``running`` rows are checked.
 
+    Args:
+        locks: the folder of the runs' lock files (``None``: no crash detection).
+
     Returns:
         The runs found dead and marked ``crashed``.
     """
-    db_path = _database_file(con)
     crashed: list[str] = []
-    if db_path is not None:
-        _hold(_run_lock_path(db_path, run_id), run_id)
+    if locks is not None:
+        _hold(_run_lock_path(locks, run_id), run_id)
         for (other,) in con.execute(_RUNNING).fetchall():
-            if _remove_if_dead(_run_lock_path(db_path, other)):
+            if _remove_if_dead(_run_lock_path(locks, other)):
                 con.execute(_MARK_CRASHED, [other])
                 crashed.append(other)
     con.execute(_START_RUN, [run_id, flow, now])
@@ -78,22 +79,25 @@ def finish_run(
     counts: LoadCounts,
     status: str,
     now: datetime,
+    locks: Path | None,
 ) -> None:
     """Record how a run ended and what it did; it no longer counts as alive."""
     con.execute(
         _FINISH_RUN,
         [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
     )
-    _release(con, run_id)
+    _release(locks, run_id)
 
 
-def fail_run(con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime) -> None:
+def fail_run(
+    con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime, locks: Path | None
+) -> None:
     """Record that a run raised, even after it recorded ``completed`` (a publish that failed).
 
     Its counts stay as recorded: what its loads committed is in the warehouse.
     """
     con.execute(_FAIL_RUN, [now, run_id])
-    _release(con, run_id)
+    _release(locks, run_id)
 
 
 def _hold(path: Path, run_id: str) -> None:
@@ -105,14 +109,13 @@ def _hold(path: Path, run_id: str) -> None:
     _held[run_id] = fd
 
 
-def _release(con: duckdb.DuckDBPyConnection, run_id: str) -> None:
+def _release(locks: Path | None, run_id: str) -> None:
     fd = _held.pop(run_id, None)
     if fd is None:
         return
     os.close(fd)
-    db_path = _database_file(con)
-    if db_path is not None:
-        _remove_if_dead(_run_lock_path(db_path, run_id))
+    if locks is not None:
+        _remove_if_dead(_run_lock_path(locks, run_id))
 
 
 def _remove_if_dead(path: Path) -> bool:
@@ -129,8 +132,3 @@ def _remove_if_dead(path: Path) -> bool:
         os.close(fd)  # closing drops the probe's lock
     path.unlink(missing_ok=True)
     return True
-
-
-def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.execute(_DATABASE_FILE).fetchone()
-    return Path(str(row[0])) if row is not None and row[0] else None

@@ -12,6 +12,7 @@ Layout, for ``data/news.duckdb``::
     data/news.duckdb                   the analysts' snapshot (published)
     data/news.private/warehouse.duckdb the flows' private database
     data/news.private/warehouse.duckdb.lock   the writer turn
+    data/news.private/warehouse.duckdb.runs/  a lock file per live run (crash detection)
     data/news.private/warehouse-raw/   raw pages, gzip files named by SHA-256
     data/news.private/spool/           batches staged before their load
 """
@@ -111,6 +112,11 @@ class Warehouse:
     def lock_file(self) -> Path:
         """The file whose ``flock`` is the writer turn."""
         return self.write_db.with_name(self.write_db.name + ".lock")
+
+    @property
+    def runs_dir(self) -> Path:
+        """A lock file per run whose row says ``running``, held while it lives (see runs.py)."""
+        return self.write_db.with_name(self.write_db.name + ".runs")
 
     @contextmanager
     def turn(self) -> Iterator[None]:

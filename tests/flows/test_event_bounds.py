@@ -51,7 +51,7 @@ def test_a_huge_title_in_the_warehouse_cannot_fail_the_run_that_reports_it(db_pa
     template = tagged_article("huge")
     article = replace(template, article=replace(template.article, title=HUGE))
     with warehouse.writing() as con:
-        start_run(con, run_id="run-huge", flow="ingest", now=datetime(2026, 1, 1))
+        start_run(con, run_id="run-huge", flow="ingest", now=datetime(2026, 1, 1), locks=None)
         load_batch(con, run_id="run-huge", tagged=[article], failures=[], now=datetime(2026, 1, 1))
         finish_run(
             con,
@@ -59,6 +59,7 @@ def test_a_huge_title_in_the_warehouse_cannot_fail_the_run_that_reports_it(db_pa
             counts=LoadCounts(new=1),
             status="completed",
             now=datetime(2026, 1, 1),
+            locks=None,
         )
 
     @flow

@@ -22,11 +22,19 @@ NOW = datetime(2026, 1, 1)
 def test_the_private_side_lives_beside_the_snapshot_by_default() -> None:
     warehouse = Warehouse(Path("/srv/news/ai.duckdb"))
     private = Path("/srv/news/ai.private")
-    assert (warehouse.write_db, warehouse.spool_dir, warehouse.raw_dir, warehouse.lock_file) == (
+    layout = (
+        warehouse.write_db,
+        warehouse.spool_dir,
+        warehouse.raw_dir,
+        warehouse.lock_file,
+        warehouse.runs_dir,
+    )
+    assert layout == (
         private / "warehouse.duckdb",
         private / "spool",
         private / "warehouse-raw",
         private / "warehouse.duckdb.lock",
+        private / "warehouse.duckdb.runs",
     )
 
 

@@ -54,8 +54,8 @@ _instances_lock = threading.Lock()
 class LakeWarehouse(Warehouse):
     """DuckLake on a PostgreSQL catalog, written by any number of processes at once.
 
-    The private side (``folder``: spool, run locks) stays on this machine, as in the
-    embedded warehouse; ``snapshot`` only names where that side lives by default.
+    The private side (``folder``: the spool) stays on this machine, as in the embedded
+    warehouse; ``snapshot`` only names where that side lives by default.
 
     Attributes:
         target: ``ducklake:postgres:dbname=… host=… port=… user=…`` (NEWSFLOW_WAREHOUSE).
@@ -71,6 +71,11 @@ class LakeWarehouse(Warehouse):
     def raw_dir(self) -> Path:
         """Raw pages as content-addressed gzip files beside the lake's data (workers write them)."""
         return self.data_dir / RAW_DIR_NAME
+
+    @property
+    def runs_dir(self) -> None:
+        """No run locks: a run on another machine holds none here, so none is found crashed."""
+        return None
 
     @contextmanager
     def turn(self) -> Iterator[None]:

@@ -114,7 +114,7 @@ class Warehouse:
         return self.write_db.with_name(self.write_db.name + ".lock")
 
     @property
-    def runs_dir(self) -> Path:
+    def runs_dir(self) -> Path | None:
         """A lock file per run whose row says ``running``, held while it lives (see runs.py)."""
         return self.write_db.with_name(self.write_db.name + ".runs")
 

@@ -14,7 +14,7 @@ import pytest
 
 from tests.factories import tagged_article
 from tests.writer_turn import released_after, turn_held_elsewhere
-from warehouse import Warehouse
+from warehouse import LakeWarehouse, Warehouse
 
 NOW = datetime(2026, 1, 1)
 
@@ -129,3 +129,9 @@ def test_reading_is_read_only(db_path: Path) -> None:
     warehouse.publish()
     with warehouse.reading() as con, pytest.raises(duckdb.Error):
         con.execute("CREATE TABLE t (x INTEGER)")
+
+
+def test_the_lake_keeps_no_run_locks_that_writers_on_other_machines_could_not_see() -> None:
+    lake = LakeWarehouse(Path("data/news.duckdb"), target="ducklake:postgres:dbname=x")
+    assert lake.runs_dir is None
+    assert Warehouse(Path("data/news.duckdb")).runs_dir is not None

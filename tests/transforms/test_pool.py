@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import gzip
 import os
+import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from connectors import Failure, RawDocument
 from transforms.entities import entity_index
@@ -130,3 +133,29 @@ def test_the_stream_transformer_hands_out_every_document_once_in_batches(tmp_pat
     assert articles == sorted(f"https://e.com/{n}" for n in range(7))
     assert empty == ["https://e.com/8", "https://e.com/9"]  # under eight words: no article
     assert [f for batch in batches for f in batch.failures] == [refused]
+
+
+_KEPT: list[bytearray] = []
+
+
+def fragment_or_measure(item: str) -> int:
+    """With "fragment": allocate 64 MB in heap-sized blocks, keep the last one, free the rest.
+
+    The kept block sits above the freed ones, so glibc cannot shrink its heap from the
+    top: only a trim gives the freed pages back. Returns the worker's resident MB.
+    """
+    if item == "fragment":
+        blocks = [bytearray(4096) for _ in range(64 * 256)]
+        _KEPT.append(bytearray(4096))
+        del blocks
+    return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGESIZE") >> 20
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc; malloc_trim is glibc's")
+def test_a_worker_gives_back_the_memory_an_item_freed() -> None:
+    before, during, after = run_in_pool(
+        fragment_or_measure, ["measure", "fragment", "measure"], workers=1, timeout_s=60
+    )
+    assert isinstance(before, int) and isinstance(during, int) and isinstance(after, int)
+    assert during - before >= 60  # the item's blocks were resident while it ran
+    assert after - before < 16

@@ -22,8 +22,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from connectors import Failure
-from transforms import Article, EntityMention, TaggedArticle, TopicTag
+from transforms import TaggedArticle
 from transforms.catalog import TOPICS as TAXONOMY
+from transforms.records import Article, EntityMention, TopicTag
 from warehouse import Warehouse, load_batch
 
 TOPICS = tuple(topic for topic in TAXONOMY if topic != "not-ai")  # not-ai excludes the others

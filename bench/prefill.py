@@ -8,7 +8,8 @@ import time
 from bench.corpus import Page
 from connectors.clock import utcnow
 from connectors.records import Failure, RawDocument
-from transforms import TaggedArticle, extract_article, tag_article
+from transforms import TaggedArticle, tag_article
+from transforms.extract import extract_article
 from transforms.normalise import article_id_for
 from warehouse import Warehouse, load_batch, start_run
 

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import Article, EntityMention, TaggedArticle, TopicTag
+from transforms import TaggedArticle
+from transforms.records import Article, EntityMention, TopicTag
 from warehouse import Warehouse
 
 TOPICS = ("open-source", "regulation", "safety", "funding", "research", "product-launch")

@@ -29,7 +29,7 @@ class HistoryPages:
     failures: list[Failure] = field(default_factory=list)
 
 
-def find_history_pages(
+def fetch_history_pages(
     sources: Sequence[Source],
     *,
     since: date,

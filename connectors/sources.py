@@ -18,7 +18,7 @@ _FIELDS = frozenset({"name", "url", "kind", "tags", "interval_minutes", "enabled
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._&'()-]{0,79}$")
 
 
-def load_sources(path: Path) -> list[Source]:
+def read_sources(path: Path) -> list[Source]:
     """Read and validate a sources file.
 
     Raises:

@@ -12,17 +12,17 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from connectors import (
+    SEED_SOURCE,
     Failure,
     HistoryPages,
     PageRequest,
     RawDocument,
     Source,
+    fetch_history_pages,
     fetch_pages,
-    find_history_pages,
-    load_sources,
+    read_sources,
+    redact_text,
 )
-from connectors.redact import redact_text
-from connectors.seeds import SEED_SOURCE
 from flows.backfill_window import BackfillWindow, check_backfill_window, group_by_day
 from flows.ingest import load_task, read_seeds_task, spool_task
 from flows.reporting import counts_line, run_logger
@@ -30,7 +30,7 @@ from flows.reprocess import reprocess_stored_pages
 from flows.run import RunFrame, run_frame
 from flows.run_names import keep_typed_name
 from flows.settings import FetchSettings, Settings
-from transforms.pipeline import split_results, transform_documents
+from transforms import split_results, transform_documents
 from warehouse import LoadCounts, Warehouse
 from warehouse.reports import select_article_sources
 
@@ -56,7 +56,7 @@ def find_history_task(
 
     Feeds and sitemaps it cannot reach come back as failures, loaded with the run.
     """
-    return find_history_pages(
+    return fetch_history_pages(
         sources,
         since=start,
         until=end,
@@ -238,7 +238,7 @@ def _feed_sources(settings: Settings) -> list[Source]:
     """The feeds of the sources file (NEWSFLOW_SOURCES, else sources.yaml when present)."""
     if not settings.sources_from_env and not settings.sources_path.exists():
         return []
-    return load_sources(settings.sources_path)
+    return read_sources(settings.sources_path)
 
 
 def _seed_documents_by_day(

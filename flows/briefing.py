@@ -14,7 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.charts import RenderedChart, render_briefing_charts
 from flows.render import counted
 from warehouse import Warehouse

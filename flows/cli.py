@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.artifacts import no_network_line
 from flows.embedded_api import EmbeddedApiError, start_embedded_api
 from flows.render import FORMATS, counted, dump_json, records, render, render_failing_feeds
@@ -147,7 +147,7 @@ def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
 def _run_ingest(args: argparse.Namespace, settings: object) -> int:
     from flows.ingest import ingest  # imported late: Prefect reads its settings on import
     from flows.settings import Settings
-    from transforms.pool import start_worker_server
+    from transforms import start_worker_server
 
     start_worker_server()  # boots while Prefect starts its API
 
@@ -340,7 +340,7 @@ def _run_export(args: argparse.Namespace, settings: Settings) -> int:
 
 def _sources_file(given: Path | None, settings: object) -> Path | None:
     """The sources file to poll, validated now so that a bad file fails before the run."""
-    from connectors import SourcesError, load_sources
+    from connectors import SourcesError, read_sources
     from flows.settings import Settings
 
     assert isinstance(settings, Settings)
@@ -348,7 +348,7 @@ def _sources_file(given: Path | None, settings: object) -> Path | None:
     if given is None and not settings.sources_from_env and not path.exists():
         return None  # no sources.yaml here: a seeds-only run
     try:
-        load_sources(path)
+        read_sources(path)
     except SourcesError as error:
         raise SystemExit(f"newsflow: {error}") from None
     return path

@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from connectors.local_feed import serve_folder
+from connectors import serve_folder
 from flows.cli import main as newsflow
 from warehouse import Warehouse
 

@@ -17,14 +17,14 @@ from connectors import (
     FeedPoll,
     FeedState,
     PageRequest,
+    PageStream,
     RawDocument,
     fetch_feeds,
     iter_seed_documents,
-    load_sources,
     plan_next_polls,
+    read_sources,
+    utcnow,
 )
-from connectors.clock import utcnow
-from connectors.stream import PageStream
 from flows.artifacts import no_network_line
 from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
@@ -32,9 +32,15 @@ from flows.reporting import counts_line, emit_batch_loaded, run_logger
 from flows.run import RunFrame, run_frame
 from flows.run_names import timestamped_name
 from flows.settings import FetchSettings
-from transforms import TaggedArticle, canonical_links
-from transforms.pipeline import DocumentList, StreamTransformer, TransformedBatch, split_results
-from transforms.rawpage import RawPage
+from transforms import (
+    DocumentList,
+    RawPage,
+    StreamTransformer,
+    TaggedArticle,
+    TransformedBatch,
+    canonical_links,
+    split_results,
+)
 from warehouse import (
     LoadCounts,
     PublishStats,
@@ -77,7 +83,7 @@ def plan_feeds_task(warehouse: Warehouse, sources_file: str, force: bool) -> lis
 
     The warehouse keeps each URL with its secrets redacted; the poll uses the real one.
     """
-    sources = load_sources(Path(sources_file))
+    sources = read_sources(Path(sources_file))
     names = [source.name for source in sources if source.enabled]
     with warehouse.turn():
         warehouse.write(sync_sources, sources, utcnow())

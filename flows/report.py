@@ -9,7 +9,7 @@ from prefect import flow, task
 from prefect.artifacts import create_link_artifact
 from prefect.cache_policies import NONE
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.briefing import BriefingFile, default_briefing_path, write_briefing
 from flows.briefing_link import remember_briefing
 from flows.events import report_written_event

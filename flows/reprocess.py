@@ -8,17 +8,17 @@ from datetime import datetime
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.progress import report_progress
 from flows.run import run_frame
 from flows.run_names import timestamped_name
-from transforms.pipeline import (
+from transforms import (
     DEFAULT_WORKERS,
     EXTRACTION_TIMEOUT_S,
     split_results,
+    to_raw_document,
     transform_documents,
 )
-from transforms.rawpage import to_raw_document
 from warehouse import (
     LoadCounts,
     Warehouse,

@@ -9,7 +9,7 @@ from uuid import uuid4
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.run import run_frame
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_BATCH_SIZE

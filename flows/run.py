@@ -18,7 +18,7 @@ from prefect import task
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
-from connectors.clock import utcnow
+from connectors import utcnow
 from flows.reporting import counts_line, report_run_task, run_logger
 from flows.settings import Settings, load_settings, warehouse_for
 from warehouse import LoadCounts, PublishStats, Warehouse, fail_run, finish_run, start_run

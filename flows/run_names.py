@@ -11,7 +11,7 @@ import re
 
 from prefect.runtime import flow_run
 
-from connectors.clock import utcnow
+from connectors import utcnow
 
 # Every name Prefect makes up is two words joined by a hyphen: "smart-koala" (the server, for
 # API, schedule and automation runs) or "Sleek-Addax" (the v2 UI's run form).

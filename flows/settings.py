@@ -10,9 +10,8 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from connectors import HttpPolicy, parse_networks
 from connectors import settings as limits
-from connectors.addresses import parse_networks
-from connectors.http import HttpPolicy
 from warehouse import LakeWarehouse, Warehouse, is_lake_target
 from warehouse.warehouse import LOCK_WAIT_SECONDS, TURN_WAIT_SECONDS
 

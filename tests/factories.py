@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from connectors import Failure
-from transforms import Article, EntityMention, TaggedArticle, TopicTag
+from transforms import TaggedArticle
+from transforms.records import Article, EntityMention, TopicTag
 
 FETCHED = datetime(2026, 1, 1, 12)
 LABS = (

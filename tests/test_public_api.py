@@ -1,10 +1,70 @@
-"""Each package's public API is pinned: a change here is a deliberate change of the API."""
+"""Each package's public API is pinned: a change here is a deliberate change of the API.
+
+The __all__ of connectors and transforms is what flows use of them, no more and no less, and
+flows import those names from the package, not from its modules.
+"""
 
 from __future__ import annotations
 
+import ast
 import importlib
 
 import pytest
+
+from tests.conftest import ROOT
+
+PINNED = {
+    "connectors": [
+        "Failure",
+        "FeedPoll",
+        "FeedState",
+        "HistoryPages",
+        "HttpPolicy",
+        "PageRequest",
+        "PageStream",
+        "RawDocument",
+        "SEED_SOURCE",
+        "Source",
+        "SourcesError",
+        "fetch_feeds",
+        "fetch_history_pages",
+        "fetch_pages",
+        "iter_seed_documents",
+        "parse_networks",
+        "plan_next_polls",
+        "read_sources",
+        "redact_text",
+        "serve_folder",
+        "utcnow",
+    ],
+    "transforms": [
+        "DEFAULT_WORKERS",
+        "DocumentList",
+        "EXTRACTION_TIMEOUT_S",
+        "RawPage",
+        "StreamTransformer",
+        "TAGGER_VERSION",
+        "TaggedArticle",
+        "TransformedBatch",
+        "canonical_links",
+        "split_results",
+        "start_worker_server",
+        "tag_article",
+        "to_raw_document",
+        "transform_documents",
+    ],
+}
+
+
+def _flows_imports(package: str) -> list[tuple[str, str]]:
+    """(module, name) for every name a flows module imports from ``package``."""
+    found = []
+    for path in sorted((ROOT / "flows").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module.split(".")[0] == package:
+                    found += [(node.module, alias.name) for alias in node.names]
+    return found
 
 
 @pytest.mark.parametrize("package", ["connectors", "transforms", "warehouse"])
@@ -13,3 +73,17 @@ def test_all_is_sorted_and_importable(package: str) -> None:
     assert module.__all__ == sorted(module.__all__)
     for name in module.__all__:
         assert hasattr(module, name), name
+
+
+@pytest.mark.parametrize("package", sorted(PINNED))
+def test_all_is_pinned(package: str) -> None:
+    assert importlib.import_module(package).__all__ == PINNED[package]
+
+
+@pytest.mark.parametrize("package", sorted(PINNED))
+def test_all_is_what_flows_import_and_flows_import_it_from_the_package(package: str) -> None:
+    imports = _flows_imports(package)
+    # The settings module is read whole (flows/settings.py overrides its limits).
+    names = {name for module, name in imports if (module, name) != (package, "settings")}
+    assert sorted(names) == PINNED[package]
+    assert [f"{module}.{name}" for module, name in imports if module != package] == []

@@ -107,7 +107,7 @@ class Taxonomy:
     rules: tuple[TopicRule, ...]
 
 
-def load_catalog(path: Path = CATALOG_DIR / "entities.yaml") -> tuple[CatalogEntity, ...]:
+def read_catalog(path: Path = CATALOG_DIR / "entities.yaml") -> tuple[CatalogEntity, ...]:
     """Read and validate the entity catalog.
 
     Raises:
@@ -121,7 +121,7 @@ def load_catalog(path: Path = CATALOG_DIR / "entities.yaml") -> tuple[CatalogEnt
     return tuple(_parse_entity(path, index, entry, seen) for index, entry in enumerate(entries))
 
 
-def load_taxonomy(path: Path = CATALOG_DIR / "topics.yaml") -> Taxonomy:
+def read_taxonomy(path: Path = CATALOG_DIR / "topics.yaml") -> Taxonomy:
     """Read and validate the topic taxonomy.
 
     Raises:

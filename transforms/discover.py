@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from transforms.catalog import CatalogEntity, load_catalog
+from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_words import (
     ACRONYM_STOP,
     BUSINESS_NOUNS,
@@ -112,7 +112,7 @@ class Families:
 @cache
 def catalog_families() -> Families:
     """The shipped catalog's product families (cached)."""
-    return build_families(load_catalog())
+    return build_families(read_catalog())
 
 
 def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:

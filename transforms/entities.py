@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.catalog import CatalogEntity, load_catalog
+from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover import has_role_cue
 from transforms.matcher import (
     Hit,
@@ -72,7 +72,7 @@ class EntityIndex:
 @cache
 def entity_index() -> EntityIndex:
     """The shipped catalog, compiled (cached: building it is the slow part)."""
-    return build_entity_index(load_catalog())
+    return build_entity_index(read_catalog())
 
 
 def build_entity_index(catalog: tuple[CatalogEntity, ...]) -> EntityIndex:

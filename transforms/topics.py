@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cache
 
-from transforms.catalog import CatalogEntity, Taxonomy, load_catalog, load_taxonomy
+from transforms.catalog import CatalogEntity, Taxonomy, read_catalog, read_taxonomy
 from transforms.entities import story_start
 from transforms.matcher import PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention, TopicTag
@@ -55,7 +55,7 @@ class TopicIndex:
 @cache
 def topic_index() -> TopicIndex:
     """The shipped taxonomy and catalog hints, compiled (cached)."""
-    return build_topic_index(load_taxonomy(), load_catalog())
+    return build_topic_index(read_taxonomy(), read_catalog())
 
 
 def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) -> TopicIndex:

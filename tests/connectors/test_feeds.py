@@ -14,7 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from connectors import FeedError, ParsedFeed, parse_feed
+from connectors.errors import FeedError
+from connectors.feeds import parse_feed
+from connectors.records import ParsedFeed
 from tests.conftest import FIXTURES, shared_path
 from tests.loopback import serve
 

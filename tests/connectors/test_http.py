@@ -13,8 +13,10 @@ from typing import Any
 import httpx
 import pytest
 
-from connectors import FetchedResponse, FetchError, HttpPolicy, fetch, make_client
+from connectors import HttpPolicy
 from connectors.addresses import parse_networks
+from connectors.errors import FetchError
+from connectors.http import FetchedResponse, fetch, make_client
 from connectors.robots import check_robots
 from tests.loopback import Handler, LoopbackServer, self_signed_context, serve, trickle
 

@@ -6,19 +6,12 @@ from datetime import datetime
 
 import pytest
 
-from connectors import (
-    Failure,
-    FeedItem,
-    FeedPoll,
-    FetchError,
-    PageRequest,
-    RawDocument,
-    Source,
-    SourcesError,
-    parse_sources,
-)
+from connectors import Failure, FeedPoll, PageRequest, RawDocument, Source, SourcesError
 from connectors.addresses import split_user_info
+from connectors.errors import FetchError
+from connectors.records import FeedItem
 from connectors.redact import is_secret_parameter, redact_text, redact_url
+from connectors.sources import parse_sources
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from connectors import HistoryPages, HttpPolicy, Source, find_history_pages
+from connectors import HistoryPages, HttpPolicy, Source, fetch_history_pages
 from connectors.addresses import parse_networks
 from tests.loopback import LoopbackServer, serve
 
@@ -35,7 +35,7 @@ def site() -> Iterator[LoopbackServer]:
 
 
 def _walk(url: str) -> HistoryPages:
-    return find_history_pages(
+    return fetch_history_pages(
         [Source("lab", url)], since=date(2024, 3, 1), until=date(2024, 3, 3), policy=POLICY
     )
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from connectors import Failure, FeedPoll, FeedState, ParsedFeed, plan_next_polls
+from connectors import Failure, FeedPoll, FeedState, plan_next_polls
+from connectors.records import ParsedFeed
 from connectors.schedule import plan_next_poll
 
 NOW = datetime(2026, 1, 10, 12, 0)

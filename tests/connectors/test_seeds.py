@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors import Failure, RawDocument, iter_seed_documents, parse_published
+from connectors import Failure, RawDocument, iter_seed_documents
+from connectors.seeds import parse_published
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_SEED_BYTES, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from tests.conftest import FIXTURES, ROOT, shared_path
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from connectors import Source, SourcesError, load_sources, parse_sources
+from connectors import Source, SourcesError, read_sources
+from connectors.sources import parse_sources
 from tests.conftest import ROOT
 
 
 def test_the_bundled_sources_file_is_valid_and_names_are_unique() -> None:
-    sources = load_sources(ROOT / "sources.yaml")
+    sources = read_sources(ROOT / "sources.yaml")
     assert len(sources) >= 20
     assert all(s.url.startswith("https://") for s in sources)
 

@@ -21,7 +21,7 @@ from flows.cli import main
 from flows.report import report_window
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
-from transforms import EntityMention
+from transforms.records import EntityMention
 from warehouse import Warehouse, load_batch
 from warehouse.briefing import ReportWindow, resolve_window, select_briefing
 

@@ -11,9 +11,10 @@ from lxml import html as lxml_html
 from connectors import Failure, RawDocument, iter_seed_documents
 from connectors.settings import MAX_AUTHOR_CHARS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from tests.conftest import ROOT, shared_path
-from transforms import Article, extract_article, extract_metadata, extract_text
-from transforms.extract import extract_text_from_tree
+from transforms.extract import extract_article, extract_text, extract_text_from_tree
 from transforms.html import parse_html
+from transforms.metadata import extract_metadata
+from transforms.records import Article
 
 NOW = datetime(2026, 1, 2, 3)
 PARAGRAPHS = [

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from transforms import canonical_url, extract_text
-from transforms.normalise import resolve_canonical
+from transforms.extract import extract_text
+from transforms.normalise import canonical_url, resolve_canonical
 
 _TAGS = st.sampled_from(
     ["<p>", "</p>", "<div>", "</div>", "<html>", "<body>", "<a href='x'>", "<!--", "<?xml ?>"]

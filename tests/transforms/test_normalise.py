@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms import canonical_url
-from transforms.normalise import derive_title, resolve_canonical
+from transforms.normalise import canonical_url, derive_title, resolve_canonical
 
 
 @pytest.mark.parametrize(

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from connectors import RawDocument
 from tests.conftest import ROOT
-from transforms import Article, extract_article
+from transforms.extract import extract_article
 from transforms.rawpage import TEMP_PREFIX, raw_page_path, to_raw_document, write_raw_page
+from transforms.records import Article
 
 NOW = datetime(2026, 1, 1, 12)
 # Writes a large incompressible page, slow enough to be killed half-way.
@@ -26,7 +27,8 @@ import os, sys
 from datetime import datetime
 from pathlib import Path
 from connectors import RawDocument
-from transforms import Article, extract_article
+from transforms.extract import extract_article
+from transforms.records import Article
 from transforms.rawpage import write_raw_page
 body = os.urandom(48 * 1024 * 1024)
 document = RawDocument(url="https://e.com/big", source="s", origin="feed",

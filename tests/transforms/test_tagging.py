@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import ROOT
-from transforms import Article, CatalogError, load_catalog, tag_article
+from transforms import tag_article
+from transforms.catalog import CatalogError, read_catalog
+from transforms.records import Article
 
 
 def _article(text: str, title: str = "") -> Article:
@@ -68,16 +70,16 @@ def test_invalid_catalog_entry_is_named(tmp_path: Path, yaml_text: str, message:
     path = tmp_path / "entities.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(CatalogError, match=re.escape(message)):
-        load_catalog(path)
+        read_catalog(path)
 
 
 def test_shipped_catalog_is_valid() -> None:
-    catalog = load_catalog()
+    catalog = read_catalog()
     assert len({e.entity_id for e in catalog}) == len(catalog) > 0
 
 
 def test_catalog_has_at_least_400_entities_of_every_type() -> None:
-    catalog = load_catalog()
+    catalog = read_catalog()
     assert len(catalog) >= 400
     assert {e.type for e in catalog} >= {
         "person",
@@ -90,7 +92,7 @@ def test_catalog_has_at_least_400_entities_of_every_type() -> None:
 
 
 def test_no_name_or_wikidata_id_belongs_to_two_entities() -> None:
-    catalog = load_catalog()
+    catalog = read_catalog()
     names = [n for e in catalog for n in {e.name, *e.aliases}]
     qids = [e.wikidata_id for e in catalog if e.wikidata_id]
     assert len(names) == len(set(names))
@@ -101,7 +103,7 @@ def test_unknown_catalog_field_is_named(tmp_path: Path) -> None:
     path = tmp_path / "entities.yaml"
     path.write_text("entities:\n  - {id: a, name: A, type: company, alias: [B]}\n", "utf-8")
     with pytest.raises(CatalogError, match=re.escape("entry 'a': unknown field(s) ['alias']")):
-        load_catalog(path)
+        read_catalog(path)
 
 
 def test_seed_article_keeps_its_topics_and_entities() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms import CatalogError, load_taxonomy
+from transforms.catalog import CatalogError, read_taxonomy
 from transforms.entities import match_entities
 from transforms.records import EntityMention
 from transforms.topics import measure_topics, score_topics
@@ -99,7 +99,7 @@ def test_invalid_taxonomy_is_named(tmp_path: Path, yaml_text: str, message: str)
     path = tmp_path / "topics.yaml"
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(CatalogError, match=re.escape(message)):
-        load_taxonomy(path)
+        read_taxonomy(path)
 
 
 def test_one_paragraph_deep_in_the_text_is_a_passing_remark() -> None:
@@ -121,7 +121,7 @@ def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
     filler = " The weather was mild and the office was quiet." * 12  # an article, not a brief
     body = AI_LEAD + "The company released it to its users today." + filler
     title = "OpenAI launches a chatbot"
-    threshold = next(r.threshold for r in load_taxonomy().rules if r.topic == "product-launch")
+    threshold = next(r.threshold for r in read_taxonomy().rules if r.topic == "product-launch")
     assert measure_topics(title, body, ()).scores["product-launch"] < threshold
     assert "product-launch" in _topics(body, title=title)
     assert "product-launch" not in _topics(body + " It launches soon.", title="A quiet week")

@@ -8,7 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import Failure, FeedItem, FeedPoll, PageRequest, ParsedFeed, Source, plan_next_polls
+from connectors import Failure, FeedPoll, PageRequest, Source, plan_next_polls
+from connectors.records import FeedItem, ParsedFeed
 from transforms import canonical_links
 from warehouse import (
     enable_source,

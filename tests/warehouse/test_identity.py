@@ -8,8 +8,9 @@ from pathlib import Path
 import duckdb
 
 from connectors import RawDocument
-from transforms import Article, TaggedArticle
+from transforms import TaggedArticle
 from transforms.rawpage import write_raw_page
+from transforms.records import Article
 from transforms.stories import sketch_text
 from warehouse import load_batch
 from warehouse.db import connect_warehouse

@@ -11,7 +11,8 @@ import pytest
 from connectors import Failure
 from tests.factories import FETCHED as NOW
 from tests.factories import tagged_article
-from transforms import EntityMention, TaggedArticle
+from transforms import TaggedArticle
+from transforms.records import EntityMention
 from warehouse import apply_schema, load_batch, migrations
 from warehouse.db import connect_warehouse
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from connectors import Failure
 from tests.warehouse.test_load import NOW, _tagged
-from transforms import EntityMention, TopicTag
+from transforms.records import EntityMention, TopicTag
 from warehouse import load_batch
 from warehouse.db import connect_warehouse
 

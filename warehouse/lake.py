@@ -14,6 +14,7 @@ otherwise both succeed). The loser's transaction is rolled back and retried.
 from __future__ import annotations
 
 import fcntl
+import logging
 import re
 import sys
 import time
@@ -58,6 +59,7 @@ _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
 _END = re.compile(r"^\s*(COMMIT|ROLLBACK|ABORT|END)\b", re.IGNORECASE)
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 
 class LakeConflict(Exception):
@@ -295,7 +297,8 @@ def retry_conflicts(
     for attempt in range(attempts):
         try:
             return write()
-        except (LakeConflict, duckdb.TransactionException):
+        except (LakeConflict, duckdb.TransactionException) as error:
+            _log.info("lake: a write lost to a concurrent writer (try %d): %s", attempt + 1, error)
             if on_conflict is not None:
                 on_conflict()
             if attempt == attempts - 1:

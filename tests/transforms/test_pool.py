@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -159,3 +160,14 @@ def test_a_worker_gives_back_the_memory_an_item_freed() -> None:
     assert isinstance(before, int) and isinstance(during, int) and isinstance(after, int)
     assert during - before >= 60  # the item's blocks were resident while it ran
     assert after - before < 16
+
+
+def test_the_workers_imports_leave_the_http_and_feed_stack_out() -> None:
+    # What the forkserver preloads for every worker: the extraction stack, not httpx or
+    # feedparser, which only the flow process uses (~13 MB in each worker process).
+    preload = "import sys, transforms.pipeline, transforms.warmup; "
+    check = "print(sorted({'httpx', 'feedparser', 'anyio'} & set(sys.modules)))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", preload + check], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"

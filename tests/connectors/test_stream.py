@@ -75,7 +75,9 @@ def test_no_more_than_the_window_is_fetched_ahead_of_the_consumer() -> None:
 
 
 def test_host_spacing_holds_across_takes() -> None:
-    delay = 0.3
+    # The gaps are seen by the server, whose handler threads a busy machine can start late:
+    # a delay long beside that jitter keeps the test about the client's spacing.
+    delay = 1.0
     policy = HttpPolicy(allowed_networks=parse_networks("127.0.0.0/8"), host_delay_seconds=delay)
     starts: list[float] = []
     with serve("127.0.0.5") as server:
@@ -89,7 +91,7 @@ def test_host_spacing_holds_across_takes() -> None:
             take_all(stream, 1)
     gaps = [later - earlier for earlier, later in zip(starts, starts[1:], strict=False)]
     assert len(starts) == 4
-    assert min(gaps) >= delay * 0.9
+    assert min(gaps) >= delay * 0.8
 
 
 def test_leaving_early_cancels_the_fetches_still_waiting() -> None:

@@ -35,7 +35,6 @@ KNOWN_DEBTS = frozenset(
         ("warehouse.stories", "transforms.stories", "INDEXED_HASHES"),
         ("warehouse.stories", "transforms.stories", "MIN_SHARED_HASHES"),
         ("warehouse.stories", "transforms.stories", "is_same_story"),
-        ("warehouse.tags", "transforms.discover", "discovered_id"),
     }
 )
 

@@ -45,7 +45,7 @@ from transforms.discover_words import (
     VERSION_STOP,
 )
 from transforms.matcher import caps_lines, in_navigation
-from transforms.records import EntityMention
+from transforms.records import EntityMention, discovered_id
 
 MAX_EVIDENCE = 5
 # A bare capitalised name (no cue, no shape) counts as an entity from this many mid-sentence
@@ -580,12 +580,6 @@ def _mentions(
             )
         )
     return tuple(m for _, m in sorted(mentions, key=lambda item: item[0]))
-
-
-def discovered_id(name: str) -> str:
-    """A stable id for a discovered name: the same name in any article is one entity."""
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return f"discovered:{slug}"
 
 
 def _trim_leading(haystack: str, start: int, name: str, lower_words: set[str]) -> tuple[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -57,6 +58,12 @@ class EntityMention:
     cue: str | None = None  # discovered: the word that typed it ("CEO", "Inc", "version")
     family: str | None = None  # discovered model version: the catalog id of its family
 
+    @property
+    def discovered_aliases(self) -> tuple[str, ...]:
+        """The ids a discovery of this entity's name or matched texts has, to link it here."""
+        names = (self.name, *(item.rsplit("@", 1)[0] for item in self.evidence))
+        return tuple(discovered_id(name) for name in names)
+
 
 @dataclass(frozen=True, slots=True)
 class CandidateName:
@@ -75,3 +82,9 @@ class TaggedArticle:
     entities: tuple[EntityMention, ...]
     tagger_version: str
     candidates: tuple[CandidateName, ...] = ()
+
+
+def discovered_id(name: str) -> str:
+    """A stable id for a discovered name: the same name in any article is one entity."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return f"discovered:{slug}"

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 import duckdb
 
-from transforms.discover import discovered_id
 from transforms.records import Article, TaggedArticle
 from warehouse.bulk import execute_records, insert_sql, records_sql
 from warehouse.db import rollback_quietly
@@ -226,10 +225,10 @@ def load_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -
         ],
     )
     learned = {
-        discovered_id(name): e.entity_id
+        alias: e.entity_id
         for e in entities.values()
         if e.origin == "catalog"
-        for name in (e.name, *(item.rsplit("@", 1)[0] for item in e.evidence))
+        for alias in e.discovered_aliases
     }
     execute_records(
         con,

@@ -88,3 +88,14 @@ def test_a_family_named_only_as_the_stem_of_its_new_version_is_not_tagged_itself
     assert {e.name for e in tagged.entities} == {"Anthropic", "Claude 7"}
     again = tag_article(article_for("t", "", "Claude 7 replaces Claude, the AI chatbot."))
     assert {"Claude 7", "Claude"} <= {e.name for e in again.entities}
+
+
+def test_a_catalog_mention_knows_the_ids_its_name_and_matched_texts_had_as_discoveries() -> None:
+    mention = EntityMention(
+        "mistral-ai", "Mistral AI", "org", None, 2, ("Mistral AI@0", "Mistral@40")
+    )
+    assert mention.discovered_aliases == (
+        "discovered:mistral-ai",
+        "discovered:mistral-ai",
+        "discovered:mistral",
+    )

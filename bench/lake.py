@@ -86,7 +86,9 @@ def main() -> None:
         outcomes: list[Outcome] = []
         with runner.standing_server() as prefect:
             env = {**runner.env, **prefect, "PREFECT_LOGGING_LEVEL": "INFO"}
+            # The lake's conflict lines are INFO lines of the warehouse logger: let them through.
             env["PREFECT_LOGGING_EXTRA_LOGGERS"] = "warehouse"
+            env["PREFECT_LOGGING_ROOT_LEVEL"] = "INFO"
             for n in CONCURRENCY:
                 seeds = _split(pages_dir, scratch / f"seeds-{n}", n)
                 outcomes.append(_embedded(args.embedded_newsflow, env, scratch, seeds))

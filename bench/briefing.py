@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from connectors import Failure
-from transforms import TaggedArticle
+from transforms import TaggedArticle, assign_stories
 from transforms.catalog import TOPICS as TAXONOMY
 from transforms.records import Article, EntityMention, TopicTag
 from warehouse import Warehouse, load_batch
@@ -53,7 +53,14 @@ def build(folder: Path, articles: int) -> Path:
                 )
                 for n in range(len(tagged) // 10)
             ]
-            load_batch(con, run_id="bench", tagged=tagged, failures=failures, now=START)
+            load_batch(
+                con,
+                assign_stories=assign_stories,
+                run_id="bench",
+                tagged=tagged,
+                failures=failures,
+                now=START,
+            )
         # Wire copies: every 7th article joins the story of the one before it.
         con.execute(
             "UPDATE articles SET story_id = printf('%020d', CAST(article_id AS BIGINT) - 1) "

@@ -8,7 +8,7 @@ import time
 from bench.corpus import Page
 from connectors.clock import utcnow
 from connectors.records import Failure, RawDocument
-from transforms import TaggedArticle, tag_article
+from transforms import TaggedArticle, assign_stories, tag_article
 from transforms.extract import extract_article
 from transforms.normalise import article_id_for
 from warehouse import Warehouse, load_batch, start_run
@@ -53,7 +53,14 @@ def prefill_warehouse(warehouse: Warehouse, templates: list[TaggedArticle], arti
                 _copy(templates[index % len(templates)], index)
                 for index in range(first, min(first + PREFILL_BATCH, articles))
             ]
-            load_batch(con, run_id=run_id, tagged=batch, failures=[], now=utcnow())
+            load_batch(
+                con,
+                assign_stories=assign_stories,
+                run_id=run_id,
+                tagged=batch,
+                failures=[],
+                now=utcnow(),
+            )
         con.execute("CHECKPOINT")
     return time.perf_counter() - start
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import duckdb
 
-from transforms import TaggedArticle
+from transforms import TaggedArticle, assign_stories
 from transforms.records import Article, EntityMention, TopicTag
 from warehouse import Warehouse
 
@@ -73,7 +73,7 @@ def build(folder: Path, articles: int, batch_size: int) -> tuple[Warehouse, floa
         "".join(rng.choices("abcdefghijklmnopqrstuvwxyz", k=rng.randint(2, 10)))
         for _ in range(5000)
     ]
-    warehouse = Warehouse(folder / "news.duckdb", private_dir=folder)
+    warehouse = Warehouse(folder / "news.duckdb", private_dir=folder, assign_stories=assign_stories)
     started = time.perf_counter()
     for start in range(0, articles, batch_size):
         tagged = synthetic_batch(start, min(batch_size, articles - start), rng, vocab)

@@ -19,6 +19,7 @@ from connectors.http import (
 from connectors.polling import run_async
 from connectors.records import Failure, PageRequest, RawDocument
 from connectors.robots import check_robots
+from connectors.schedule import plan_page_retry
 from connectors.settings import (
     MAX_PAGE_BYTES,
     PAGE_CONTENT_TYPES,
@@ -153,6 +154,8 @@ def _server_error(error: FetchError) -> bool:
 
 
 def _failure(request: PageRequest, code: str, message: str, *, retryable: bool = False) -> Failure:
+    """The failure of one fetch, with the page's next attempt planned from its earlier ones."""
+    retry_at = plan_page_retry(attempts=request.attempts + 1, retryable=retryable, now=utcnow())
     return Failure(
         stage="fetch",
         source=request.source,
@@ -160,4 +163,5 @@ def _failure(request: PageRequest, code: str, message: str, *, retryable: bool =
         error_code=code,
         message=message,
         retryable=retryable,
+        retry_at=retry_at,
     )

@@ -52,6 +52,7 @@ class Failure:
     error_code: str
     message: str
     retryable: bool = False  # a page worth fetching again in a later run (5xx, timeout, DNS)
+    retry_at: datetime | None = None  # a page's next fetch, planned beside this one; None: no more
 
     def __post_init__(self) -> None:
         # Failures are stored, spooled, published and printed: no URL secret goes with them.
@@ -163,6 +164,7 @@ class PageRequest:
     title: str | None = None
     published_at: datetime | None = None
     author: str | None = None
+    attempts: int = 0  # earlier fetches of this page that ended in a failure
 
     @property
     def redacted_url(self) -> str:

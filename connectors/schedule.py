@@ -1,4 +1,4 @@
-"""When to poll a feed next, and in which state it is: pure rules over one poll's outcome."""
+"""When to poll a feed next and in which state it is, and when to fetch a failed page again."""
 
 from __future__ import annotations
 
@@ -89,19 +89,16 @@ def _hint_minutes(poll: FeedPoll) -> list[float]:
     return [float(hint) for hint in (ttl, max_age) if hint]
 
 
-def plan_page_retry(
-    *, attempts: int, retryable: bool, now: datetime
-) -> tuple[str, datetime | None]:
-    """The state of a feed item's page after a failed fetch, and when to try it again.
+def plan_page_retry(*, attempts: int, retryable: bool, now: datetime) -> datetime | None:
+    """When a feed item's page is fetched again after a failed fetch; None: it is given up.
 
     Args:
         attempts: failed attempts so far, this one included.
         retryable: the failure may pass (a 5xx, a timeout, an unreachable site).
 
     Returns:
-        ``("retry", due)`` while attempts remain (due 1 h, 6 h, then 24 h later),
-        else ``("failed", None)``.
+        1 h, 6 h, then 24 h after ``now`` while attempts remain, else None.
     """
     if not retryable or attempts > len(PAGE_RETRY_DELAYS_MINUTES):
-        return "failed", None
-    return "retry", now + timedelta(minutes=PAGE_RETRY_DELAYS_MINUTES[attempts - 1])
+        return None
+    return now + timedelta(minutes=PAGE_RETRY_DELAYS_MINUTES[attempts - 1])

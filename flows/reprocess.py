@@ -15,6 +15,7 @@ from flows.run_names import timestamped_name
 from transforms import (
     DEFAULT_WORKERS,
     EXTRACTION_TIMEOUT_S,
+    assign_stories,
     split_results,
     to_raw_document,
     transform_documents,
@@ -86,6 +87,7 @@ def reprocess_stored_pages(
                     failures=failures,
                     now=utcnow(),
                     raw=raw,
+                    assign_stories=assign_stories,
                 )
             if on_batch is not None:
                 on_batch(len(batch))

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from connectors import HttpPolicy, parse_networks
 from connectors import settings as limits
+from transforms import assign_stories
 from warehouse import LakeWarehouse, Warehouse, is_lake_target
 from warehouse.warehouse import LOCK_WAIT_SECONDS, TURN_WAIT_SECONDS
 
@@ -89,6 +90,7 @@ def warehouse_for(
         return LakeWarehouse(
             snapshot=snapshot,
             private_dir=Path(private_dir) if private_dir else settings.private_dir,
+            assign_stories=assign_stories,
             target=settings.lake,
             data_dir=settings.lake_data,
         )
@@ -97,6 +99,7 @@ def warehouse_for(
         private_dir=Path(private_dir) if private_dir else settings.private_dir,
         lock_wait=settings.lock_wait if lock_wait is None else lock_wait,
         shared_turn=None if limit is None else partial(_hold_prefect_limit, limit),
+        assign_stories=assign_stories,
     )
 
 

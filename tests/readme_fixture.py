@@ -13,6 +13,7 @@ import duckdb
 from connectors import Failure
 from flows.ingest import ingest
 from tests.conftest import ROOT
+from transforms import assign_stories
 from warehouse import Warehouse, load_batch
 
 # (days before today, title, text): today's articles make "this month" queries answer.
@@ -98,6 +99,7 @@ def build_readme_warehouse(folder: Path) -> Path:
         _record_feeds(con, summary.run_id, now)
         load_batch(
             con,
+            assign_stories=assign_stories,
             run_id=summary.run_id,
             tagged=[],
             failures=[

@@ -26,17 +26,6 @@ MAY_IMPORT = {
 }
 # The modules the warehouse may take record types from. A change here is a deliberate one.
 RECORD_MODULES = frozenset({"connectors.records", "transforms.records", "transforms.rawpage"})
-# Functions and constants the warehouse still takes from a lower layer, each decided inside a
-# write transaction from rows it has just read: (importing module, imported module, name).
-# Paying one off fails the test until its line goes.
-KNOWN_DEBTS = frozenset(
-    {
-        ("warehouse.pages", "connectors.schedule", "plan_page_retry"),
-        ("warehouse.stories", "transforms.stories", "INDEXED_HASHES"),
-        ("warehouse.stories", "transforms.stories", "MIN_SHARED_HASHES"),
-        ("warehouse.stories", "transforms.stories", "is_same_story"),
-    }
-)
 
 
 def _modules() -> dict[str, Path]:
@@ -108,7 +97,7 @@ def _upward(imports: list[tuple[str, str, str | None]]) -> list[str]:
 def _not_records(imports: list[tuple[str, str, str | None]]) -> list[str]:
     wrong = []
     for name, module, imported in imports:
-        if _layer(name) != "warehouse" or (name, module, imported) in KNOWN_DEBTS:
+        if _layer(name) != "warehouse":
             continue
         if module not in RECORD_MODULES or imported is None:
             wrong.append(f"{name} imports {module}.{imported or '*'}")
@@ -156,15 +145,6 @@ def test_the_checks_catch_each_kind_of_wrong_import() -> None:
         "warehouse.load imports transforms.rawpage.write_raw_page, which is not a record type",
         "warehouse.load imports connectors.records.*",
     ]
-
-
-def test_every_known_debt_is_still_owed() -> None:
-    owed = {
-        (name, module, imported)
-        for name, module, imported in _cross_layer_imports()
-        if _layer(name) == "warehouse"
-    }
-    assert sorted(KNOWN_DEBTS - owed) == []  # paid: take it off the list
 
 
 def test_the_record_modules_exist_and_hold_records() -> None:

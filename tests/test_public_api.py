@@ -46,6 +46,7 @@ PINNED = {
         "TAGGER_VERSION",
         "TaggedArticle",
         "TransformedBatch",
+        "assign_stories",
         "canonical_links",
         "split_results",
         "start_worker_server",

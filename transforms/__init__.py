@@ -1,19 +1,48 @@
-"""Transforms: pure functions from raw documents to articles and tags."""
+"""Transforms: pure functions from raw documents to articles and tags.
 
-from transforms.normalise import canonical_links
-from transforms.pipeline import (
-    DEFAULT_WORKERS,
-    EXTRACTION_TIMEOUT_S,
-    DocumentList,
-    StreamTransformer,
-    TransformedBatch,
-    split_results,
-    transform_documents,
-)
-from transforms.pool import start_worker_server
-from transforms.rawpage import RawPage, to_raw_document
-from transforms.records import TaggedArticle
-from transforms.tagging import TAGGER_VERSION, tag_article
+The names below load with their module on first use: a flow that only wires the warehouse
+(the story rule) or a query command does not pay for the extraction stack (trafilatura, lxml).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.normalise import canonical_links
+    from transforms.pipeline import (
+        DEFAULT_WORKERS,
+        EXTRACTION_TIMEOUT_S,
+        DocumentList,
+        StreamTransformer,
+        TransformedBatch,
+        split_results,
+        transform_documents,
+    )
+    from transforms.pool import start_worker_server
+    from transforms.rawpage import RawPage, to_raw_document
+    from transforms.records import TaggedArticle
+    from transforms.stories import assign_stories
+    from transforms.tagging import TAGGER_VERSION, tag_article
+
+_MODULE_OF = {
+    "DEFAULT_WORKERS": "transforms.pipeline",
+    "DocumentList": "transforms.pipeline",
+    "EXTRACTION_TIMEOUT_S": "transforms.pipeline",
+    "RawPage": "transforms.rawpage",
+    "StreamTransformer": "transforms.pipeline",
+    "TAGGER_VERSION": "transforms.tagging",
+    "TaggedArticle": "transforms.records",
+    "TransformedBatch": "transforms.pipeline",
+    "assign_stories": "transforms.stories",
+    "canonical_links": "transforms.normalise",
+    "split_results": "transforms.pipeline",
+    "start_worker_server": "transforms.pool",
+    "tag_article": "transforms.tagging",
+    "to_raw_document": "transforms.rawpage",
+    "transform_documents": "transforms.pipeline",
+}
 
 __all__ = [
     "DEFAULT_WORKERS",
@@ -24,6 +53,7 @@ __all__ = [
     "TAGGER_VERSION",
     "TaggedArticle",
     "TransformedBatch",
+    "assign_stories",
     "canonical_links",
     "split_results",
     "start_worker_server",
@@ -31,3 +61,13 @@ __all__ = [
     "to_raw_document",
     "transform_documents",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Import the module that defines ``name`` when the name is first asked for."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module 'transforms' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

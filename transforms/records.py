@@ -84,6 +84,16 @@ class TaggedArticle:
     candidates: tuple[CandidateName, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class StoredSketch:
+    """A stored article as story assignment sees it: its sketch, story and first sighting."""
+
+    article_id: str
+    sketch: tuple[int, ...]  # shingle count, then hashes (see transforms.stories)
+    story_id: str | None
+    first_seen_at: datetime
+
+
 def discovered_id(name: str) -> str:
     """A stable id for a discovered name: the same name in any article is one entity."""
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")

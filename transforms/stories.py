@@ -17,15 +17,13 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+from transforms.records import Article, StoredSketch
 
 SKETCH_SIZE = 128  # k smallest shingle hashes kept per text
 SHINGLE_WORDS = 3
 SAME_STORY_CONTAINMENT = 0.7
-# The warehouse indexes each text's smallest hashes; texts sharing two of them are candidates
-# for the full test. A text inside one three times its size still shares about a third of them.
-INDEXED_HASHES = 32
-MIN_SHARED_HASHES = 2
 _WORD = re.compile(r"\w+")
 
 
@@ -62,6 +60,49 @@ def estimate_containment(first: Sequence[int], second: Sequence[int]) -> float:
 def is_same_story(first: Sequence[int], second: Sequence[int]) -> bool:
     """True when two sketches describe one story (see the module docstring for the threshold)."""
     return estimate_containment(first, second) >= SAME_STORY_CONTAINMENT
+
+
+def assign_stories(
+    batch: Sequence[Article],
+    *,
+    candidates: Mapping[str, Sequence[StoredSketch]],
+    previous: Mapping[str, str | None],
+) -> dict[str, str]:
+    """The story of each article of a batch: the earliest matching candidate's, else its own.
+
+    Articles are taken in batch order and see the ones before them, so copies within
+    one batch join the first copy's story. An article joins the story of the earliest
+    candidate that passes the same-story test; without one it keeps the story it had,
+    or founds one named after itself.
+
+    Args:
+        batch: the articles to place, in batch order.
+        candidates: per article id, stored articles that may be the same story (the
+            warehouse's index finds them; this batch's articles can be among them).
+        previous: per article id of the batch, the story it had before (None: none yet).
+    """
+    assigned: dict[str, str] = {}
+    for article in batch:
+        found = _matching_story(article, candidates.get(article.article_id, ()), assigned)
+        assigned[article.article_id] = (
+            found or previous.get(article.article_id) or article.article_id
+        )
+    return assigned
+
+
+def _matching_story(
+    article: Article, candidates: Sequence[StoredSketch], assigned: Mapping[str, str]
+) -> str | None:
+    """The story of the earliest candidate (stored, or earlier in this batch) that matches."""
+    ranked = sorted(
+        (c for c in candidates if c.article_id != article.article_id),
+        key=lambda c: (c.first_seen_at, c.article_id),
+    )
+    for candidate in ranked:
+        story = assigned.get(candidate.article_id) or candidate.story_id
+        if story is not None and is_same_story(article.sketch, candidate.sketch):
+            return story
+    return None
 
 
 def _hash(shingle: str) -> int:

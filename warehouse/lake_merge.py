@@ -28,6 +28,7 @@ import duckdb
 from warehouse.lake import LakeConnection, retry_conflicts
 from warehouse.load import LoadCounts, load_batch
 from warehouse.spool import SpooledBatch, parse_spooled
+from warehouse.stories import AssignStories
 
 _STAGE = "INSERT INTO staged_batches VALUES (?, ?, ?, ?, ?, ?, ?)"
 _PENDING = """
@@ -78,12 +79,15 @@ def stage_spooled(con: duckdb.DuckDBPyConnection, path: Path, *, now: datetime) 
     return batch.batch_id
 
 
-def merge_staged(lake: LakeConnection, *, now: Callable[[], datetime]) -> MergeResult:
+def merge_staged(
+    lake: LakeConnection, *, now: Callable[[], datetime], assign_stories: AssignStories
+) -> MergeResult:
     """Merge every staged batch not yet merged, oldest first, one transaction each.
 
     Args:
         lake: a lake connection (its write transactions take the merge cursor).
         now: the clock (UTC), read once per batch.
+        assign_stories: decides the stories of new and changed articles.
     """
     con = lake.as_duckdb()
     pending = [row[0] for row in lake.raw.execute(_PENDING).fetchall()]
@@ -99,7 +103,7 @@ def merge_staged(lake: LakeConnection, *, now: Callable[[], datetime]) -> MergeR
         if row is None:
             continue
         batch = parse_spooled(str(row[0]), origin=f"staged batch {batch_id}")
-        merge = partial(_merge_one, con, batch, now)
+        merge = partial(_merge_one, con, batch, now, assign_stories)
         counts += retry_conflicts(merge, on_conflict=count_conflict)
     return MergeResult(len(pending), counts, conflicts)
 
@@ -108,6 +112,7 @@ def _merge_one(
     con: duckdb.DuckDBPyConnection,
     batch: SpooledBatch,
     now: Callable[[], datetime],
+    assign_stories: AssignStories,
 ) -> LoadCounts:
     """One batch in one transaction; nothing when another merge recorded it first."""
     return load_batch(
@@ -119,4 +124,5 @@ def _merge_one(
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
         raw=batch.raw,
+        assign_stories=assign_stories,
     )

@@ -151,7 +151,9 @@ class LakeWarehouse(Warehouse):
     def merge(self, *, now: datetime) -> MergeResult:
         """Merge every staged batch that no merge has taken yet (any writer's) at time ``now``."""
         with self.writing() as con:
-            return merge_staged(LakeConnection.of(con), now=lambda: now)
+            return merge_staged(
+                LakeConnection.of(con), now=lambda: now, assign_stories=self.story_rule
+            )
 
     def publish(self) -> PublishStats:
         """Merge what is still staged; the lake itself is what analysts read."""

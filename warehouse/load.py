@@ -16,7 +16,7 @@ from warehouse.db import rollback_quietly
 from warehouse.pages import record_page_outcomes
 from warehouse.raw import load_raw_rows
 from warehouse.rows import select_records
-from warehouse.stories import load_article_extras
+from warehouse.stories import AssignStories, load_article_extras
 from warehouse.tags import load_tags
 
 _EXISTING = """
@@ -145,6 +145,7 @@ def load_batch(
     batch_id: str | None = None,
     spooled_at: datetime | None = None,
     raw: Sequence[tuple[RawPage, str | None]] = (),
+    assign_stories: AssignStories,
 ) -> LoadCounts:
     """Write one batch in one transaction: all of it lands, or none of it.
 
@@ -159,6 +160,8 @@ def load_batch(
         raw: each raw page with the article it gave (``None`` when extraction failed);
             the page's file is in the raw store already (its worker wrote it), only its
             row is written here.
+        assign_stories: decides the stories of new and changed articles
+            (``transforms.assign_stories``), inside this transaction.
     """
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     con.execute("BEGIN TRANSACTION")
@@ -203,11 +206,16 @@ def load_batch(
                 for f in failures
             ],
         )
-        record_page_outcomes(con, tagged=list(latest.values()), failures=failures, now=now)
+        record_page_outcomes(con, tagged=list(latest.values()), failures=failures)
         load_raw_rows(con, run_id=run_id, pages=raw)
         raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
         load_article_extras(
-            con, run_id=run_id, tagged=list(latest.values()), raw_hashes=raw_hashes, now=now
+            con,
+            run_id=run_id,
+            tagged=list(latest.values()),
+            raw_hashes=raw_hashes,
+            now=now,
+            assign_stories=assign_stories,
         )
         con.execute("COMMIT")
     except BaseException:

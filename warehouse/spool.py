@@ -31,6 +31,7 @@ from transforms.rawpage import RawPage
 from transforms.records import Article, CandidateName, EntityMention, TaggedArticle, TopicTag
 from warehouse.files import fsync_file, replace_durably
 from warehouse.load import LoadCounts, load_batch
+from warehouse.stories import AssignStories
 
 SPOOL_SUFFIX = ".json"
 _RECORD_TYPES: dict[str, type[Any]] = {
@@ -138,6 +139,7 @@ def load_spooled(
     *,
     run_id: str,
     now: datetime,
+    assign_stories: AssignStories,
     batch: SpooledBatch | None = None,
 ) -> LoadCounts:
     """Load one spool file in one transaction, then delete it.
@@ -154,7 +156,14 @@ def load_spooled(
         rejected = path.with_suffix(".rejected")
         os.replace(path, rejected)
         failure = Failure("load", "spool", str(rejected), "bad_spool", str(error))
-        return load_batch(con, run_id=run_id, tagged=[], failures=[failure], now=now)
+        return load_batch(
+            con,
+            run_id=run_id,
+            tagged=[],
+            failures=[failure],
+            now=now,
+            assign_stories=assign_stories,
+        )
     counts = load_batch(
         con,
         run_id=batch.run_id,
@@ -164,6 +173,7 @@ def load_spooled(
         batch_id=batch.batch_id,
         spooled_at=batch.spooled_at,
         raw=batch.raw,
+        assign_stories=assign_stories,
     )
     path.unlink(missing_ok=True)
     return counts

@@ -2,18 +2,22 @@
 
 Every statement here writes a whole batch at once (see warehouse.bulk): DuckDB runs
 ``executemany`` one statement per row, which made a 200-article batch take seconds.
+Stories: the warehouse stores each article's sketch, indexes its smallest hashes and
+selects the articles sharing enough of them; which of those is the same story is the
+caller's ``assign_stories`` (``transforms.stories.assign_stories``), run inside the same
+transaction so that concurrent loads see each other's stories.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 import duckdb
 
-from transforms.records import Article, TaggedArticle
-from transforms.stories import INDEXED_HASHES, MIN_SHARED_HASHES, is_same_story
+from transforms.records import Article, StoredSketch, TaggedArticle
 from warehouse.bulk import execute_records, insert_sql, records_sql
 from warehouse.rows import select_records
 
@@ -39,7 +43,22 @@ FROM (SELECT story_id, count(*) AS n FROM articles
 WHERE stories.story_id = counts.story_id
 """
 
-_Stored = tuple[tuple[int, ...], str | None, datetime]  # sketch, story, first seen
+# The index holds each sketch's smallest hashes; articles sharing two of them are candidates
+# for the same-story test. A text inside one three times its size still shares about a third.
+INDEXED_HASHES = 32
+MIN_SHARED_HASHES = 2
+
+
+class AssignStories(Protocol):
+    """Decides each article's story from its candidates (``transforms.stories.assign_stories``)."""
+
+    def __call__(
+        self,
+        batch: Sequence[Article],
+        *,
+        candidates: Mapping[str, Sequence[StoredSketch]],
+        previous: Mapping[str, str | None],
+    ) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +187,7 @@ _UPSERT_STORIES = insert_sql(
 
 
 @dataclass(frozen=True, slots=True)
-class _StoredSketch:
+class _SelectedSketch:
     """A stored article's sketch (shingle count and hashes), story and first sighting."""
 
     article_id: str
@@ -185,6 +204,7 @@ def load_article_extras(
     tagged: Sequence[TaggedArticle],
     raw_hashes: dict[str, str],
     now: datetime,
+    assign_stories: AssignStories,
 ) -> None:
     """Write metadata columns, source links and story membership for stored articles.
 
@@ -196,6 +216,7 @@ def load_article_extras(
         tagged: this batch's articles (also unchanged ones: a new feed may link them).
         raw_hashes: article_id -> sha256 of the raw page it came from.
         now: the batch time (UTC).
+        assign_stories: decides the stories of the articles whose sketch is new or changed.
     """
     if not tagged:
         return
@@ -231,25 +252,27 @@ def load_article_extras(
         for a in articles
     ]
     execute_records(con, _UPSERT_LINKS, links)
-    _assign_stories(con, [a for a in articles if len(a.sketch) > 1], now)
+    sketched = [a for a in articles if len(a.sketch) > 1]
+    _load_stories(con, sketched, now, assign_stories)
 
 
-def _assign_stories(
-    con: duckdb.DuckDBPyConnection, batch: Sequence[Article], now: datetime
+def _load_stories(
+    con: duckdb.DuckDBPyConnection,
+    batch: Sequence[Article],
+    now: datetime,
+    assign_stories: AssignStories,
 ) -> None:
-    """Give each article a story: keep its own when its sketch is unchanged, else join or found one.
+    """Store the sketches of articles that are new or changed, index them, and store their stories.
 
-    Articles are handled in batch order and see the ones before them, so
-    copies within one batch join the first copy's story; an article joins the
-    story of the earliest stored article that passes the same-story test.
+    An article whose stored sketch is unchanged and has a story keeps it untouched.
     """
     stored = _stored(con, [a.article_id for a in batch])
     todo = [
         a
         for a in batch
         if a.article_id not in stored
-        or stored[a.article_id][0] != tuple(a.sketch)
-        or stored[a.article_id][1] is None
+        or stored[a.article_id].sketch != tuple(a.sketch)
+        or stored[a.article_id].story_id is None
     ]
     if not todo:
         return
@@ -266,17 +289,11 @@ def _assign_stories(
         for value in a.sketch[1 : 1 + INDEXED_HASHES]
     ]
     execute_records(con, _INSERT_INDEX, index)
-    candidates: dict[str, list[str]] = {}
-    for mine, other in con.execute(_CANDIDATES, [keys, MIN_SHARED_HASHES]).fetchall():
-        candidates.setdefault(mine, []).append(other)
-    others = _stored(con, sorted({o for found in candidates.values() for o in found}))
-    assigned: dict[str, str] = {}
-    for article in todo:
-        previous = stored.get(article.article_id)
-        story = _matching_story(article, candidates.get(article.article_id, []), others, assigned)
-        if story is None and previous is not None:
-            story = previous[1]
-        assigned[article.article_id] = story or article.article_id
+    assigned = assign_stories(
+        todo,
+        candidates=_candidates(con, keys),
+        previous={key: found.story_id for key, found in stored.items()},
+    )
     execute_records(
         con, _SET_STORIES, [_StoryOf(article_id=k, story_id=v) for k, v in assigned.items()]
     )
@@ -286,29 +303,33 @@ def _assign_stories(
         for story, key in founders.items()
     ]
     execute_records(con, _UPSERT_STORIES, stories)
-    touched = set(assigned.values()) | {p[1] for p in stored.values() if p[1] is not None}
+    touched = set(assigned.values()) | {
+        s.story_id for s in stored.values() if s.story_id is not None
+    }
     con.execute(_COUNT_STORIES, [sorted(touched)])
 
 
-def _matching_story(
-    article: Article,
-    candidates: list[str],
-    others: dict[str, _Stored],
-    assigned: dict[str, str],
-) -> str | None:
-    """The story of the earliest candidate (stored, or earlier in this batch) that matches."""
-    ranked = sorted(
-        (others[key][2], key) for key in candidates if key in others and key != article.article_id
-    )
-    for _, key in ranked:
-        story = assigned.get(key) or others[key][1]
-        if story is not None and is_same_story(article.sketch, others[key][0]):
-            return story
-    return None
+def _candidates(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, list[StoredSketch]]:
+    """Per article, the stored articles sharing enough indexed hashes with it."""
+    pairs = con.execute(_CANDIDATES, [keys, MIN_SHARED_HASHES]).fetchall()
+    others = _stored(con, sorted({other for _, other in pairs}))
+    found: dict[str, list[StoredSketch]] = {}
+    for mine, other in pairs:
+        if other in others:
+            found.setdefault(mine, []).append(others[other])
+    return found
 
 
-def _stored(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, _Stored]:
+def _stored(con: duckdb.DuckDBPyConnection, keys: list[str]) -> dict[str, StoredSketch]:
     if not keys:
         return {}
-    rows = select_records(con, _SKETCHES, [keys], record_type=_StoredSketch)
-    return {r.article_id: ((r.shingles, *r.hashes), r.story_id, r.first_seen_at) for r in rows}
+    rows = select_records(con, _SKETCHES, [keys], record_type=_SelectedSketch)
+    return {
+        r.article_id: StoredSketch(
+            article_id=r.article_id,
+            sketch=(r.shingles, *r.hashes),
+            story_id=r.story_id,
+            first_seen_at=r.first_seen_at,
+        )
+        for r in rows
+    }

@@ -38,6 +38,7 @@ from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import connect_snapshot
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
+from warehouse.stories import AssignStories
 from warehouse.writer_lock import hold_writer_lock
 
 P = ParamSpec("P")
@@ -76,6 +77,8 @@ class Warehouse:
         turn_wait: seconds to wait for the writer turn before giving up.
         shared_turn: a lock held around the file lock, for writers on several machines
             (the flows pass Prefect's global concurrency limit); ``None``: the file lock only.
+        assign_stories: decides the stories of loaded articles (the flows pass
+            ``transforms.assign_stories``); a warehouse without one cannot load.
     """
 
     snapshot: Path
@@ -83,6 +86,18 @@ class Warehouse:
     lock_wait: float = LOCK_WAIT_SECONDS
     turn_wait: float = TURN_WAIT_SECONDS
     shared_turn: Callable[[], AbstractContextManager[object]] | None = None
+    assign_stories: AssignStories | None = None
+
+    @property
+    def story_rule(self) -> AssignStories:
+        """``assign_stories``, which every load needs.
+
+        Raises:
+            ValueError: this warehouse was built without one.
+        """
+        if self.assign_stories is None:
+            raise ValueError("a warehouse that loads needs assign_stories (transforms')")
+        return self.assign_stories
 
     @property
     def folder(self) -> Path:
@@ -218,6 +233,7 @@ class Warehouse:
             What the load did; ``None`` when a concurrent run loaded the file first (in this
             turn that shows as a missing file).
         """
+        assign_stories = self.story_rule
         with self.writing() as con:
             if not path.exists():
                 return None
@@ -225,7 +241,9 @@ class Warehouse:
                 batch: SpooledBatch | None = read_spooled(path)
             except ValueError:
                 batch = None  # load_spooled rejects the file and records why
-            counts = load_spooled(con, path, run_id=run_id, now=now, batch=batch)
+            counts = load_spooled(
+                con, path, run_id=run_id, now=now, assign_stories=assign_stories, batch=batch
+            )
         topics = [tag.topic for item in batch.tagged for tag in item.topics] if batch else []
         return LoadedBatch(path.stem, counts, tuple(topics))
 

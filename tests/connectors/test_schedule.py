@@ -8,7 +8,7 @@ import pytest
 
 from connectors import Failure, FeedPoll, FeedState, plan_next_polls
 from connectors.records import ParsedFeed
-from connectors.schedule import plan_next_poll
+from connectors.schedule import plan_next_poll, plan_page_retry
 
 NOW = datetime(2026, 1, 10, 12, 0)
 
@@ -89,3 +89,18 @@ def test_every_poll_gets_a_schedule_in_order_and_an_unknown_source_starts_now() 
         ("Lab", "failing", 60),
         ("Wire", "active", 60),  # no stored state: the default interval
     ]
+
+
+@pytest.mark.parametrize(
+    ("attempts", "retryable", "expected"),
+    [
+        pytest.param(1, True, NOW + timedelta(hours=1), id="first"),
+        pytest.param(3, True, NOW + timedelta(hours=24), id="third"),
+        pytest.param(4, True, None, id="attempts-used"),
+        pytest.param(1, False, None, id="final"),
+    ],
+)
+def test_a_failed_page_is_planned_again_with_back_off_until_its_attempts_run_out(
+    attempts: int, retryable: bool, expected: datetime | None
+) -> None:
+    assert plan_page_retry(attempts=attempts, retryable=retryable, now=NOW) == expected

@@ -211,4 +211,15 @@ def test_a_failing_page_is_retried_by_its_kind(status: int, requests: int, retry
             [item] = stream.take(1, timeout_s=None)
     assert isinstance(item, Failure)
     assert (item.error_code, item.retryable) == ("http_status", retryable)
+    assert (item.retry_at is not None) == retryable  # a later run's fetch, planned with it
     assert server.seen.paths.count("/p") == requests
+
+
+def test_a_page_that_failed_on_every_attempt_before_is_given_up() -> None:
+    with serve("127.0.0.10") as server:
+        server.routes["/p"] = _flaky(99, 503)
+        request = PageRequest("s", server.url("/p"), attempts=3)
+        with PageStream([request], policy=POLICY) as stream:
+            [item] = stream.take(1, timeout_s=None)
+    assert isinstance(item, Failure) and item.retryable
+    assert item.retry_at is None

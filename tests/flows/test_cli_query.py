@@ -15,6 +15,7 @@ import pytest
 from flows.cli import main
 from flows.render import render_failing_feeds
 from tests.factories import FETCHED, failure, tagged_article
+from transforms import assign_stories
 from warehouse import QueryResult, Warehouse, load_batch
 
 
@@ -25,6 +26,7 @@ def snapshot(tmp_path: Path) -> Path:
     with warehouse.writing() as con:
         load_batch(
             con,
+            assign_stories=assign_stories,
             run_id="r1",
             tagged=[
                 tagged_article("a", published=datetime(2024, 1, 5)),
@@ -281,7 +283,9 @@ def hostile_snapshot(tmp_path: Path) -> Path:
     item = tagged_article("a")
     item = replace(item, article=replace(item.article, title=HOSTILE))
     with warehouse.writing() as con:
-        load_batch(con, run_id="r1", tagged=[item], failures=[], now=FETCHED)
+        load_batch(
+            con, assign_stories=assign_stories, run_id="r1", tagged=[item], failures=[], now=FETCHED
+        )
         con.execute(
             "INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, "
             "last_error_code, last_error, tracked_since, last_polled_at) VALUES ('evil', "

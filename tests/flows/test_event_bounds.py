@@ -22,6 +22,7 @@ from prefect.settings import PREFECT_SERVER_EVENTS_MAXIMUM_SIZE_BYTES, temporary
 from flows.events import MAX_EVENT_CHARS, article_ingested_event, bounded
 from flows.reporting import emit, report_run_task
 from tests.factories import tagged_article
+from transforms import assign_stories
 from warehouse import LoadCounts, Warehouse, finish_run, load_batch, start_run
 from warehouse.reports import EntityRef, WrittenArticle
 
@@ -52,7 +53,14 @@ def test_a_huge_title_in_the_warehouse_cannot_fail_the_run_that_reports_it(db_pa
     article = replace(template, article=replace(template.article, title=HUGE))
     with warehouse.writing() as con:
         start_run(con, run_id="run-huge", flow="ingest", now=datetime(2026, 1, 1), locks=None)
-        load_batch(con, run_id="run-huge", tagged=[article], failures=[], now=datetime(2026, 1, 1))
+        load_batch(
+            con,
+            assign_stories=assign_stories,
+            run_id="run-huge",
+            tagged=[article],
+            failures=[],
+            now=datetime(2026, 1, 1),
+        )
         finish_run(
             con,
             run_id="run-huge",

@@ -21,6 +21,7 @@ from flows.cli import main
 from flows.report import report_window
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
+from transforms import assign_stories
 from transforms.records import EntityMention
 from warehouse import Warehouse, load_batch
 from warehouse.briefing import ReportWindow, resolve_window, select_briefing
@@ -75,7 +76,14 @@ def _build(folder: Path) -> Path:
     failures.append(failure("https://slow.example.com/feed", "connect_timeout"))
     failures.append(failure("https://down.example.com/old", "http_status"))  # before the window
     with warehouse.writing() as con:
-        load_batch(con, run_id="r1", tagged=tagged, failures=failures, now=datetime(2024, 3, 15))
+        load_batch(
+            con,
+            assign_stories=assign_stories,
+            run_id="r1",
+            tagged=tagged,
+            failures=failures,
+            now=datetime(2024, 3, 15),
+        )
         con.execute(
             "UPDATE articles SET story_id = ? WHERE article_id IN (SELECT unnest(?))",
             [STORY[0], list(STORY)],
@@ -297,6 +305,7 @@ def test_hostile_titles_and_names_stay_text(tmp_path: Path) -> None:
     with warehouse.writing() as con:
         load_batch(
             con,
+            assign_stories=assign_stories,
             run_id="r",
             tagged=[tagged_article("a", published=datetime(2024, 3, 1), entities=(name,))],
             failures=[],

@@ -20,6 +20,7 @@ from flows.ingest import ingest
 from flows.reprocess import reprocess, reprocess_stored_pages
 from tests.transforms.test_extract import PARAGRAPHS, _page
 from tests.writer_turn import released_after, turn_held_elsewhere
+from transforms import assign_stories
 from transforms.pipeline import Transformed, split_results, transform_documents
 from warehouse import Warehouse, load_batch
 
@@ -143,6 +144,7 @@ def _store_fetched_page(warehouse: Warehouse, body: bytes, content_type: str) ->
     with warehouse.writing() as con:
         load_batch(
             con,
+            assign_stories=assign_stories,
             run_id="r1",
             tagged=tagged,
             failures=[],

@@ -13,7 +13,7 @@ from bench.tagging.evaluate import article_for
 from flows.cli import main
 from flows.retag import retag, retag_articles
 from tests.writer_turn import released_after, turn_held_elsewhere
-from transforms import TAGGER_VERSION, tag_article
+from transforms import TAGGER_VERSION, assign_stories, tag_article
 from transforms.records import TopicTag
 from warehouse import Warehouse, load_batch
 
@@ -32,7 +32,14 @@ def _seed_stale(db_path: Path) -> None:
         tag_article(article), topics=(TopicTag("labor-jobs", 1.0, ("x@1",)),), tagger_version="old"
     )
     with Warehouse(db_path).writing() as con:
-        load_batch(con, run_id="ingest-1", tagged=[stale], failures=[], now=datetime(2024, 1, 1))
+        load_batch(
+            con,
+            assign_stories=assign_stories,
+            run_id="ingest-1",
+            tagged=[stale],
+            failures=[],
+            now=datetime(2024, 1, 1),
+        )
 
 
 def _topics(db_path: Path) -> set[str]:

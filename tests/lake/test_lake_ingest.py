@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from prefect.settings import get_current_settings
 
+from transforms import assign_stories
 from warehouse.lake_warehouse import LakeWarehouse
 
 pytestmark = [pytest.mark.lake, pytest.mark.usefixtures("prefect_harness")]
@@ -131,7 +132,12 @@ class _Reader(threading.Thread):
 
 @pytest.fixture
 def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
-    return LakeWarehouse(tmp_path / "reader.duckdb", target=lake_target, data_dir=lake_data)
+    return LakeWarehouse(
+        tmp_path / "reader.duckdb",
+        target=lake_target,
+        data_dir=lake_data,
+        assign_stories=assign_stories,
+    )
 
 
 def test_two_ingests_at_once_on_overlapping_seeds_store_each_article_once_while_a_reader_polls(

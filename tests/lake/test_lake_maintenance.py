@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.factories import FETCHED, tagged_article
+from transforms import assign_stories
 from warehouse.lake_warehouse import LakeWarehouse
 
 pytestmark = pytest.mark.lake
@@ -18,7 +19,12 @@ _ARTICLES = "SELECT count(*) FROM articles"
 
 @pytest.fixture
 def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
-    return LakeWarehouse(tmp_path / "news.duckdb", target=lake_target, data_dir=lake_data)
+    return LakeWarehouse(
+        tmp_path / "news.duckdb",
+        target=lake_target,
+        data_dir=lake_data,
+        assign_stories=assign_stories,
+    )
 
 
 def _load(lake: LakeWarehouse, keys: list[str]) -> None:

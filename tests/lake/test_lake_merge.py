@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.factories import FETCHED, tagged_article
+from transforms import assign_stories
 from warehouse.lake import LakeConnection
 from warehouse.lake_merge import stage_spooled
 from warehouse.lake_warehouse import LakeWarehouse
@@ -20,7 +21,12 @@ pytestmark = pytest.mark.lake
 
 @pytest.fixture
 def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
-    return LakeWarehouse(tmp_path / "news.duckdb", target=lake_target, data_dir=lake_data)
+    return LakeWarehouse(
+        tmp_path / "news.duckdb",
+        target=lake_target,
+        data_dir=lake_data,
+        assign_stories=assign_stories,
+    )
 
 
 def _counts(lake: LakeWarehouse) -> dict[str, int]:
@@ -96,8 +102,14 @@ MERGE = """
 import sys
 from datetime import datetime
 from pathlib import Path
+from transforms import assign_stories
 from warehouse.lake_warehouse import LakeWarehouse
-lake = LakeWarehouse(Path(sys.argv[3]), target=sys.argv[1], data_dir=Path(sys.argv[2]))
+lake = LakeWarehouse(
+    Path(sys.argv[3]),
+    target=sys.argv[1],
+    data_dir=Path(sys.argv[2]),
+    assign_stories=assign_stories,
+)
 result = lake.merge(now=datetime(2026, 1, 2))
 print(result.batches, result.counts.new, result.conflicts)
 """

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from tests.factories import failure, tagged_article
+from transforms import assign_stories
 from warehouse import Warehouse
 
 # Long enough texts that a batch's transaction takes a while, so kills land inside it.
@@ -20,7 +21,7 @@ TEXT = " ".join(["OpenAI and the EU AI Act."] * 200)
 
 def main(private_dir: Path, snapshot: Path, run_id: str, articles: int, batch_size: int) -> None:
     """Spool ``articles`` articles in batches, then load every spool file and publish."""
-    warehouse = Warehouse(snapshot, private_dir=private_dir)
+    warehouse = Warehouse(snapshot, private_dir=private_dir, assign_stories=assign_stories)
     now = datetime(2026, 1, 1)
     for start in range(0, articles, batch_size):
         batch = [

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.test_load import _tagged
+from transforms import assign_stories
 from warehouse import load_batch
 from warehouse.bulk import columns_of, execute_records, insert_sql, records_sql, sql_type
 from warehouse.db import connect_warehouse
@@ -216,7 +217,14 @@ def test_a_batch_load_runs_as_many_statements_for_thousands_of_articles_as_for_t
     def statements(size: int, run_id: str) -> int:
         counting = _CountingConnection(connect_warehouse(db_path))
         tagged = [_tagged(f"{run_id}-{n}") for n in range(size)]
-        load_batch(counting, run_id=run_id, tagged=tagged, failures=[], now=NOW)  # type: ignore[arg-type]
+        load_batch(
+            counting,
+            assign_stories=assign_stories,
+            run_id=run_id,
+            tagged=tagged,
+            failures=[],
+            now=NOW,
+        )  # type: ignore[arg-type]
         counting.close()
         return counting.statements
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from connectors import RawDocument
-from transforms import TaggedArticle
+from transforms import TaggedArticle, assign_stories
 from transforms.rawpage import write_raw_page
 from transforms.records import Article
 from transforms.stories import sketch_text
@@ -54,7 +54,9 @@ def _tagged(
 
 def _load(con: duckdb.DuckDBPyConnection, *items: TaggedArticle, run: str = "r1") -> None:
     now = NOW.replace(hour=int(run[1:]))  # later runs happen later
-    load_batch(con, run_id=run, tagged=list(items), failures=[], now=now)
+    load_batch(
+        con, assign_stories=assign_stories, run_id=run, tagged=list(items), failures=[], now=now
+    )
 
 
 def test_same_article_from_two_feeds_is_one_row_with_two_links(db_path: Path) -> None:
@@ -116,7 +118,15 @@ def test_raw_pages_are_stored_once_by_content_and_read_back(db_path: Path) -> No
     for run in ("r1", "r2"):
         page = write_raw_page(store, document)
         assert page is not None
-        load_batch(con, run_id=run, tagged=[], failures=[], now=NOW, raw=[(page, None)])
+        load_batch(
+            con,
+            assign_stories=assign_stories,
+            run_id=run,
+            tagged=[],
+            failures=[],
+            now=NOW,
+            raw=[(page, None)],
+        )
     assert [p.name for p in store.rglob("*.html.gz")] == [f"{page.sha256}.html.gz"]
     row = con.execute("SELECT url, status, bytes, sha256, run_id FROM raw_documents").fetchall()
     assert row == [("https://e.com/p", 200, len(body), page.sha256, "r2")]
@@ -151,7 +161,7 @@ def test_a_spooled_raw_page_is_a_reference_and_its_file_is_written_once(
     assert "$bytes" not in spooled and "Spooled page" not in spooled
     assert page.stored_path in spooled
     con = connect_warehouse(db_path)
-    load_spooled(con, path, run_id="r1", now=NOW)
+    load_spooled(con, path, run_id="r1", now=NOW, assign_stories=assign_stories)
     after = (store / page.stored_path).stat()
     assert (after.st_ino, after.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
     assert con.execute("SELECT url, sha256 FROM raw_documents").fetchall() == [

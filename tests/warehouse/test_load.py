@@ -11,7 +11,7 @@ import pytest
 from connectors import Failure
 from tests.factories import FETCHED as NOW
 from tests.factories import tagged_article
-from transforms import TaggedArticle
+from transforms import TaggedArticle, assign_stories
 from transforms.records import EntityMention
 from warehouse import apply_schema, load_batch, migrations
 from warehouse.db import connect_warehouse
@@ -35,9 +35,13 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, ...]:
 def test_second_identical_load_changes_no_counts(db_path: Path) -> None:
     con = connect_warehouse(db_path)
     batch = [_tagged("a"), _tagged("b")]
-    first = load_batch(con, run_id="r1", tagged=batch, failures=[], now=NOW)
+    first = load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=batch, failures=[], now=NOW
+    )
     before = _counts(con)
-    second = load_batch(con, run_id="r2", tagged=batch, failures=[], now=NOW)
+    second = load_batch(
+        con, assign_stories=assign_stories, run_id="r2", tagged=batch, failures=[], now=NOW
+    )
     assert (first.new, second.new, second.unchanged, second.updated) == (2, 0, 2, 0)
     assert _counts(con) == before == (2, 2, 1, 2, 0)
 
@@ -45,10 +49,16 @@ def test_second_identical_load_changes_no_counts(db_path: Path) -> None:
 def test_changed_article_is_updated_and_its_tags_replaced(db_path: Path) -> None:
     con = connect_warehouse(db_path)
     load_batch(
-        con, run_id="r1", tagged=[_tagged("a", topics=("research", "safety"))], failures=[], now=NOW
+        con,
+        assign_stories=assign_stories,
+        run_id="r1",
+        tagged=[_tagged("a", topics=("research", "safety"))],
+        failures=[],
+        now=NOW,
     )
     counts = load_batch(
         con,
+        assign_stories=assign_stories,
         run_id="r2",
         tagged=[_tagged("a", text="New text.", topics=("funding",))],
         failures=[],
@@ -66,14 +76,23 @@ def test_failed_batch_leaves_nothing_behind(db_path: Path) -> None:
     broken = _tagged("b")
     broken = dataclasses.replace(broken, article=dataclasses.replace(broken.article, text=None))  # type: ignore[arg-type]
     with pytest.raises(duckdb.ConstraintException):
-        load_batch(con, run_id="r1", tagged=[good, broken], failures=[], now=NOW)
+        load_batch(
+            con,
+            assign_stories=assign_stories,
+            run_id="r1",
+            tagged=[good, broken],
+            failures=[],
+            now=NOW,
+        )
     assert _counts(con) == (0, 0, 0, 0, 0)
 
 
 def test_failures_are_stored_as_typed_rows(db_path: Path) -> None:
     con = connect_warehouse(db_path)
     failure = Failure("seed", "seeds", "x.jsonl#2", "bad_json", "x.jsonl:2: not valid JSON")
-    load_batch(con, run_id="r1", tagged=[], failures=[failure], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=[], failures=[failure], now=NOW
+    )
     assert con.execute('SELECT "at", run_id, error_code, message FROM failures').fetchall() == [
         (NOW, "r1", "bad_json", "x.jsonl:2: not valid JSON")
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from connectors import Failure
 from tests.warehouse.test_load import NOW, _tagged
+from transforms import assign_stories
 from transforms.records import EntityMention, TopicTag
 from warehouse import load_batch
 from warehouse.db import connect_warehouse
@@ -31,7 +32,14 @@ def test_bulk_batch_round_trips_every_value(db_path: Path) -> None:
         for n in range(3)
     ]
     con = connect_warehouse(db_path)
-    counts = load_batch(con, run_id="r1", tagged=[plain, sparse, multi], failures=failures, now=NOW)
+    counts = load_batch(
+        con,
+        assign_stories=assign_stories,
+        run_id="r1",
+        tagged=[plain, sparse, multi],
+        failures=failures,
+        now=NOW,
+    )
 
     assert (counts.new, counts.failures) == (3, 3)
     rows = con.execute(

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from tests.factories import FETCHED, LABS, failure, tagged_article
+from transforms import assign_stories
 from warehouse import apply_schema, load_batch, migrations
 from warehouse.db import connect_warehouse
 
@@ -31,6 +32,7 @@ def test_a_database_at_the_previous_schema_version_is_migrated_with_its_data(
         ]
         load_batch(
             old,
+            assign_stories=assign_stories,
             run_id="r-old",
             tagged=seeded,
             failures=[replace(failure("https://example.com/broken"), stage="seed")],

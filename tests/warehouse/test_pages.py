@@ -13,7 +13,7 @@ from connectors import Failure
 from connectors.schedule import plan_page_retry
 from tests.factories import tagged_article
 from tests.warehouse.test_feeds import LAB, NOW, item, success
-from transforms import canonical_links
+from transforms import assign_stories, canonical_links
 from warehouse import load_batch, load_feed_polls, select_due_pages, sync_sources
 from warehouse.db import connect_warehouse
 
@@ -44,9 +44,18 @@ def state(con: duckdb.DuckDBPyConnection, guid: str) -> tuple[str, int, datetime
     return row
 
 
-def fail(con: duckdb.DuckDBPyConnection, url: str, at: datetime, *, retryable: bool) -> None:
-    failure = Failure("fetch", "Lab", url, "http_status", "HTTP 503", retryable=retryable)
-    load_batch(con, run_id="r", tagged=[], failures=[failure], now=at)
+def fail(con: duckdb.DuckDBPyConnection, url: str, retry_at: datetime | None) -> None:
+    failure = Failure("fetch", "Lab", url, "http_status", "HTTP 503", retry_at=retry_at)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r", tagged=[], failures=[failure], now=NOW
+    )
+
+
+def fail_due(con: duckdb.DuckDBPyConnection, url: str, at: datetime) -> None:
+    """Fail the due page ``url`` at ``at`` as its fetch would, planning its retry from attempts."""
+    [request] = [r for r in select_due_pages(con, at) if r.url == url]
+    retry_at = plan_page_retry(attempts=request.attempts + 1, retryable=True, now=at)
+    fail(con, url, retry_at)
 
 
 def test_new_items_are_pending_and_duplicates_or_linkless_items_are_skipped(
@@ -66,7 +75,9 @@ def test_a_pending_page_stays_due_until_its_article_is_loaded(
 ) -> None:
     assert due(con, NOW + timedelta(days=3)) == [A, B]  # a crashed run's pages wait for the next
     article = tagged_article("a")
-    load_batch(con, run_id="r2", tagged=[article], failures=[], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r2", tagged=[article], failures=[], now=NOW
+    )
     assert state(con, "a")[0] == "done"
     assert due(con, NOW) == [B]
 
@@ -77,21 +88,23 @@ def test_a_passing_failure_is_retried_with_back_off_then_given_up(
     at = NOW
     waits = []
     for _ in range(3):
-        fail(con, B, at, retryable=True)
+        fail_due(con, B, at)
         page_state, _, next_at = state(con, "b")
         assert page_state == "retry" and next_at is not None
         assert due(con, next_at - timedelta(seconds=1)) == [A]
         assert due(con, next_at) == [A, B]
         waits.append(next_at - at)
         at = next_at
-    fail(con, B, at, retryable=True)
+    fail_due(con, B, at)
     assert state(con, "b") == ("failed", 4, None)
     assert waits == [timedelta(hours=1), timedelta(hours=6), timedelta(hours=24)]
     assert due(con, at + timedelta(days=30)) == [A]
 
 
-def test_a_final_failure_gives_the_page_up_at_once(con: duckdb.DuckDBPyConnection) -> None:
-    fail(con, B, NOW, retryable=False)
+def test_a_failure_without_a_retry_time_gives_the_page_up_at_once(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    fail(con, B, None)
     assert state(con, "b") == ("failed", 1, None)
     assert due(con, NOW + timedelta(days=30)) == [A]
 
@@ -99,20 +112,34 @@ def test_a_final_failure_gives_the_page_up_at_once(con: duckdb.DuckDBPyConnectio
 def test_a_failure_of_a_page_already_done_does_not_reopen_it(
     con: duckdb.DuckDBPyConnection,
 ) -> None:
-    load_batch(con, run_id="r2", tagged=[tagged_article("a")], failures=[], now=NOW)
-    fail(con, A, NOW, retryable=True)  # e.g. a backfill's refetch of the same page
+    load_batch(
+        con,
+        assign_stories=assign_stories,
+        run_id="r2",
+        tagged=[tagged_article("a")],
+        failures=[],
+        now=NOW,
+    )
+    fail(con, A, NOW + timedelta(hours=1))  # e.g. a backfill's refetch of the same page
     assert state(con, "a")[0] == "done"
 
 
 def test_an_article_after_a_failure_marks_the_page_done(con: duckdb.DuckDBPyConnection) -> None:
-    fail(con, B, NOW, retryable=True)
-    load_batch(con, run_id="r3", tagged=[tagged_article("b")], failures=[], now=NOW)
+    fail(con, B, NOW + timedelta(hours=1))
+    load_batch(
+        con,
+        assign_stories=assign_stories,
+        run_id="r3",
+        tagged=[tagged_article("b")],
+        failures=[],
+        now=NOW,
+    )
     assert state(con, "b")[:2] == ("done", 1)
 
 
 def test_an_extraction_failure_ends_the_page(con: duckdb.DuckDBPyConnection) -> None:
     empty = Failure("extract", "Lab", A, "extraction_empty", "no text")
-    load_batch(con, run_id="r", tagged=[], failures=[empty], now=NOW)
+    load_batch(con, assign_stories=assign_stories, run_id="r", tagged=[], failures=[empty], now=NOW)
     assert state(con, "a")[0] == "failed"
 
 
@@ -121,23 +148,8 @@ def test_a_seed_article_with_the_same_url_leaves_feed_pages_alone(
 ) -> None:
     seed = tagged_article("a")
     seed = replace(seed, article=replace(seed.article, origin="seed"))
-    load_batch(con, run_id="r", tagged=[seed], failures=[], now=NOW)
+    load_batch(con, assign_stories=assign_stories, run_id="r", tagged=[seed], failures=[], now=NOW)
     assert state(con, "a")[0] == "pending"
-
-
-@pytest.mark.parametrize(
-    ("attempts", "retryable", "expected"),
-    [
-        pytest.param(1, True, ("retry", NOW + timedelta(hours=1)), id="first"),
-        pytest.param(3, True, ("retry", NOW + timedelta(hours=24)), id="third"),
-        pytest.param(4, True, ("failed", None), id="attempts-used"),
-        pytest.param(1, False, ("failed", None), id="final"),
-    ],
-)
-def test_plan_page_retry(
-    attempts: int, retryable: bool, expected: tuple[str, datetime | None]
-) -> None:
-    assert plan_page_retry(attempts=attempts, retryable=retryable, now=NOW) == expected
 
 
 def test_this_runs_pages_keep_their_secret_links_and_stand_for_their_stored_rows(

@@ -11,6 +11,7 @@ import duckdb
 import pytest
 
 from tests.factories import FETCHED, tagged_article
+from transforms import assign_stories
 from warehouse import load_batch
 from warehouse.db import connect_warehouse, migrations
 from warehouse.publish import publish_snapshot
@@ -44,7 +45,12 @@ def _articles_elsewhere(path: Path) -> int:
 def _load(write_db: Path, *keys: str) -> None:
     with connect_warehouse(write_db) as con:
         load_batch(
-            con, run_id="r", tagged=[tagged_article(k) for k in keys], failures=[], now=FETCHED
+            con,
+            assign_stories=assign_stories,
+            run_id="r",
+            tagged=[tagged_article(k) for k in keys],
+            failures=[],
+            now=FETCHED,
         )
 
 

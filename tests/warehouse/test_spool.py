@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
+from transforms import assign_stories
 from warehouse.db import connect_warehouse
 from warehouse.spool import _decode, _encode, list_spooled, load_spooled, read_spooled, spool_batch
 
@@ -66,8 +67,10 @@ def test_a_replayed_spool_file_loads_once(tmp_path: Path, db_path: Path) -> None
     copy = tmp_path / "copy.json"
     shutil.copy(path, copy)
     con = connect_warehouse(db_path)
-    first = load_spooled(con, path, run_id="r2", now=NOW)
-    again = load_spooled(con, copy, run_id="r2", now=NOW)  # as if killed before the unlink
+    first = load_spooled(con, path, run_id="r2", now=NOW, assign_stories=assign_stories)
+    again = load_spooled(
+        con, copy, run_id="r2", now=NOW, assign_stories=assign_stories
+    )  # as if killed before the unlink
     assert (first.new, first.failures, again.new, again.failures) == (1, 1, 0, 0)
     assert not path.exists() and not copy.exists()
     assert [_count(con, f"SELECT count(*) FROM {t}") for t in ("failures", "load_batches")] == [
@@ -80,7 +83,7 @@ def test_an_unreadable_spool_file_is_set_aside_as_a_failure(tmp_path: Path, db_p
     bad = tmp_path / "20260101T000000000000-bad.json"
     bad.write_text('{"batch_id": 1}', encoding="utf-8")
     con = connect_warehouse(db_path)
-    counts = load_spooled(con, bad, run_id="r9", now=NOW)
+    counts = load_spooled(con, bad, run_id="r9", now=NOW, assign_stories=assign_stories)
     assert counts.failures == 1 and list_spooled(tmp_path) == []
     assert bad.with_suffix(".rejected").exists()
     assert con.execute("SELECT run_id, error_code FROM failures").fetchall() == [

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from bench.tagging.evaluate import article_for
-from transforms import tag_article
+from transforms import assign_stories, tag_article
 from transforms.records import CandidateName, TaggedArticle, TopicTag
 from warehouse import (
     apply_schema,
@@ -30,7 +30,9 @@ def _stored(con: duckdb.DuckDBPyConnection, key: str, published: datetime) -> Ta
         published_at=published,
     )
     tagged = tag_article(article)
-    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW
+    )
     return tagged
 
 
@@ -90,7 +92,9 @@ def test_loaded_batches_carry_their_candidate_names(db_path: Path) -> None:
     article = article_for("c", "Kestrel Labs ships", "Kestrel Labs and OpenAI ship AI. " * 3)
     tagged = tag_article(article)
     assert CandidateName("Kestrel Labs", 4) in tagged.candidates
-    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW
+    )
     rows = con.execute("SELECT name, mentions FROM article_candidates").fetchall()
     assert ("Kestrel Labs", 4) in rows
 
@@ -123,7 +127,9 @@ def test_discovered_entities_are_stored_with_origin_and_cue(db_path: Path) -> No
     con = connect_warehouse(db_path)
     text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
     tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
-    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW
+    )
     rows = con.execute(
         "SELECT e.name, e.type, e.origin, e.wikidata_id, ae.origin, ae.cue"
         " FROM article_entities ae JOIN entities e USING (entity_id) ORDER BY 1"
@@ -138,7 +144,9 @@ def test_a_discovered_name_the_catalog_learns_links_to_the_catalog_entity(db_pat
     con = connect_warehouse(db_path)
     text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
     tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
-    load_batch(con, run_id="r1", tagged=[tagged], failures=[], now=NOW)
+    load_batch(
+        con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW
+    )
     [person] = [e for e in tagged.entities if e.name == "Jane Okafor"]
     learned = replace(person, entity_id="jane-okafor", wikidata_id="Q1", origin="catalog", cue=None)
     replace_tags(con, [replace(tagged, entities=(learned,))], run_id="retag-1")

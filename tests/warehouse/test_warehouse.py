@@ -14,6 +14,7 @@ import pytest
 
 from tests.factories import tagged_article
 from tests.writer_turn import released_after, turn_held_elsewhere
+from transforms import assign_stories
 from warehouse import LakeWarehouse, Warehouse
 
 NOW = datetime(2026, 1, 1)
@@ -109,7 +110,7 @@ def test_a_shared_turn_is_held_around_every_section(db_path: Path) -> None:
 
 
 def test_a_staged_batch_loads_once_and_is_published(db_path: Path) -> None:
-    warehouse = Warehouse(db_path)
+    warehouse = Warehouse(db_path, assign_stories=assign_stories)
     path = warehouse.stage(run_id="r1", tagged=[tagged_article("a")], failures=[], now=NOW)
     assert warehouse.staged() == [path]
     loaded = warehouse.load_staged(path, run_id="r1", now=NOW)
@@ -120,6 +121,14 @@ def test_a_staged_batch_loads_once_and_is_published(db_path: Path) -> None:
     assert stats.snapshot == db_path
     with warehouse.reading() as con:
         assert con.execute("SELECT count(*) FROM articles").fetchone() == (1,)
+
+
+def test_a_warehouse_without_a_story_rule_refuses_to_load(db_path: Path) -> None:
+    warehouse = Warehouse(db_path)
+    path = warehouse.stage(run_id="r1", tagged=[tagged_article("a")], failures=[], now=NOW)
+    with pytest.raises(ValueError, match="assign_stories"):
+        warehouse.load_staged(path, run_id="r1", now=NOW)
+    assert warehouse.staged() == [path]  # kept for a load that can place its stories
 
 
 def test_reading_is_read_only(db_path: Path) -> None:

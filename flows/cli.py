@@ -408,7 +408,7 @@ def _run_deploy(args: argparse.Namespace, settings: object) -> int:
 
 
 def _run_retag(args: argparse.Namespace, settings: object) -> int:
-    from flows.retag import retag_articles
+    from flows.retag import retag  # imported late: Prefect reads its settings on import
 
     assert isinstance(settings, Settings)
     warehouse = warehouse_for(settings, db_path=args.db)
@@ -419,8 +419,13 @@ def _run_retag(args: argparse.Namespace, settings: object) -> int:
         )
         return 1
     start_embedded_api()
-    summary = retag_articles(
-        warehouse, since=args.since, until=args.until, batch_size=settings.batch_size
+    summary = retag(
+        since=args.since,
+        until=args.until,
+        db_path=str(warehouse.snapshot),
+        batch_size=settings.batch_size,
+        private_dir=str(settings.private_dir) if settings.private_dir else None,
+        lock_wait=settings.lock_wait,
     )
     print(
         f"newsflow: retagged {counted(summary.retagged, 'article')} with {summary.tagger_version} "

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from uuid import uuid4
 
 from prefect import flow, task
 from prefect.cache_policies import NONE
 
-from connectors import utcnow
+from flows.reporting import run_logger
 from flows.run import run_frame
 from flows.run_names import timestamped_name
 from flows.settings import DEFAULT_BATCH_SIZE
@@ -17,11 +16,9 @@ from transforms import TAGGER_VERSION, tag_article
 from warehouse import (
     LoadCounts,
     Warehouse,
-    finish_run,
     replace_tags,
     select_article_ids,
     select_stored_articles,
-    start_run,
 )
 
 
@@ -34,52 +31,40 @@ class RetagSummary:
     retagged: int  # articles whose tags were rewritten
     stale: int  # of those, articles tagged by another tagger version before
 
+    @property
+    def counts(self) -> LoadCounts:
+        """As the run's row counts it: updated (another tagger version before), unchanged."""
+        return LoadCounts(updated=self.stale, unchanged=self.retagged - self.stale)
+
 
 def retag_articles(
     warehouse: Warehouse,
     *,
+    run_id: str,
     since: date | None = None,
     until: date | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    run_id: str | None = None,
 ) -> RetagSummary:
     """Re-tag every stored article dated in ``[since, until]`` with the current tagger.
 
     Tags of the previous version are replaced, not added to, one transaction per
-    batch, so the run can be repeated or resumed. The run is recorded in ``runs``
-    with ``flow = 'retag'``: ``articles_updated`` counts articles whose tagger
-    version changed, ``articles_unchanged`` those already current.
-
-    Like ingest, it writes the flows' private database and then publishes the
-    analysts' snapshot, all in one writer turn.
+    batch, in the flows' private database, so the run can be repeated or resumed.
+    The run's row and the publish are the run frame's (see ``retag``).
 
     Args:
-        warehouse: the warehouse to re-tag and publish.
+        warehouse: the warehouse to re-tag.
+        run_id: the run that writes the tags (a Prefect flow-run id).
         since: first publication day to re-tag (default: the earliest).
         until: last publication day to re-tag, included (default: the latest).
         batch_size: articles per transaction.
-        run_id: id for the ``runs`` row (a Prefect flow-run id when a flow calls this).
     """
-    run_id = run_id or f"retag-{uuid4()}"
-    with warehouse.turn():  # no other writer between the re-tag and its publish
-        with warehouse.writing() as con:
-            start_run(con, run_id=run_id, flow="retag", now=utcnow(), locks=warehouse.runs_dir)
-            ids = select_article_ids(con, since=since, until=until)
-            stale = 0
-            for start in range(0, len(ids), batch_size):
-                stored = select_stored_articles(con, ids[start : start + batch_size])
-                stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
-                replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
-            counts = LoadCounts(updated=stale, unchanged=len(ids) - stale)
-            finish_run(
-                con,
-                run_id=run_id,
-                counts=counts,
-                status="completed",
-                now=utcnow(),
-                locks=warehouse.runs_dir,
-            )
-        warehouse.publish()
+    with warehouse.writing() as con:
+        ids = select_article_ids(con, since=since, until=until)
+        stale = 0
+        for start in range(0, len(ids), batch_size):
+            stored = select_stored_articles(con, ids[start : start + batch_size])
+            stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
+            replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
     return RetagSummary(run_id, TAGGER_VERSION, retagged=len(ids), stale=stale)
 
 
@@ -87,8 +72,8 @@ def retag_articles(
 def retag_task(
     warehouse: Warehouse, since: date | None, until: date | None, batch_size: int, run_id: str
 ) -> RetagSummary:
-    """The one writer of a retag run: re-tag the range in the warehouse, then publish."""
-    return retag_articles(warehouse, since=since, until=until, batch_size=batch_size, run_id=run_id)
+    """The one writer of a retag run: re-tag the range in the warehouse's private database."""
+    return retag_articles(warehouse, run_id=run_id, since=since, until=until, batch_size=batch_size)
 
 
 def _run_name() -> str:
@@ -116,10 +101,12 @@ def retag(
     """
     frame = run_frame("retag", db_path=db_path, private_dir=private_dir, lock_wait=lock_wait)
     with frame as run:
+        run.start()
         size = batch_size or run.settings.batch_size
         summary = retag_task(run.warehouse, since, until, size, run.run_id)
-        run.report(LoadCounts(updated=summary.stale, unchanged=summary.retagged - summary.stale))
-    print(
+        run.finish(summary.counts)
+        run.report(summary.counts)
+    run_logger().info(
         f"retagged {summary.retagged} articles ({summary.stale} stale)"
         f" with {summary.tagger_version}"
     )

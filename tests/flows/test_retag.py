@@ -47,30 +47,31 @@ def _topics(db_path: Path) -> set[str]:
         return {row[0] for row in con.execute("SELECT topic FROM article_topics").fetchall()}
 
 
-def test_retag_replaces_old_tags_and_records_the_run(db_path: Path) -> None:
+def _private_topics(db_path: Path) -> set[str]:
+    with Warehouse(db_path).writing() as con:
+        return {row[0] for row in con.execute("SELECT topic FROM article_topics").fetchall()}
+
+
+def test_retag_replaces_old_tags_in_the_private_database(db_path: Path) -> None:
     _seed_stale(db_path)
     summary = retag_articles(Warehouse(db_path), run_id="retag-1")
     assert (summary.retagged, summary.stale) == (1, 1)
-    assert "labor-jobs" not in _topics(db_path)
-    assert "chips-hardware" in _topics(db_path)
-    with duckdb.connect(str(db_path), read_only=True) as con:
-        runs = con.execute(
-            "SELECT flow, status, articles_updated, articles_unchanged FROM runs"
-        ).fetchall()
+    assert "labor-jobs" not in _private_topics(db_path)
+    assert "chips-hardware" in _private_topics(db_path)
+    with Warehouse(db_path).writing() as con:
         version = con.execute("SELECT tagger_version FROM articles").fetchone()
         candidates = con.execute("SELECT name, mentions FROM candidate_entities").fetchall()
-    assert runs == [("retag", "completed", 1, 0)]
     assert version == (TAGGER_VERSION,)
     assert candidates == [("Kestrel Labs", 4)]
 
 
 def test_second_retag_changes_nothing(db_path: Path) -> None:
     _seed_stale(db_path)
-    retag_articles(Warehouse(db_path))
-    before = _topics(db_path)
-    summary = retag_articles(Warehouse(db_path))
+    retag_articles(Warehouse(db_path), run_id="retag-1")
+    before = _private_topics(db_path)
+    summary = retag_articles(Warehouse(db_path), run_id="retag-2")
     assert (summary.retagged, summary.stale) == (1, 0)
-    assert _topics(db_path) == before
+    assert _private_topics(db_path) == before
 
 
 def test_retag_outside_the_date_range_touches_nothing(db_path: Path) -> None:
@@ -99,14 +100,25 @@ def test_cli_retag_rejects_a_bad_date(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_retag_flow_records_its_flow_run_id(db_path: Path) -> None:
+def test_retag_flow_records_its_run_and_publishes(db_path: Path) -> None:
     _seed_stale(db_path)
     summary = retag(db_path=str(db_path))
-    assert summary.retagged == 1
+    assert (summary.retagged, summary.stale) == (1, 1)
+    assert "chips-hardware" in _topics(db_path)  # the analysts' snapshot
     with duckdb.connect(str(db_path), read_only=True) as con:
-        [(run_id, flow)] = con.execute("SELECT run_id, flow FROM runs").fetchall()
-    assert (run_id, flow) == (summary.run_id, "retag")
-    assert not run_id.startswith("retag-")
+        runs = con.execute(
+            "SELECT run_id, flow, status, articles_updated, articles_unchanged FROM runs"
+        ).fetchall()
+    assert runs == [(summary.run_id, "retag", "completed", 1, 0)]
+    assert not summary.run_id.startswith("retag-")  # the flow run's id
+
+
+def test_cli_retag_records_its_run_in_the_snapshot(db_path: Path) -> None:
+    _seed_stale(db_path)
+    assert main(["retag", "--db", str(db_path)]) == 0
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        runs = con.execute("SELECT flow, status, articles_updated FROM runs").fetchall()
+    assert runs == [("retag", "completed", 1)]
 
 
 def test_cli_retag_waits_for_another_writer_instead_of_failing_on_its_lock(

@@ -248,30 +248,16 @@ def ingest(
         # One worker pool for seeds and pages; its workers write the raw pages' files.
         with StreamTransformer(raw_dir=run.warehouse.raw_dir) as transformer:
             # Seeds are staged before the first write, so a locked warehouse loses nothing read.
-            batches = transformer.iter_batches(DocumentList(seeds), batch_size)
-            failures = _spool_all(batches, run.warehouse, run.run_id)
+            failures = _spool_seeds(run, transformer, seeds, batch_size)
             run.start()
             feeds = _poll_feeds(run, sources_file, force)
-            requests = plan_pages_task(run.warehouse, feeds.requests) if sources_file else []
-            _expect(documents=_documents(seeds) + len(requests), pages=len(requests))
+            requests = _pages_to_fetch(run, sources_file, feeds, seeds)
             failures += feeds.failures + _fetch_pages(run, transformer, requests, batch_size)
         counts = _load_staged(run)
         published = run.finish(counts)
-        offline = no_network_line(feeds.polled, (f.error_code for f in feeds.failures))
-        if offline:
-            run_logger().info(offline)
+        _log_if_offline(feeds)
         run.report(counts, published)
-    return RunSummary(
-        run_id=run.run_id,
-        counts=counts,
-        failures_by_code=_by_code(failures),
-        feeds_polled=feeds.polled,
-        feeds_failed=len(feeds.failures),
-        feed_failures_by_code=_by_code(feeds.failures),
-        pages_requested=len(requests),
-        batches_replayed=len(leftovers),
-        publish=published,
-    )
+    return _summary(run.run_id, counts, published, failures, feeds, requests, len(leftovers))
 
 
 def _read_seeds(seeds_dir: Path) -> list[RawDocument | Failure]:
@@ -279,6 +265,55 @@ def _read_seeds(seeds_dir: Path) -> list[RawDocument | Failure]:
     items = read_seeds_task(str(seeds_dir)) if seeds_dir.is_dir() else []
     report_progress("extract", 0, _documents(items))
     return items
+
+
+def _spool_seeds(
+    run: RunFrame,
+    transformer: StreamTransformer,
+    seeds: list[RawDocument | Failure],
+    batch_size: int,
+) -> list[Failure]:
+    """Extract, tag and stage the seeds batch by batch; return their failures."""
+    batches = transformer.iter_batches(DocumentList(seeds), batch_size)
+    return _spool_all(batches, run.warehouse, run.run_id)
+
+
+def _pages_to_fetch(
+    run: RunFrame, sources_file: str | None, feeds: PolledFeeds, seeds: list[RawDocument | Failure]
+) -> list[PageRequest]:
+    """This run's new pages and the ones due again (none without feeds); sets progress totals."""
+    requests = plan_pages_task(run.warehouse, feeds.requests) if sources_file else []
+    _expect(documents=_documents(seeds) + len(requests), pages=len(requests))
+    return requests
+
+
+def _log_if_offline(feeds: PolledFeeds) -> None:
+    """One line when every feed failed for want of a network, not one per feed."""
+    offline = no_network_line(feeds.polled, (f.error_code for f in feeds.failures))
+    if offline:
+        run_logger().info(offline)
+
+
+def _summary(
+    run_id: str,
+    counts: LoadCounts,
+    published: PublishStats,
+    failures: list[Failure],
+    feeds: PolledFeeds,
+    requests: list[PageRequest],
+    batches_replayed: int,
+) -> RunSummary:
+    return RunSummary(
+        run_id=run_id,
+        counts=counts,
+        failures_by_code=_by_code(failures),
+        feeds_polled=feeds.polled,
+        feeds_failed=len(feeds.failures),
+        feed_failures_by_code=_by_code(feeds.failures),
+        pages_requested=len(requests),
+        batches_replayed=batches_replayed,
+        publish=published,
+    )
 
 
 def _documents(items: list[RawDocument | Failure]) -> int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from transforms.catalog import CatalogEntity, read_catalog
-from transforms.discover import has_role_cue
+from transforms.discover_cues import has_role_cue
 from transforms.matcher import (
     Hit,
     PhraseMatcher,

@@ -6,7 +6,8 @@ import hashlib
 
 from transforms.candidates import find_candidate_names
 from transforms.catalog import CATALOG_DIR
-from transforms.discover import ROLE_CUES, discover_entities
+from transforms.discover import discover_entities
+from transforms.discover_cues import ROLE_CUES
 from transforms.entities import PASSING_MENTIONS, early_end, match_entities
 from transforms.records import Article, EntityMention, TaggedArticle
 from transforms.topics import score_topics

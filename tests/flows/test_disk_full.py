@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from flows.cli import failure_line
+from flows.cli_runs import failure_line
 from tests.flows.test_crashed_runs import NEWSFLOW, cli_env
 from warehouse import Warehouse
 

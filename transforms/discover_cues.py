@@ -1,0 +1,124 @@
+"""The words around a name that say what it is: a person, a company or a product.
+
+A role or a speech verb next to a name shows a person ("Cloudera CEO Mike Olson", "says
+Di Li"); a business word an organisation ("the startup Odiago", "X, a company"); the word
+right before or after every mention a company or a product ("the X app", "X said").
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.discover_text import COMPANY, PRODUCT, VERSIONED, lowered_words
+from transforms.discover_words import (
+    BUSINESS_NOUNS,
+    CAMEL_WORDS,
+    COMPANY_NEXT,
+    COMPANY_PREVIOUS,
+    GIVEN_NAMES,
+    ORG_TITLES,
+    PERSON_PARTICLES,
+    PRODUCT_NEXT,
+    PRODUCT_PREVIOUS,
+    ROLE_WORDS,
+    SPEECH_VERBS,
+)
+
+# Words between a role and an organisation ("researcher at X", "head of X").
+_LINKING = frozenset({"at", "of", "for", "with", "from", "by", "to", "in", "on", "and", "the"})
+# Speech verbs that introduce a speaker when they come first ("says Jane Doe"); "told X" and
+# "asked X" name the listener.
+SPEECH_BEFORE = frozenset({"said", "says", "added", "adds", "wrote", "writes", "according"})
+
+# A person introduced by role or speech ("said Mayor Jane Doe") is an actor of the story even
+# when named once, late: such cues keep a single late mention (the catalog's rule drops it).
+ROLE_CUES = (ROLE_WORDS | SPEECH_VERBS) - {"who"}
+
+
+def has_role_cue(haystack: str, start: int, end: int) -> bool:
+    """True when a role or speech word stands right next to a name ("said CEO Jane Doe")."""
+    before = haystack[max(start - 60, 0) : start]
+    cue = person_cue(["?"], before, haystack[end : end + 60])
+    return cue in ROLE_CUES
+
+
+def is_person(tokens: list[str], before: str, after: str, lower_words: set[str]) -> bool:
+    """True when a name of two to four words reads as a person's in its context."""
+    if any(VERSIONED.search(t) or t.isupper() for t in tokens):
+        return False
+    if any(t.lower() in lower_words and t.lower() not in PERSON_PARTICLES for t in tokens[1:]):
+        return False
+    if tokens[0].lower() in lower_words and tokens[0] not in GIVEN_NAMES:
+        return False  # "Computer Science": words the text also writes in lower case
+    return tokens[0] in GIVEN_NAMES or bool(person_cue(tokens, before, after))
+
+
+def person_cue(tokens: list[str], before: str, after: str) -> str:
+    """The role or speech word that shows a person ("" when none)."""
+    previous = lowered_words(before.split("\n")[-1])[-4:]
+    if previous and previous[-1] in SPEECH_BEFORE:
+        return previous[-1]
+    if previous and previous[-1] not in _LINKING:  # "a researcher at X": X is not a person
+        for word in reversed(previous[-2:]):  # "CEO Jane Doe", "associate professor Jane Doe"
+            if word in ROLE_WORDS:
+                return word
+    following = lowered_words(after.split("\n")[0])[:4]
+    if following and following[0] in SPEECH_VERBS:
+        return following[0]
+    if after.startswith(",") and len(following) >= 2:
+        if following[0] in ROLE_WORDS or following[0] == "who":
+            return following[0]
+        if following[0] in ("the", "a", "an") and following[1] in ROLE_WORDS:
+            return following[1]
+    return "given-name" if tokens[0] in GIVEN_NAMES else ""
+
+
+def org_cue(before: str, after: str) -> str:
+    """A business word right before or after a name ("startup X", "X CEO", "X, a company")."""
+    previous = lowered_words(before.split("\n")[-1])[-2:]
+    if previous and previous[-1] in BUSINESS_NOUNS:
+        return previous[-1]
+    if len(previous) == 2 and (
+        (previous[0] in ROLE_WORDS and previous[1] == "at")
+        or (previous[0] in ORG_TITLES and previous[1] == "of")
+    ):
+        return previous[0]
+    following = lowered_words(after.split("\n")[0])[:4]
+    if following and following[0] in ORG_TITLES:  # "Cloudera CEO", not "Distinguished Professor"
+        return following[0]
+    if after.startswith(",") and len(following) >= 2 and following[0] in ("a", "an", "the"):
+        for word in following[1:4]:
+            if word in BUSINESS_NOUNS:
+                return word
+    if re.match(r"[ \t]+(?:acquired|raised|raises|announced|launched|agreed)\b", after):
+        return "verb"
+    recent = lowered_words(before.split("\n")[-1])[-5:]
+    if recent and recent[-1] in ("called", "named", "dubbed") and BUSINESS_NOUNS & set(recent):
+        return recent[-1]
+    return ""
+
+
+def is_brand(token: str) -> bool:
+    """CamelCase or a lower-case lead ("WibiData", "eBay"); not a Scottish or Irish surname."""
+    if re.match(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]", token) or token in CAMEL_WORDS:
+        return False
+    return bool(re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*", token))
+
+
+def company_or_product(haystack: str, name: str) -> str:
+    """Company or product, by the words right next to every mention (company when even).
+
+    "the X app", "X 2" or "using X" read as a product; "X's", "from X", "X said" or "X
+    announced" as a company: the neighbouring word says more than the topic of the story.
+    """
+    company = product = 0
+    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", haystack):
+        after = haystack[match.end() : match.end() + 30]
+        following = lowered_words(after)[:1]
+        previous = lowered_words(haystack[max(match.start() - 30, 0) : match.start()])[-1:]
+        company += after.startswith(("'s", "’s"))
+        company += bool(following) and following[0] in COMPANY_NEXT
+        company += bool(previous) and previous[0] in COMPANY_PREVIOUS
+        product += bool(following) and (following[0] in PRODUCT_NEXT or following[0].isdigit())
+        product += bool(previous) and previous[0] in PRODUCT_PREVIOUS
+    return PRODUCT if product > company else COMPANY

@@ -1,0 +1,83 @@
+"""Catalog product families and their new versions ("Llama 3.1" after the catalog's LLaMA).
+
+A version the catalog does not list yet is a new member of a family it knows; a versioned
+product right after a catalog company or lab keeps its maker's name ("Mistral Medium 3").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from transforms.catalog import CatalogEntity, read_catalog
+from transforms.discover_text import PRODUCT, VERSIONED, Add
+
+
+@dataclass(frozen=True, slots=True)
+class Families:
+    """Catalog products by family stem ("llama" -> LLaMA), known names and their types."""
+
+    by_stem: dict[str, CatalogEntity]
+    known: frozenset[str]  # every catalog name and alias, lower-cased
+    types: dict[str, str] = field(default_factory=dict)  # catalog name or alias -> type
+    makers: frozenset[str] = frozenset()  # names and aliases of catalog companies and labs
+
+
+@cache
+def catalog_families() -> Families:
+    """The shipped catalog's product families (cached)."""
+    return build_families(read_catalog())
+
+
+def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
+    """Index product names by their stem without a version."""
+    by_stem: dict[str, CatalogEntity] = {}
+    known: set[str] = set()
+    types: dict[str, str] = {}
+    for entity in catalog:
+        names = (entity.name, *entity.aliases)
+        known.update(n.lower() for n in names)
+        types.update((n, entity.type) for n in names)
+        if entity.type != PRODUCT or VERSIONED.search(entity.name):
+            continue
+        by_stem.setdefault(entity.name.lower(), entity)
+    makers = frozenset(name for name, type_ in types.items() if type_ in {"company", "ai_lab"})
+    return Families(by_stem, frozenset(known), types, makers)
+
+
+def discover_versions(
+    haystack: str,
+    body_start: int,
+    known: list[tuple[int, int]],
+    families: Families,
+    add: Add,
+) -> None:
+    """A catalog product followed by a version the catalog lacks: a new family member.
+
+    In the title too (a brief's product is often named only there); a version the
+    catalog lists as an alias ("Claude 2") is known, so ``add`` skips it.
+    """
+    for start, end in known:
+        stem = haystack[start:end]
+        entity = families.by_stem.get(stem.lower())
+        if entity is None:
+            continue
+        version = re.match(
+            r"(?:[ -]?)(\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?", haystack[end:]
+        )
+        if version and (end == len(haystack) or haystack[end] in " -"):
+            name = haystack[start : end + version.end()]
+            add(name.rstrip(".,"), PRODUCT, "version", start, family=entity.entity_id)
+
+
+def maker_before(before: str, makers: frozenset[str]) -> str:
+    """The catalog company or lab named right before a product ("Mistral" in "Mistral Large 3")."""
+    match = re.search(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $", before)
+    if match is None:
+        return ""
+    words = match.group(1)
+    for candidate in (words, words.split(" ")[-1]):
+        if candidate in makers:
+            return candidate
+    return ""

@@ -1,0 +1,64 @@
+"""Laws and regulators: names that end in a statute's or an agency's head word.
+
+"the Kids Online Safety Act", "SB 1047", "the Ministry of Science and ICT": the head word
+types the name, and the capitalised words before it (with "of", "for", "and" between) are
+the rest of it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from transforms.discover_text import LAW, REGULATOR, UP, Add, overlaps, trim_leading
+from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_HEADS, TITLE_WORDS
+
+_CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
+_CAP = rf"[{UP}][\w'’.&-]*"
+_REGULATOR_NAME = re.compile(
+    rf"(?:(?:{_CAP})[ \t]+(?:{_CONNECT}[ \t]+)?)*?(?:{'|'.join(REGULATOR_HEADS)})\b"
+    rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+(?:and[ \t]+|&[ \t]+)?{_CAP})*)?"
+)
+_LAW_NAME = re.compile(
+    rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
+    r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d)?"
+    r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)[ \t]?\d{1,5}\b"
+    r"|\bExecutive Order[ \t]\d{4,6}\b"
+)
+_HEADS = re.compile(
+    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
+    r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
+)
+_HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
+
+
+def discover_laws_and_regulators(
+    haystack: str,
+    body_start: int,
+    known: list[tuple[int, int]],
+    lower_words: set[str],
+    add: Add,
+) -> None:
+    """Every law and regulator named in the body, outside the catalog's matches."""
+
+    for pattern, type_ in ((_LAW_NAME, LAW), (_REGULATOR_NAME, REGULATOR)):
+        for match in _headed(pattern, haystack, body_start):
+            start, name = trim_leading(haystack, match.start(), match.group(0), lower_words)
+            if any(word.lower() in TITLE_WORDS for word in name.split()):
+                continue
+            if name and " " in name.strip() and not overlaps(known, start, start + len(name)):
+                if not any(w in EXCLUDED_ORG_WORDS for w in name.split()):
+                    add(name, type_, name.split()[-1], start)
+
+
+def _headed(pattern: re.Pattern[str], haystack: str, floor: int) -> list[re.Match[str]]:
+    """Matches of a law or agency pattern, tried only near a head word (the slow part)."""
+    matches: list[re.Match[str]] = []
+    for head in _HEADS.finditer(haystack, floor):
+        if matches and matches[-1].end() > head.start():
+            continue
+        window_start = max(head.start() - _HEAD_REACH, floor, matches[-1].end() if matches else 0)
+        for match in pattern.finditer(haystack, window_start, head.end() + _HEAD_REACH):
+            if match.start() <= head.start() < match.end():
+                matches.append(match)
+                break
+    return matches

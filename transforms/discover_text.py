@@ -1,0 +1,70 @@
+"""The shapes discovery reads names by: capitalised tokens, spans, sentence starts.
+
+Shared by the kinds of names (``discover_cues``, ``discover_families``, ``discover_laws``,
+``discover_lists``) and the discovery pass that ties them together (``discover``).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from transforms.discover_words import COMMON_CAPITALISED
+
+PERSON, COMPANY, PRODUCT, REGULATOR, LAW = "person", "company", "product", "regulator", "law"
+UP = r"A-ZÀ-ÖØ-Þ"
+TOKEN = rf"(?:[{UP}][\w'’.&+/-]*\w|[{UP}]|[a-z]{{1,2}}[{UP}][\w'’.&+-]*\w)"
+_SENTENCE_END = frozenset('.!?\n"“”:;')
+POSSESSIVE = re.compile(r"['’]s?$")
+VERSIONED = re.compile(r"\d")
+
+
+@dataclass(slots=True)
+class Found:
+    """A discovered name: its type, the cue that typed it and where it occurs."""
+
+    name: str
+    type: str
+    cue: str
+    family: str | None = None
+    hits: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+class Add(Protocol):
+    """Records a discovered name at an offset (the discovery pass's ``add``)."""
+
+    def __call__(
+        self, name: str, type_: str, cue: str, start: int, family: str | None = None
+    ) -> None: ...
+
+
+def trim_leading(haystack: str, start: int, name: str, lower_words: set[str]) -> tuple[int, str]:
+    """Drop a sentence's capitalised first word and a leading article from a matched name."""
+    words = name.split(" ")
+    while words and (
+        words[0] in ("The", "the", "A", "An", "And", "Of", "In", "On", "To", "For")
+        or words[0].lower() in COMMON_CAPITALISED
+        or (starts_sentence(haystack, start) and words[0].lower() in lower_words)
+    ):
+        start += len(words[0]) + 1
+        words = words[1:]
+    return start, " ".join(words)
+
+
+def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """True when [start, end) meets one of the sorted, mostly disjoint spans."""
+    index = bisect_left(spans, (end, -1))
+    return any(s < end and start < e for s, e in spans[max(index - 3, 0) : index])
+
+
+def starts_sentence(text: str, start: int) -> bool:
+    """True when ``start`` begins a sentence (a capital there says little)."""
+    before = text[max(start - 8, 0) : start].rstrip(" \t")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def lowered_words(text: str) -> list[str]:
+    """The words of ``text``, lower-cased (hyphens kept)."""
+    return [word.lower() for word in re.findall(r"[\w-]+", text)]

@@ -35,6 +35,7 @@ from transforms.discover_text import (
     Found,
     overlaps,
     starts_sentence,
+    whole_word_starts,
 )
 from transforms.discover_words import (
     ACRONYM_STOP,
@@ -68,6 +69,14 @@ _BYLINE = re.compile(
 )
 _CODE_MARKS = ("{", "}", "=>", "//", "();", "===")
 _AFTER_BYLINE = re.compile(r"[ \t]*(?:archive page|/|\|| ,)")
+# Patterns tried for every run of capitalised words, compiled once (a string pattern is looked
+# up in re's cache on every call).
+_LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
+_NON_SPACE = re.compile(r"\S+")
+_COMPOUND = re.compile(r"-[a-z]")
+_DECADE_S = re.compile(r"(?<=\d)s$")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
 
 
 def discover_entities(
@@ -93,7 +102,7 @@ def discover_entities(
     haystack = f"{title}\n{text}"
     body_start = len(title) + 1
     known = sorted(known_spans)
-    lower_words = set(re.findall(r"\b[a-z][a-z'’-]+\b", haystack))
+    lower_words = set(_LOWER_WORDS.findall(haystack))
     found: dict[str, Found] = {}
     taken: list[tuple[int, int]] = []
 
@@ -142,7 +151,7 @@ def _chunks(
     taken: list[tuple[int, int]],
 ) -> list[tuple[int, list[tuple[int, str]]]]:
     """Split a run of capitalised words at catalog matches, taken spans and role words."""
-    words = [(start + m.start(), m.group(0)) for m in re.finditer(r"\S+", run)]
+    words = [(start + m.start(), m.group(0)) for m in _NON_SPACE.finditer(run)]
     chunks: list[tuple[int, list[tuple[int, str]]]] = []
     current: list[tuple[int, str]] = []
     for position, word in words:
@@ -150,7 +159,7 @@ def _chunks(
         blocked = overlaps(known, position, position + len(word)) or overlaps(
             taken, position, position + len(word)
         )
-        compound = re.search(r"-[a-z]", word) is not None
+        compound = _COMPOUND.search(word) is not None
         common = (bare.lower() in COMMON_CAPITALISED or bare.upper() in ACRONYM_STOP) and not (
             current and bare in ORG_SUFFIXES
         )
@@ -216,8 +225,8 @@ def _classify(
         add(name.rstrip(",;:"), COMPANY, tokens[-1], start)
         return
     if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
-        version = re.sub(r"(?<=\d)s$", "", tokens[-1])
-        if tokens[0] not in VERSION_STOP and not re.fullmatch(r"(?:19|20)\d\d", version):
+        version = _DECADE_S.sub("", tokens[-1])
+        if tokens[0] not in VERSION_STOP and not _YEAR.fullmatch(version):
             name = " ".join((*tokens[:-1], version))
             maker = maker_before(before, families.makers)
             if maker and name.lower() not in families.known:  # "Mistral Medium 3"
@@ -245,7 +254,7 @@ def _classify(
         return
     if any(VERSIONED.search(t) or t in VERSION_STOP for t in tokens):
         return
-    if re.search(r"\b[a-z][\w-]*[ \t]+$", before):  # in prose, not in a menu or a list
+    if _IN_PROSE.search(before):  # in prose, not in a menu or a list
         frequent[name] += 1
     firsts.setdefault(name, start)
 
@@ -255,16 +264,14 @@ def _mentions(haystack: str, body_start: int, found: dict[str, Found]) -> tuple[
     mentions = []
     for entry in found.values():
         hits = {start: (start, end, text) for start, end, text in entry.hits}
-        for match in re.finditer(rf"(?<![\w-]){re.escape(entry.name)}(?![\w-])", haystack):
-            hits.setdefault(match.start(), (match.start(), match.end(), match.group(0)))
+        for start in whole_word_starts(haystack, entry.name):
+            hits.setdefault(start, (start, start + len(entry.name), entry.name))
         if entry.type == PERSON:
             first = min(hits)
             surname = entry.name.split()[-1]
-            for match in re.finditer(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", haystack):
-                if match.start() > first and not any(
-                    s <= match.start() < e for s, e, _ in hits.values()
-                ):
-                    hits[match.start()] = (match.start(), match.end(), surname)
+            for start in whole_word_starts(haystack, surname):
+                if start > first and not any(s <= start < e for s, e, _ in hits.values()):
+                    hits[start] = (start, start + len(surname), surname)
         ordered = sorted(hits.values())
         mentions.append(
             (

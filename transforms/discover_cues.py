@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import re
 
-from transforms.discover_text import COMPANY, PRODUCT, VERSIONED, lowered_words
+from transforms.discover_text import (
+    COMPANY,
+    PRODUCT,
+    VERSIONED,
+    lowered_words,
+    whole_word_starts,
+)
 from transforms.discover_words import (
     BUSINESS_NOUNS,
     CAMEL_WORDS,
@@ -24,6 +30,11 @@ from transforms.discover_words import (
     SPEECH_VERBS,
 )
 
+# Patterns tried for every name, compiled once (a string pattern is looked up in re's cache
+# on every call).
+_DEAL_VERB = re.compile(r"[ \t]+(?:acquired|raised|raises|announced|launched|agreed)\b")
+_SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]")
+_BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
 # Words between a role and an organisation ("researcher at X", "head of X").
 _LINKING = frozenset({"at", "of", "for", "with", "from", "by", "to", "in", "on", "and", "the"})
 # Speech verbs that introduce a speaker when they come first ("says Jane Doe"); "told X" and
@@ -90,7 +101,7 @@ def org_cue(before: str, after: str) -> str:
         for word in following[1:4]:
             if word in BUSINESS_NOUNS:
                 return word
-    if re.match(r"[ \t]+(?:acquired|raised|raises|announced|launched|agreed)\b", after):
+    if _DEAL_VERB.match(after):
         return "verb"
     recent = lowered_words(before.split("\n")[-1])[-5:]
     if recent and recent[-1] in ("called", "named", "dubbed") and BUSINESS_NOUNS & set(recent):
@@ -100,9 +111,9 @@ def org_cue(before: str, after: str) -> str:
 
 def is_brand(token: str) -> bool:
     """CamelCase or a lower-case lead ("WibiData", "eBay"); not a Scottish or Irish surname."""
-    if re.match(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]", token) or token in CAMEL_WORDS:
+    if _SURNAME_PREFIX.match(token) or token in CAMEL_WORDS:
         return False
-    return bool(re.fullmatch(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*", token))
+    return bool(_BRAND.fullmatch(token))
 
 
 def company_or_product(haystack: str, name: str) -> str:
@@ -112,10 +123,11 @@ def company_or_product(haystack: str, name: str) -> str:
     announced" as a company: the neighbouring word says more than the topic of the story.
     """
     company = product = 0
-    for match in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", haystack):
-        after = haystack[match.end() : match.end() + 30]
+    for start in whole_word_starts(haystack, name):
+        end = start + len(name)
+        after = haystack[end : end + 30]
         following = lowered_words(after)[:1]
-        previous = lowered_words(haystack[max(match.start() - 30, 0) : match.start()])[-1:]
+        previous = lowered_words(haystack[max(start - 30, 0) : start])[-1:]
         company += after.startswith(("'s", "’s"))
         company += bool(following) and following[0] in COMPANY_NEXT
         company += bool(previous) and previous[0] in COMPANY_PREVIOUS

@@ -13,6 +13,9 @@ from functools import cache
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_text import PRODUCT, VERSIONED, Add
 
+_VERSION = re.compile(r"(?:[ -]?)(\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
+_MAKER = re.compile(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $")
+
 
 @dataclass(frozen=True, slots=True)
 class Families:
@@ -63,17 +66,15 @@ def discover_versions(
         entity = families.by_stem.get(stem.lower())
         if entity is None:
             continue
-        version = re.match(
-            r"(?:[ -]?)(\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?", haystack[end:]
-        )
+        version = _VERSION.match(haystack, end)  # at ``end``, without a copy of the rest
         if version and (end == len(haystack) or haystack[end] in " -"):
-            name = haystack[start : end + version.end()]
+            name = haystack[start : version.end()]
             add(name.rstrip(".,"), PRODUCT, "version", start, family=entity.entity_id)
 
 
 def maker_before(before: str, makers: frozenset[str]) -> str:
     """The catalog company or lab named right before a product ("Mistral" in "Mistral Large 3")."""
-    match = re.search(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $", before)
+    match = _MAKER.search(before)
     if match is None:
         return ""
     words = match.group(1)

@@ -25,6 +25,7 @@ _LIST = re.compile(
 )
 
 
+_LIST_ITEMS = re.compile(_LIST_ITEM)
 _PAIR = re.compile(
     rf"({_UPPER_WORD}[ \t]+{_UPPER_WORD})[ \t]+and[ \t]+({_UPPER_WORD}[ \t]+{_UPPER_WORD})\b"
 )
@@ -42,7 +43,7 @@ def discover_lists(
     for match in _LIST.finditer(haystack, body_start):
         items = [
             (match.start() + m.start(), m.group(0))
-            for m in re.finditer(_LIST_ITEM, match.group(0))
+            for m in _LIST_ITEMS.finditer(match.group(0))
             if m.group(0) not in ("and", "or")
         ]
         kinds = set()

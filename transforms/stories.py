@@ -37,10 +37,14 @@ def sketch_text(text: str) -> tuple[int, ...]:
     words = _WORD.findall(text.casefold())
     if not words:
         return ()
-    size = SHINGLE_WORDS if len(words) >= SHINGLE_WORDS else len(words)
-    shingles = {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
-    hashes = (_hash(shingle) for shingle in shingles)
-    return (len(shingles), *heapq.nsmallest(SKETCH_SIZE, hashes))
+    size = min(SHINGLE_WORDS, len(words))
+    runs = zip(*(words[i:] for i in range(size)), strict=False)  # stops at the shortest slice
+    shingles = {" ".join(run) for run in runs}
+    # Every shingle is hashed (a few thousand an article): the loop stays in one comprehension,
+    # and only the k kept are shifted to 63 bits (a shift keeps the order).
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    hashes = [from_bytes(blake2b(shingle.encode(), digest_size=8).digest()) for shingle in shingles]
+    return (len(shingles), *(value >> 1 for value in heapq.nsmallest(SKETCH_SIZE, hashes)))
 
 
 def estimate_containment(first: Sequence[int], second: Sequence[int]) -> float:
@@ -103,8 +107,3 @@ def _matching_story(
         if story is not None and is_same_story(article.sketch, candidate.sketch):
             return story
     return None
-
-
-def _hash(shingle: str) -> int:
-    digest = hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest()
-    return int.from_bytes(digest, "big") >> 1

@@ -28,6 +28,15 @@ def test_people_are_found_by_role_speech_or_given_name_and_counted_by_surname() 
     assert all(e.wikidata_id is None for e in found.values())
 
 
+def test_a_name_inside_a_longer_word_or_a_hyphenated_compound_is_not_a_mention() -> None:
+    found = _found(
+        "Kestrel Labs CEO Jane Okafor said the company would grow. Okafor-style rules and "
+        "Okafors aside, Okafor_2 is a handle; Okafor added that it was early. (Okafor)"
+    )
+    assert found["Jane Okafor"].mentions == 3
+    assert found["Jane Okafor"].evidence == ("Jane Okafor@17", "Okafor@118", "Okafor@151")
+
+
 def test_a_new_version_of_a_catalog_family_links_to_the_family() -> None:
     found = _found("Meta released Llama 5.1 today, an AI model. Llama 5.1 beats GPT-4.")
     version = found["Llama 5.1"]

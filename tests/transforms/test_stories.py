@@ -34,6 +34,15 @@ def test_different_stories_are_apart() -> None:
     assert estimate_containment(sketch_text(STORY), ()) == 0.0
 
 
+def test_a_texts_sketch_has_the_hashes_earlier_versions_stored() -> None:
+    """New sketches are compared with stored ones, so a text's hashes never change."""
+    sketch = sketch_text(STORY)
+    assert sketch[:4] == (55, 389511744782910405, 529354671619528904, 550933268979389757)
+    assert len(sketch) == 56 and sketch[-1] == 9218104959616369354
+    assert sum(sketch[1:]) == 303154405444236827585
+    assert sketch_text("Nvidia rallies") == (1, 2591777199209747944)  # fewer words than a shingle
+
+
 def test_dev_pairs_are_one_story_and_different_articles_never_are() -> None:
     """Each article's clean text and its noisy scrape are one story; different articles never are.
 

@@ -1,14 +1,18 @@
 """The lake against the embedded warehouse: 1, 2 and 4 ``newsflow ingest`` processes at once.
 
-Each configuration ingests the same 990 corpus pages (``../shared``), split round-robin over
-the processes as ``.html`` seed files, so the total work is the same and only the writers'
-concurrency changes. Reported: articles per second (unique articles stored / wall time from
-the first start to the last exit), the lake's write conflicts retried, a reader's query
-latency while the lake's writers commit, and one compaction of the lake afterwards.
+The 990 corpus pages (``../shared``) are served on loopback as ``FEEDS`` RSS feeds, one
+127.0.0.x host each (``bench.workload``, as ``make bench`` serves them). Each configuration
+splits the feeds into consecutive shares, one sources file per process, so the total work
+is the same and only the writers' concurrency changes; every configuration writes into a
+new warehouse. One more configuration starts ``SAME_FEEDS`` processes on the whole sources
+file at once, as workers of one deployment polling the same feeds do: they fetch every page
+twice, and the article counts and duplicate keys show whether each is stored once.
 
-The pages come as seed files, not from loopback feeds: every process of a deployment reads
-the same ``sources.yaml``, so processes polling one set of feeds would race for the same
-items rather than share the work (see the README's "Scaling out").
+Reported: articles per second (unique articles stored / wall time from the first start to the
+last exit), CPU seconds of the processes (less disturbed by other load than wall time), the
+lake's write conflicts retried, the catalog's errors (DuckLake's own commit retries, read
+from PostgreSQL's log with ``--pg-log``), a reader's query latency while the lake's writers
+commit, and one compaction of the 4-process lake afterwards.
 
 Run it in the lake venv, against a PostgreSQL in which this user may create databases::
 
@@ -21,44 +25,55 @@ cannot build the embedded warehouse (README "Scaling out").
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import subprocess
 import tempfile
-import threading
-import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 from bench.corpus import ROOT, read_pages
+from bench.lake_runs import (
+    CatalogLog,
+    Outcome,
+    Reader,
+    count_conflicts,
+    count_embedded,
+    count_lake,
+    run_processes,
+)
 from bench.runner import NEWSFLOW, Runner
+from bench.server import LoopbackFarm
+from bench.workload import Workload, serve_workload, write_sources
 from warehouse.lake import LAKE_PREFIX
 from warehouse.lake_warehouse import LakeWarehouse
 
 CONCURRENCY = (1, 2, 4)
-CONFLICT_LINE = "lost to a concurrent writer"
-_COUNT = "SELECT count(*) FROM articles"
-_READER_QUERY = """
-SELECT t.topic, count(*) FROM articles a JOIN article_topics t USING (article_id) GROUP BY ALL
-"""
+SAME_FEEDS = 2  # processes that poll every feed at once
+FEEDS = 90  # 990 pages = 90 feeds x 11 items: shares of 23, 23, 22 and 22 feeds for 4
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """One configuration's run."""
+class Config:
+    """Who polls what: one sources file per process."""
 
-    engine: str
-    processes: int
-    articles: int
-    seconds: float
-    conflicts: int = 0
-    reader_ms: tuple[float, ...] = ()
+    label: str
+    sources: list[Path]
 
-    @property
-    def rate(self) -> float:
-        return self.articles / self.seconds
+
+@dataclass(frozen=True, slots=True)
+class Bench:
+    """What every configuration shares."""
+
+    runner: Runner
+    farm: LoopbackFarm
+    env: dict[str, str]
+    embedded_newsflow: Path
+    pg: str
+    catalog_log: CatalogLog
+    databases: list[str]
 
 
 def main() -> None:
@@ -70,162 +85,181 @@ def main() -> None:
         default=ROOT / ".venv" / "bin" / "newsflow",
         help="the project venv's newsflow (duckdb 2.x), for the embedded runs",
     )
+    parser.add_argument("--pg-log", type=Path, default=None, help="PostgreSQL's log file")
     parser.add_argument("--pages", type=int, default=None, help="fewer pages, for a smoke run")
+    parser.add_argument("--feeds", type=int, default=FEEDS, help="feeds serving the pages")
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep logs and lakes in this folder"
     )
     args = parser.parse_args()
     pages = read_pages(limit=args.pages)
-    with tempfile.TemporaryDirectory(prefix="newsflow-bench-lake-") as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix="newsflow-bench-lake-") as folder,
+        LoopbackFarm() as farm,
+    ):
         scratch = args.keep or Path(folder)
-        pages_dir = scratch / "pages"
-        pages_dir.mkdir(parents=True)
-        for page in pages:
-            (pages_dir / f"{page.page_id}.html").write_bytes(page.body)
+        scratch.mkdir(parents=True, exist_ok=True)
+        workload = serve_workload(
+            farm,
+            pages,
+            name="lake",
+            feeds=args.feeds,
+            items=len(pages) // args.feeds,
+            directory=scratch,
+        )
+        configs = [
+            *(Config(str(n), _split(workload, n, scratch)) for n in CONCURRENCY),
+            Config(f"{SAME_FEEDS} same", [workload.sources_file] * SAME_FEEDS),
+        ]
         runner = Runner(scratch)
+        bench_databases: list[str] = []
         outcomes: list[Outcome] = []
-        with runner.standing_server() as prefect:
-            env = {**runner.env, **prefect, "PREFECT_LOGGING_LEVEL": "INFO"}
-            # The lake's conflict lines are INFO lines of the warehouse logger: let them through.
-            env["PREFECT_LOGGING_EXTRA_LOGGERS"] = "warehouse"
-            env["PREFECT_LOGGING_ROOT_LEVEL"] = "INFO"
-            for n in CONCURRENCY:
-                seeds = _split(pages_dir, scratch / f"seeds-{n}", n)
-                outcomes.append(_embedded(args.embedded_newsflow, env, scratch, seeds))
-                outcome, lake = _lake(args.pg, env, scratch, seeds)
-                outcomes.append(outcome)
-                _print(outcomes[-2:])
-            compaction = _compact(lake)
+        try:
+            with runner.standing_server() as prefect:
+                env = {**runner.env, **prefect, "PREFECT_LOGGING_LEVEL": "INFO"}
+                # The lake's conflict lines are INFO lines of the warehouse logger.
+                env["PREFECT_LOGGING_EXTRA_LOGGERS"] = "warehouse"
+                env["PREFECT_LOGGING_ROOT_LEVEL"] = "INFO"
+                bench = Bench(
+                    runner,
+                    farm,
+                    env,
+                    args.embedded_newsflow,
+                    args.pg,
+                    CatalogLog(args.pg_log),
+                    bench_databases,
+                )
+                lakes: dict[str, LakeWarehouse] = {}
+                for config in configs:
+                    outcomes.append(_embedded(bench, config))
+                    outcome, lakes[config.label] = _lake(bench, config)
+                    outcomes.append(outcome)
+                    _print(outcomes[-2:])
+                compaction = _compact(lakes[str(CONCURRENCY[-1])])
+        finally:
+            _drop(args.pg, bench_databases)
     print()
-    print(f"pages: {len(pages)} corpus pages as .html seed files, split over the processes")
-    print(f"{'engine':<9}{'procs':>6}{'articles':>10}{'seconds':>9}{'art/s':>8}"
-          f"{'conflicts':>11}{'reader p50 ms':>15}{'reader p95 ms':>15}")  # fmt: skip
-    _print(outcomes, header=False)
+    print(
+        f"pages: {workload.pages} corpus pages served on loopback as {len(workload.feed_urls)} "
+        f"feeds of {workload.pages // len(workload.feed_urls)} items; config N: the feeds split "
+        f"over N processes; '{SAME_FEEDS} same': {SAME_FEEDS} processes on every feed"
+    )
+    _print(outcomes)
     print(compaction)
+    errors: Counter[str] = Counter()
+    for outcome in outcomes:
+        errors.update(outcome.catalog_errors or {})
+    for message, count in errors.most_common(5):
+        print(f"catalog ERROR x{count}: {message}")
 
 
-def _split(pages_dir: Path, into: Path, n: int) -> list[Path]:
-    folders = [into / f"worker-{i}" for i in range(n)]
-    for folder in folders:
-        folder.mkdir(parents=True)
-    for index, page in enumerate(sorted(pages_dir.iterdir())):
-        shutil.copy(page, folders[index % n] / page.name)
-    return folders
+def _split(workload: Workload, n: int, directory: Path) -> list[Path]:
+    """``n`` sources files, each with a consecutive share of the feeds (sizes differ by 1)."""
+    size, extra = divmod(len(workload.feed_urls), n)
+    files: list[Path] = []
+    start = 0
+    for index in range(n):
+        end = start + size + (index < extra)
+        path = directory / f"sources-{index + 1}-of-{n}.yaml"
+        write_sources(path, workload.name, list(workload.feed_urls[start:end]), first=start)
+        files.append(path)
+        start = end
+    return files
 
 
-def _start(newsflow: Path, env: dict[str, str], seeds: Path, log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [str(newsflow), "ingest", "--seeds", str(seeds)],
-        env=env,
-        cwd=log.parent,  # no sources.yaml there: seeds only
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-
-
-def _run_all(
-    newsflow: Path, envs: list[dict[str, str]], seeds: list[Path], logs: list[Path]
-) -> float:
-    started = time.monotonic()
-    processes = [
-        _start(newsflow, env, folder, log)
-        for env, folder, log in zip(envs, seeds, logs, strict=True)
-    ]
-    codes = [process.wait(timeout=3600) for process in processes]
-    seconds = time.monotonic() - started
-    if any(codes):
-        tails = "\n".join(log.read_text(errors="replace")[-1500:] for log in logs)
-        raise RuntimeError(f"newsflow ingest failed: {codes}\n{tails}")
-    return seconds
-
-
-def _embedded(newsflow: Path, env: dict[str, str], scratch: Path, seeds: list[Path]) -> Outcome:
-    n = len(seeds)
-    home = scratch / f"embedded-{n}"
+def _embedded(bench: Bench, config: Config) -> Outcome:
+    n = len(config.sources)
+    home = bench.runner.scratch / f"embedded-{config.label.replace(' ', '-')}"
+    home.mkdir(parents=True)
     db = home / "news.duckdb"
-    logs = [_log_file(home, i) for i in range(n)]
-    envs = [{**env, "NEWSFLOW_DB": str(db)} for _ in range(n)]
-    seconds = _run_all(newsflow, envs, seeds, logs)
-    # Counted by the project venv's DuckDB: this one (1.5.5) cannot read a 2.x file.
-    script = (
-        "import sys, duckdb; "
-        "print(duckdb.connect(sys.argv[1], read_only=True).execute(sys.argv[2]).fetchall()[0][0])"
+    logs = [home / f"ingest-{i}.log" for i in range(n)]
+    envs = [{**bench.env, "NEWSFLOW_DB": str(db)} for _ in range(n)]
+    timed = run_processes(
+        bench.embedded_newsflow,
+        envs,
+        config.sources,
+        seeds=bench.runner.empty_seeds,
+        logs=logs,
+        farm=bench.farm,
     )
-    count = subprocess.run(
-        [str(newsflow.with_name("python")), "-c", script, str(db), _COUNT],
-        capture_output=True,
-        text=True,
+    articles, duplicates = count_embedded(bench.embedded_newsflow.with_name("python"), db)
+    return Outcome(
+        "embedded",
+        config.label,
+        n,
+        articles,
+        duplicates,
+        timed.seconds,
+        timed.cpu_seconds,
+        timed.responses,
+        timed.load,
     )
-    if count.returncode != 0:
-        raise RuntimeError(f"counting {db}: {count.stderr[-1500:]}")
-    return Outcome("embedded", n, int(count.stdout), seconds)
 
 
-def _lake(
-    pg: str, env: dict[str, str], scratch: Path, seeds: list[Path]
-) -> tuple[Outcome, LakeWarehouse]:
-    n = len(seeds)
-    home = scratch / f"lake-{n}"
-    lake = _new_lake(pg, home)
-    logs = [_log_file(home, i) for i in range(n)]
+def _lake(bench: Bench, config: Config) -> tuple[Outcome, LakeWarehouse]:
+    n = len(config.sources)
+    home = bench.runner.scratch / f"lake-{config.label.replace(' ', '-')}"
+    lake = _new_lake(bench, home)
+    logs = [home / f"ingest-{i}.log" for i in range(n)]
     envs = [
         {
-            **env,
+            **bench.env,
             "NEWSFLOW_WAREHOUSE": lake.target,
             "NEWSFLOW_LAKE_DATA": str(lake.data_dir),
             "NEWSFLOW_PRIVATE_DIR": str(home / f"worker-{i}"),  # a machine's own spool
         }
         for i in range(n)
     ]
-    reader = _Reader(lake)
+    bench.catalog_log.errors_since_last()  # the lake's creation is not the run's
+    reader = Reader(lake)
     reader.start()
     try:
-        seconds = _run_all(NEWSFLOW, envs, seeds, logs)
+        timed = run_processes(
+            NEWSFLOW, envs, config.sources, seeds=bench.runner.empty_seeds, logs=logs,
+            farm=bench.farm,
+        )  # fmt: skip
     finally:
         reader.stop.set()
         reader.join(timeout=60)
-    with lake.reading() as con:
-        row = con.execute(_COUNT).fetchone()
-    conflicts = sum(log.read_text(errors="replace").count(CONFLICT_LINE) for log in logs)
-    articles = int(row[0]) if row else 0
-    return Outcome("lake", n, articles, seconds, conflicts, tuple(reader.ms)), lake
+    catalog_errors = bench.catalog_log.errors_since_last()
+    articles, duplicates = count_lake(lake)
+    outcome = Outcome(
+        "lake",
+        config.label,
+        n,
+        articles,
+        duplicates,
+        timed.seconds,
+        timed.cpu_seconds,
+        timed.responses,
+        timed.load,
+        conflicts=count_conflicts(logs),
+        catalog_errors=catalog_errors,
+        reader_ms=tuple(reader.ms),
+    )
+    return outcome, lake
 
 
-def _new_lake(pg: str, home: Path) -> LakeWarehouse:
+def _new_lake(bench: Bench, home: Path) -> LakeWarehouse:
     name = f"newsflow_bench_{uuid.uuid4().hex[:8]}"
-    settings = dict(part.split("=", 1) for part in pg.split())
-    flags = [f"--{flag}={settings[key]}" for flag, key in (("host", "host"), ("port", "port"),
-             ("username", "user")) if key in settings]  # fmt: skip
-    subprocess.run(["createdb", *flags, name], check=True)
-    target = f"{LAKE_PREFIX}postgres:dbname={name} {pg}"
+    subprocess.run(["createdb", *_pg_flags(bench.pg), name], check=True)
+    bench.databases.append(name)
+    target = f"{LAKE_PREFIX}postgres:dbname={name} {bench.pg}"
     lake = LakeWarehouse(home / "news.duckdb", target=target, data_dir=home / "lake-data")
     with lake.writing():
         pass  # the lake and its schema exist before the clock starts, as in production
     return lake
 
 
-def _log_file(home: Path, index: int) -> Path:
-    home.mkdir(parents=True, exist_ok=True)
-    return home / f"ingest-{index}.log"
+def _drop(pg: str, names: list[str]) -> None:
+    for name in names:
+        subprocess.run(["dropdb", *_pg_flags(pg), "--force", name], check=False)
 
 
-class _Reader(threading.Thread):
-    """An analyst polling the lake read-only while the writers commit: query latencies."""
-
-    def __init__(self, lake: LakeWarehouse) -> None:
-        super().__init__(daemon=True)
-        self.lake = lake
-        self.stop = threading.Event()
-        self.ms: list[float] = []
-
-    def run(self) -> None:
-        with self.lake.reading() as con:
-            while not self.stop.is_set():
-                started = time.monotonic()
-                con.execute(_COUNT).fetchall()
-                con.execute(_READER_QUERY).fetchall()
-                self.ms.append((time.monotonic() - started) * 1000)
-                time.sleep(0.2)
+def _pg_flags(pg: str) -> list[str]:
+    settings = dict(part.split("=", 1) for part in pg.split())
+    return [f"--{flag}={settings[key]}" for flag, key in (("host", "host"), ("port", "port"),
+            ("username", "user")) if key in settings]  # fmt: skip
 
 
 def _compact(lake: LakeWarehouse) -> str:
@@ -234,23 +268,37 @@ def _compact(lake: LakeWarehouse) -> str:
     if stats is None:
         return "no lake to compact"
     return (
-        f"compaction of the {CONCURRENCY[-1]}-writer lake: {stats.seconds:.1f} s, "
+        f"compaction of the {CONCURRENCY[-1]}-process lake: {stats.seconds:.1f} s, "
         f"{stats.files_before} -> {stats.files_after} files, "
         f"{stats.bytes_before / 1e6:.2f} -> {stats.bytes_after / 1e6:.2f} MB "
         f"({stats.staged_deleted} merged staging rows deleted)"
     )
 
 
-def _print(outcomes: list[Outcome], *, header: bool = True) -> None:
+def _print(outcomes: list[Outcome]) -> None:
+    print(f"{'engine':<9}{'config':>7}{'articles':>9}{'dup keys':>9}{'seconds':>8}{'art/s':>7}"
+          f"{'cpu s':>7}{'art/cpu s':>10}{'http 200':>9}{'conflicts':>10}{'catalog err':>12}"
+          f"{'reader p50/p95 ms':>19}{'load':>11}")  # fmt: skip
     for o in outcomes:
-        p50 = f"{statistics.median(o.reader_ms):.0f}" if o.reader_ms else "-"
-        p95 = f"{statistics.quantiles(o.reader_ms, n=20)[18]:.0f}" if len(o.reader_ms) > 1 else "-"
-        conflicts = str(o.conflicts) if o.engine == "lake" else "-"
+        ms = o.reader_ms
+        reader = (
+            f"{statistics.median(ms):.0f}/{statistics.quantiles(ms, n=20)[18]:.0f}"
+            if len(ms) > 1
+            else "-"
+        )
+        lake = o.engine == "lake"
         print(
-            f"{o.engine:<9}{o.processes:>6}{o.articles:>10}{o.seconds:>9.1f}{o.rate:>8.1f}"
-            f"{conflicts:>11}{p50:>15}{p95:>15}",
+            f"{o.engine:<9}{o.config:>7}{o.articles:>9}{o.duplicates:>9}{o.seconds:>8.1f}"
+            f"{o.rate:>7.1f}{o.cpu_seconds:>7.0f}{o.articles / o.cpu_seconds:>10.2f}"
+            f"{o.responses:>9}{o.conflicts if lake else '-':>10}"
+            f"{_total(o.catalog_errors) if lake else '-':>12}{reader:>19}"
+            f"{o.load[0]:>5.1f}-{o.load[1]:<5.1f}",
             flush=True,
         )
+
+
+def _total(errors: Counter[str] | None) -> str:
+    return "-" if errors is None else str(sum(errors.values()))
 
 
 if __name__ == "__main__":

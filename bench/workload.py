@@ -91,10 +91,15 @@ def render_rss(site: Site, *, name: str, entries: list[tuple[str, str]]) -> byte
     ).encode()
 
 
-def write_sources(path: Path, name: str, feed_urls: list[str]) -> None:
-    """Write a ``sources.yaml`` that lists every feed as an RSS source."""
+def write_sources(path: Path, name: str, feed_urls: list[str], *, first: int = 0) -> None:
+    """Write a ``sources.yaml`` that lists every feed as an RSS source.
+
+    Args:
+        first: the number of the first feed's name, so that files listing consecutive
+            shares of one workload name each feed as the whole workload's file does.
+    """
     sources = [
         {"name": f"{name}-{index:04d}", "url": url, "kind": "rss"}
-        for index, url in enumerate(feed_urls)
+        for index, url in enumerate(feed_urls, start=first)
     ]
     path.write_text(yaml.safe_dump({"sources": sources}, sort_keys=False), encoding="utf-8")

@@ -21,6 +21,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -180,18 +181,27 @@ def load_spooled(
 
 
 def _encode(value: object) -> object:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _encode(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        return {"$record": type(value).__name__, **fields}
+    # Scalars first: they are most of a batch's values (~12 kB of records an article).
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    names = _field_names(type(value))
+    if names is not None:
+        return {"$record": type(value).__name__, **{n: _encode(getattr(value, n)) for n in names}}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, list | tuple):
         return [_encode(item) for item in value]
     if isinstance(value, dict):
         return {"$dict": {str(key): _encode(item) for key, item in value.items()}}
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
     raise TypeError(f"cannot spool a value of type {type(value).__name__}")
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (``dataclasses.fields`` walks the class on every call)."""
+    if not dataclasses.is_dataclass(cls):
+        return None
+    return tuple(field.name for field in dataclasses.fields(cls))
 
 
 def _decode(value: Any) -> Any:

@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -196,12 +195,15 @@ def _encode(value: object) -> object:
     raise TypeError(f"cannot spool a value of type {type(value).__name__}")
 
 
-@cache
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...] | None:
-    """A dataclass's field names (``dataclasses.fields`` walks the class on every call)."""
-    if not dataclasses.is_dataclass(cls):
-        return None
-    return tuple(field.name for field in dataclasses.fields(cls))
+    """A dataclass's field names, kept per class (``dataclasses.fields`` walks it every call)."""
+    if cls not in _FIELD_NAMES:
+        fields = dataclasses.fields(cls) if dataclasses.is_dataclass(cls) else None
+        _FIELD_NAMES[cls] = None if fields is None else tuple(f.name for f in fields)
+    return _FIELD_NAMES[cls]
 
 
 def _decode(value: Any) -> Any:

@@ -136,7 +136,7 @@ def run_retag(args: argparse.Namespace, settings: object) -> int:
 
     assert isinstance(settings, Settings)
     warehouse = warehouse_for(settings, db_path=args.db)
-    if not warehouse.write_db.exists():
+    if not warehouse.exists():
         print(
             f"newsflow: no warehouse at {warehouse.write_db}; run newsflow ingest first",
             file=sys.stderr,

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
-from datetime import UTC, datetime
 
 import duckdb
 
@@ -54,22 +53,21 @@ def _first_paragraph(error: Exception) -> str:
 def run_status(args: argparse.Namespace, settings: Settings) -> int:
     """``newsflow status``: the snapshot's counts, staged batches, last runs and sources."""
     warehouse = warehouse_for(settings, db_path=args.db)
-    db = warehouse.snapshot
     try:
         with warehouse.reading() as con:
             status = select_status(con, last_runs=args.runs)
+            published = warehouse.published(con)
     except (FileNotFoundError, duckdb.Error) as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 1
-    published = datetime.fromtimestamp(db.stat().st_mtime, UTC)
     spool = warehouse.spool_dir
     staged = len(warehouse.staged())
     if args.json:
         document = {
-            "warehouse": str(db),
+            "warehouse": published.location,
             "schema_version": status.schema_version,
-            "published_at": published.isoformat(),
-            "bytes": db.stat().st_size,
+            "published_at": published.at.isoformat(),
+            "bytes": published.bytes,
             "counts": status.counts,
             "staged_batches": staged,
             "spool": str(spool),
@@ -80,8 +78,8 @@ def run_status(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.write(dump_json(document))
         return 0
     print(
-        f"warehouse {db}: schema version {status.schema_version}, "
-        f"published {published:%Y-%m-%d %H:%M:%S} UTC, {db.stat().st_size:,} bytes"
+        f"warehouse {published.location}: schema version {status.schema_version}, "
+        f"published {published.at:%Y-%m-%d %H:%M:%S} UTC, {published.bytes:,} bytes"
     )
     print("  " + ", ".join(f"{number:,} {name}" for name, number in status.counts.items()))
     print(f"  staged batches waiting for the next run: {staged} ({spool})")

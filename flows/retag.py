@@ -58,13 +58,17 @@ def retag_articles(
         until: last publication day to re-tag, included (default: the latest).
         batch_size: articles per transaction.
     """
-    with warehouse.writing() as con:
-        ids = select_article_ids(con, since=since, until=until)
+    with warehouse.turn():
+        with warehouse.writing() as con:
+            ids = select_article_ids(con, since=since, until=until)
         stale = 0
         for start in range(0, len(ids), batch_size):
-            stored = select_stored_articles(con, ids[start : start + batch_size])
+            with warehouse.writing() as con:
+                stored = select_stored_articles(con, ids[start : start + batch_size])
             stale += sum(1 for item in stored if item.tagger_version != TAGGER_VERSION)
-            replace_tags(con, [tag_article(item.article) for item in stored], run_id=run_id)
+            # One transaction per batch, which a lake runs again when it loses to a merge.
+            tagged = [tag_article(item.article) for item in stored]
+            warehouse.write(replace_tags, tagged, run_id=run_id)
     return RetagSummary(run_id, TAGGER_VERSION, retagged=len(ids), stale=stale)
 
 

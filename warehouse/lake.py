@@ -54,6 +54,7 @@ _COLUMNS = """
 SELECT column_name FROM duckdb_columns()
 WHERE database_name = current_database() AND table_name = ? ORDER BY column_index
 """
+_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
 _BEGIN = re.compile(r"^\s*BEGIN\b", re.IGNORECASE)
 _END = re.compile(r"^\s*(COMMIT|ROLLBACK|ABORT|END)\b", re.IGNORECASE)
@@ -69,6 +70,11 @@ class LakeConflict(Exception):
 def is_lake_target(target: str) -> bool:
     """Whether a warehouse setting names a lake (``ducklake:…``) rather than a DuckDB file."""
     return target.startswith(LAKE_PREFIX)
+
+
+def hide_password(target: str) -> str:
+    """The lake setting as it may be shown: a ``password=`` in it becomes ``password=REDACTED``."""
+    return _PASSWORD.sub(r"\1REDACTED", target)
 
 
 def connect_lake(

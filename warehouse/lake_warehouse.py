@@ -29,6 +29,7 @@ from warehouse.lake import (
     LakeConnection,
     apply_lake_schema,
     connect_lake,
+    hide_password,
     retry_conflicts,
 )
 from warehouse.lake_maintenance import (
@@ -40,7 +41,7 @@ from warehouse.lake_maintenance import (
 from warehouse.lake_merge import MergeResult, merge_staged, stage_spooled
 from warehouse.publish import PublishStats
 from warehouse.spool import read_spooled
-from warehouse.warehouse import LoadedBatch, P, T, Warehouse
+from warehouse.warehouse import LoadedBatch, P, Published, T, Warehouse
 
 RAW_DIR_NAME = "raw"
 
@@ -48,6 +49,7 @@ RAW_DIR_NAME = "raw"
 # costs 1-2 s, so every write section takes a cursor of it instead.
 _instances: dict[tuple[str, str], duckdb.DuckDBPyConnection] = {}
 _instances_lock = threading.Lock()
+_LAST_COMMIT = f"SELECT max(snapshot_time) FROM {CATALOG}.snapshots()"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,10 @@ class LakeWarehouse(Warehouse):
     def runs_dir(self) -> None:
         """No run locks: a run on another machine holds none here, so none is found crashed."""
         return None
+
+    def exists(self) -> bool:
+        """A lake is created by the first process that attaches it: it is always there."""
+        return True
 
     @contextmanager
     def turn(self) -> Iterator[None]:
@@ -127,6 +133,16 @@ class LakeWarehouse(Warehouse):
             yield con
         finally:
             con.close()
+
+    def published(self, con: duckdb.DuckDBPyConnection) -> Published:
+        """The lake that ``reading`` attached as ``con``: its catalog, last commit, data size.
+
+        The size counts the lake's data directory, raw pages included.
+        """
+        row = con.execute(_LAST_COMMIT).fetchone()
+        last: datetime | None = row[0] if row else None
+        at = last.astimezone(UTC) if last is not None else datetime.fromtimestamp(0, UTC)
+        return Published(hide_password(self.target), at, _folder_bytes(self.data_dir))
 
     def load_staged(self, path: Path, *, run_id: str, now: datetime) -> LoadedBatch | None:
         """Append one spooled batch to the lake, delete its file, then merge what is staged.

@@ -23,7 +23,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -62,6 +62,15 @@ class LoadedBatch:
     batch_id: str
     counts: LoadCounts
     topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """What analysts read now: where it is, when it last changed, its size on disk."""
+
+    location: str  # the snapshot's path, or the lake's catalog (password hidden)
+    at: datetime  # aware, UTC
+    bytes: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,10 @@ class Warehouse:
         """A lock file per run whose row says ``running``, held while it lives (see runs.py)."""
         return self.write_db.with_name(self.write_db.name + ".runs")
 
+    def exists(self) -> bool:
+        """Whether the flows' database exists: some run has written the warehouse."""
+        return self.write_db.exists()
+
     @contextmanager
     def turn(self) -> Iterator[None]:
         """Wait for the writer turn and hold it, across as many write sections as run inside.
@@ -202,6 +215,13 @@ class Warehouse:
             yield con
         finally:
             con.close()
+
+    def published(self, con: duckdb.DuckDBPyConnection) -> Published:
+        """The snapshot file that ``reading`` opened as ``con``: its path, time and size."""
+        stat = self.snapshot.stat()
+        return Published(
+            str(self.snapshot), datetime.fromtimestamp(stat.st_mtime, UTC), stat.st_size
+        )
 
     def stage(
         self,

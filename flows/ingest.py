@@ -104,39 +104,71 @@ class PolledFeeds:
 
 @task(cache_policy=NONE)
 def poll_feeds_task(
-    warehouse: Warehouse, run_id: str, states: list[FeedState], fetch: FetchSettings
+    warehouse: Warehouse,
+    run_id: str,
+    states: list[FeedState],
+    fetch: FetchSettings,
+    force: bool = False,
 ) -> PolledFeeds:
     """Poll one batch of feeds concurrently, then store polls, items and schedules.
 
-    The parsed feeds stay inside the task (Prefect keeps every task's return
-    value until its flow run ends); only the new items' pages come back (stored
-    as pending too, so a crash before they are fetched loses none: plan_pages_task).
+    Only the feeds this run claims are polled (a lake's writers on other machines may be
+    polling some), and only those still due once claimed (another run may have just polled
+    one). The parsed feeds stay inside the task (Prefect keeps every task's return value
+    until its flow run ends); only the new items' pages come back (stored as pending too,
+    so a crash before they are fetched loses none: plan_pages_task).
     """
-    polls = fetch_feeds(
-        states,
-        policy=fetch.policy,
-        deadline=fetch.feed_deadline,
-        max_bytes=fetch.max_feed_bytes,
-    )
-    report_progress("feeds", len(polls))
-    links = canonical_links(polls)
-    with warehouse.turn():  # one turn, several transactions (each retried alone on a lake)
-        now = utcnow()
-        # As stored now, inside the turn: a concurrent run's polls of a source count.
-        with warehouse.writing() as con:
-            before = select_feed_states(con, [poll.source for poll in polls])
-        stored = warehouse.write(
-            load_feed_polls, run_id=run_id, polls=polls, canonical_urls=links, now=now
+    logger = run_logger()
+    with warehouse.polling([state.name for state in states]) as claimed:
+        due = _still_due(warehouse, states, claimed, force)
+        _log_skipped(states, claimed, due)
+        report_progress("feeds", len(states) - len(due))
+        if not due:
+            return PolledFeeds([], [], 0)
+        polls = fetch_feeds(
+            due,
+            policy=fetch.policy,
+            deadline=fetch.feed_deadline,
+            max_bytes=fetch.max_feed_bytes,
         )
-        schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
-        warehouse.write(load_feed_schedules, polls=polls, schedules=schedules, now=now)
+        report_progress("feeds", len(polls))
+        links = canonical_links(polls)
+        with warehouse.turn():  # one turn, several transactions (each retried alone on a lake)
+            now = utcnow()
+            # As stored now, inside the turn: a concurrent run's polls of a source count.
+            with warehouse.writing() as con:
+                before = select_feed_states(con, [poll.source for poll in polls])
+            stored = warehouse.write(
+                load_feed_polls, run_id=run_id, polls=polls, canonical_urls=links, now=now
+            )
+            schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
+            warehouse.write(load_feed_schedules, polls=polls, schedules=schedules, now=now)
     requests = stored.requests
     new_pages = Counter(request.source for request in requests)
-    logger = run_logger()
     for poll in polls:
         logger.info(_poll_line(poll, new_pages[poll.source]))
     failures = [poll.failure for poll in polls if poll.failure is not None]
     return PolledFeeds(requests, failures, len(polls))
+
+
+def _log_skipped(planned: list[FeedState], claimed: list[str], due: list[FeedState]) -> None:
+    logger = run_logger()
+    polling = {state.name for state in due}
+    for state in planned:
+        if state.name not in claimed:
+            logger.info(f"feed {state.name}: another run is polling it; skipped")
+        elif state.name not in polling:
+            logger.info(f"feed {state.name}: polled by another run since this one planned; skipped")
+
+
+def _still_due(
+    warehouse: Warehouse, planned: list[FeedState], claimed: list[str], force: bool
+) -> list[FeedState]:
+    """The claimed feeds as stored now, if still due, with the URLs (secrets kept) planned."""
+    urls = {state.name: state.url for state in planned}
+    with warehouse.writing() as con:
+        due = select_due_feeds(con, claimed, utcnow(), force=force) if claimed else []
+    return [replace(state, url=urls[state.name]) for state in due]
 
 
 @task(cache_policy=NONE)
@@ -331,7 +363,7 @@ def _poll_feeds(run: RunFrame, sources_file: str | None, force: bool) -> PolledF
     polled = 0
     for start in range(0, len(states), FEEDS_PER_POLL_TASK):
         batch = states[start : start + FEEDS_PER_POLL_TASK]
-        polls = poll_feeds_task(run.warehouse, run.run_id, batch, run.settings.fetch)
+        polls = poll_feeds_task(run.warehouse, run.run_id, batch, run.settings.fetch, force)
         if polls.failures:
             spool_task(run.warehouse, run.run_id, [], polls.failures)
         requests += polls.requests

@@ -48,7 +48,7 @@ class RunFrame:
                 run_id=self.run_id,
                 flow=self.flow,
                 now=utcnow(),
-                locks=self.warehouse.runs_dir,
+                locks=self.warehouse.run_locks,
             )
 
     def finish(self, counts: LoadCounts, *, status: str = "completed") -> PublishStats:
@@ -60,7 +60,7 @@ class RunFrame:
                 counts=counts,
                 status=status,
                 now=utcnow(),
-                locks=self.warehouse.runs_dir,
+                locks=self.warehouse.run_locks,
             )
         return publish_task(self.warehouse)
 
@@ -126,7 +126,7 @@ def failed_run_recorded(warehouse: Warehouse, run_id: str) -> Iterator[None]:
     except BaseException:
         try:
             with warehouse.writing() as con:
-                fail_run(con, run_id=run_id, now=utcnow(), locks=warehouse.runs_dir)
+                fail_run(con, run_id=run_id, now=utcnow(), locks=warehouse.run_locks)
         except Exception as error:  # the original error is the one to report
             _log.warning("newsflow: could not record run %s as failed: %s", run_id, error)
         raise

@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +32,7 @@ from warehouse.lake import (
     hide_password,
     retry_conflicts,
 )
+from warehouse.lake_locks import SOURCE_KEY, CatalogRunLocks, catalog_locks
 from warehouse.lake_maintenance import (
     KEEP_SNAPSHOTS,
     KEEP_STAGED,
@@ -40,6 +41,7 @@ from warehouse.lake_maintenance import (
 )
 from warehouse.lake_merge import MergeResult, merge_staged, stage_spooled
 from warehouse.publish import PublishStats
+from warehouse.runs import RunLocks
 from warehouse.spool import read_spooled
 from warehouse.warehouse import LoadedBatch, P, Published, T, Warehouse
 
@@ -76,8 +78,32 @@ class LakeWarehouse(Warehouse):
 
     @property
     def runs_dir(self) -> None:
-        """No run locks: a run on another machine holds none here, so none is found crashed."""
+        """No local run locks: a run on another machine could hold none here."""
         return None
+
+    @property
+    def run_locks(self) -> RunLocks | None:
+        """Advisory locks on the catalog, which runs on every machine see (lake_locks)."""
+        locks = catalog_locks(self.target)
+        return None if locks is None else CatalogRunLocks(locks)
+
+    @contextmanager
+    def polling(self, sources: Sequence[str]) -> Iterator[list[str]]:
+        """The sources among ``sources`` that no other process is polling, claimed until the end.
+
+        Each is an advisory lock on the catalog, so processes on any machine poll a feed one
+        at a time; a killed process's claims go with its session. Sources another process
+        holds are left out.
+        """
+        locks = catalog_locks(self.target)
+        if locks is None:
+            yield list(sources)
+            return
+        claimed = locks.try_exclusive(SOURCE_KEY + name for name in sources)
+        try:
+            yield [key.removeprefix(SOURCE_KEY) for key in claimed]
+        finally:
+            locks.release_exclusive(claimed)
 
     def exists(self) -> bool:
         """A lake is created by the first process that attaches it: it is always there."""

@@ -1,13 +1,14 @@
 """The ``runs`` table: a run is ``running`` until it says how it ended, or is found ``crashed``.
 
 A process killed mid-run (SIGKILL, out of memory, power cut) cannot record its end, so
-its row would say ``running`` forever. Every run therefore holds a shared ``flock`` on a
-lock file of its own for as long as its row says ``running``; the kernel drops it when
-the process dies. The next run to start marks every ``running`` row whose lock is free
-as ``crashed``. A live run in another process holds its lock between its short write
-sections (the writer lock is not held for a whole run), so it is never mislabelled. The
-lock files live in a folder the warehouse names (``Warehouse.runs_dir``); without one, runs
-are recorded but never found crashed.
+its row would say ``running`` forever. Every run therefore holds a lock of its own for as
+long as its row says ``running``, one that goes away with its process. The next run to start
+marks every ``running`` row whose lock is free as ``crashed``. A live run in another process
+holds its lock between its short write sections (the writer lock is not held for a whole
+run), so it is never mislabelled. Where the locks live is the warehouse's choice
+(``Warehouse.run_locks``): ``flock``s on files in a local folder (:class:`FolderRunLocks`)
+for the embedded warehouse, advisory locks on the lake's catalog for processes on several
+machines (``warehouse.lake_locks``); without any, runs are recorded but never found crashed.
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import duckdb
 
@@ -42,13 +45,51 @@ _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _held: dict[str, int] = {}
 
 
+class RunLocks(Protocol):
+    """Where runs show they are alive: each holds its lock while its row says ``running``."""
+
+    def hold(self, run_id: str) -> None:
+        """Hold the run's lock (shared: two processes that share a run id agree)."""
+
+    def release(self, run_id: str) -> None:
+        """Let go of the run's lock: it no longer counts as alive."""
+
+    def is_dead(self, run_id: str) -> bool:
+        """Whether no process holds the run's lock."""
+
+
+@dataclass(frozen=True, slots=True)
+class FolderRunLocks:
+    """A ``flock``ed file per live run in ``folder`` (processes on one machine)."""
+
+    folder: Path
+
+    def hold(self, run_id: str) -> None:
+        _hold(_run_lock_path(self.folder, run_id), run_id)
+
+    def release(self, run_id: str) -> None:
+        _release(self.folder, run_id)
+
+    def is_dead(self, run_id: str) -> bool:
+        return _remove_if_dead(_run_lock_path(self.folder, run_id))
+
+
+def _run_locks(locks: RunLocks | Path | None) -> RunLocks | None:
+    return FolderRunLocks(locks) if isinstance(locks, Path) else locks
+
+
 def _run_lock_path(locks: Path, run_id: str) -> Path:
     """The lock file that says run ``run_id`` is alive."""
     return locks / f"{_UNSAFE.sub('_', run_id)}.lock"
 
 
 def start_run(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, flow: str, now: datetime, locks: Path | None
+    con: duckdb.DuckDBPyConnection,
+    *,
+    run_id: str,
+    flow: str,
+    now: datetime,
+    locks: RunLocks | Path | None,
 ) -> list[str]:
     """Record that a run has started (idempotent for a retried run); mark dead runs crashed.
 
@@ -56,16 +97,18 @@ def start_run(
     finishes while the ``running`` rows are checked.
 
     Args:
-        locks: the folder of the runs' lock files (``None``: no crash detection).
+        locks: where runs hold their locks (a folder: :class:`FolderRunLocks` in it;
+            ``None``: no crash detection).
 
     Returns:
         The runs found dead and marked ``crashed``.
     """
     crashed: list[str] = []
+    locks = _run_locks(locks)
     if locks is not None:
-        _hold(_run_lock_path(locks, run_id), run_id)
+        locks.hold(run_id)
         for (other,) in con.execute(_RUNNING).fetchall():
-            if _remove_if_dead(_run_lock_path(locks, other)):
+            if locks.is_dead(other):
                 con.execute(_MARK_CRASHED, [other])
                 crashed.append(other)
     con.execute(_START_RUN, [run_id, flow, now])
@@ -79,25 +122,29 @@ def finish_run(
     counts: LoadCounts,
     status: str,
     now: datetime,
-    locks: Path | None,
+    locks: RunLocks | Path | None,
 ) -> None:
     """Record how a run ended and what it did; it no longer counts as alive."""
     con.execute(
         _FINISH_RUN,
         [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
     )
-    _release(locks, run_id)
+    locks = _run_locks(locks)
+    if locks is not None:
+        locks.release(run_id)
 
 
 def fail_run(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime, locks: Path | None
+    con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime, locks: RunLocks | Path | None
 ) -> None:
     """Record that a run raised, even after it recorded ``completed`` (a publish that failed).
 
     Its counts stay as recorded: what its loads committed is in the warehouse.
     """
     con.execute(_FAIL_RUN, [now, run_id])
-    _release(locks, run_id)
+    locks = _run_locks(locks)
+    if locks is not None:
+        locks.release(run_id)
 
 
 def _hold(path: Path, run_id: str) -> None:
@@ -109,13 +156,12 @@ def _hold(path: Path, run_id: str) -> None:
     _held[run_id] = fd
 
 
-def _release(locks: Path | None, run_id: str) -> None:
+def _release(locks: Path, run_id: str) -> None:
     fd = _held.pop(run_id, None)
     if fd is None:
         return
     os.close(fd)
-    if locks is not None:
-        _remove_if_dead(_run_lock_path(locks, run_id))
+    _remove_if_dead(_run_lock_path(locks, run_id))
 
 
 def _remove_if_dead(path: Path) -> bool:

@@ -37,6 +37,7 @@ from warehouse.lake_maintenance import KEEP_SNAPSHOTS, KEEP_STAGED, MaintenanceS
 from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import connect_snapshot
+from warehouse.runs import FolderRunLocks, RunLocks
 from warehouse.spool import SpooledBatch, list_spooled, load_spooled, read_spooled, spool_batch
 from warehouse.stories import AssignStories
 from warehouse.writer_lock import hold_writer_lock
@@ -141,6 +142,20 @@ class Warehouse:
     def runs_dir(self) -> Path | None:
         """A lock file per run whose row says ``running``, held while it lives (see runs.py)."""
         return self.write_db.with_name(self.write_db.name + ".runs")
+
+    @property
+    def run_locks(self) -> RunLocks | None:
+        """Where runs show they are alive (``flock``s in ``runs_dir``), so dead ones are found."""
+        return None if self.runs_dir is None else FolderRunLocks(self.runs_dir)
+
+    @contextmanager
+    def polling(self, sources: Sequence[str]) -> Iterator[list[str]]:
+        """The sources among ``sources`` that this process may poll now, until the block ends.
+
+        The embedded warehouse gives them all, as before: its runs share one machine and
+        take turns on its file, and a feed polled twice stores its items once.
+        """
+        yield list(sources)
 
     def exists(self) -> bool:
         """Whether the flows' database exists: some run has written the warehouse."""

@@ -213,3 +213,7 @@ def test_a_writer_killed_mid_run_then_rerun_stores_every_article_once(
         "runs": 1,
     }
     assert _counts(lake) == {**after_rerun, "batches": 18, "distinct_batches": 18, "runs": 2}
+    # Its lock on the catalog went with its session, so the rerun found it dead.
+    with lake.reading() as con:
+        statuses = sorted(row[0] for row in con.execute("SELECT status FROM runs").fetchall())
+    assert statuses == ["completed", "completed", "crashed"]

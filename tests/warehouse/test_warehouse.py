@@ -16,6 +16,8 @@ from tests.factories import tagged_article
 from tests.writer_turn import released_after, turn_held_elsewhere
 from transforms import assign_stories
 from warehouse import LakeWarehouse, Warehouse
+from warehouse.lake_locks import CatalogRunLocks
+from warehouse.runs import FolderRunLocks
 
 NOW = datetime(2026, 1, 1)
 
@@ -140,7 +142,8 @@ def test_reading_is_read_only(db_path: Path) -> None:
         con.execute("CREATE TABLE t (x INTEGER)")
 
 
-def test_the_lake_keeps_no_run_locks_that_writers_on_other_machines_could_not_see() -> None:
+def test_the_lake_keeps_its_run_locks_on_its_catalog_not_in_a_local_folder() -> None:
     lake = LakeWarehouse(Path("data/news.duckdb"), target="ducklake:postgres:dbname=x")
     assert lake.runs_dir is None
-    assert Warehouse(Path("data/news.duckdb")).runs_dir is not None
+    assert isinstance(lake.run_locks, CatalogRunLocks)
+    assert isinstance(Warehouse(Path("data/news.duckdb")).run_locks, FolderRunLocks)

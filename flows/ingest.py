@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -50,7 +51,6 @@ from warehouse import (
     select_due_feeds,
     select_due_pages,
     select_feed_states,
-    sync_sources,
 )
 
 FEEDS_PER_POLL_TASK = 200  # one task per batch of feeds, never one per article
@@ -85,8 +85,9 @@ def plan_feeds_task(warehouse: Warehouse, sources_file: str, force: bool) -> lis
     """
     sources = read_sources(Path(sources_file))
     names = [source.name for source in sources if source.enabled]
+    listed_by = f"{socket.gethostname()}:{Path(sources_file).resolve()}"
     with warehouse.turn():
-        warehouse.write(sync_sources, sources, utcnow())
+        warehouse.sync_sources(sources, listed_by=listed_by, now=utcnow())
         with warehouse.writing() as con:
             due = select_due_feeds(con, names, utcnow(), force=force)
     urls = {source.name: source.url for source in sources}

@@ -25,13 +25,19 @@ UPDATE sources SET etag = NULL, last_modified = NULL, body_sha256 = NULL,
 WHERE name = ? AND url <> ?
 """
 _UPSERT_SOURCE = """
-INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, tracked_since)
-VALUES (?, ?, ?, ?, ?, ?, 'active', ?)
+INSERT INTO sources (name, url, kind, tags, interval_minutes, enabled, state, tracked_since,
+    listed_by)
+VALUES (?, ?, ?, ?, ?, ?, 'active', ?, ?)
 ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind, tags = excluded.tags,
-    interval_minutes = excluded.interval_minutes, enabled = excluded.enabled
+    interval_minutes = excluded.interval_minutes, enabled = excluded.enabled,
+    listed_by = excluded.listed_by
 """
+# Unlisted sources stop polling: all of them, or (several files sharing the warehouse) only
+# those this file listed last, and those no file was recorded for.
 _DISABLE_UNLISTED = """
-UPDATE sources SET enabled = false WHERE name NOT IN (SELECT unnest(?::VARCHAR[]))
+UPDATE sources SET enabled = false
+WHERE name NOT IN (SELECT unnest($listed::VARCHAR[])) AND enabled
+    AND (NOT $only_own OR listed_by IS NULL OR listed_by = $listed_by)
 """
 _STATE_COLUMNS = """
 name, url, kind, interval_minutes, poll_interval_minutes, etag, last_modified, body_sha256,
@@ -141,11 +147,24 @@ class SourceStatus:
     url: str
 
 
-def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now: datetime) -> None:
+def sync_sources(
+    con: duckdb.DuckDBPyConnection,
+    sources: Sequence[Source],
+    now: datetime,
+    *,
+    listed_by: str | None = None,
+    only_own: bool = False,
+) -> None:
     """Make the sources table match the configuration; sources that left the file stop polling.
 
     History (fetches, items, articles) is never deleted. A source whose URL
     changed forgets its validators and is due at once.
+
+    Args:
+        listed_by: the sources file (``host:path``), recorded on each source it lists.
+        only_own: stop polling only the unlisted sources that this file listed last (or
+            that no file was recorded for), not those other processes' files list: for a
+            warehouse that several processes with their own files share (a lake).
     """
     con.execute("BEGIN TRANSACTION")
     try:
@@ -154,9 +173,12 @@ def sync_sources(con: duckdb.DuckDBPyConnection, sources: Sequence[Source], now:
             con.execute(_RESET_CHANGED_URL, [s.name, url])
             con.execute(
                 _UPSERT_SOURCE,
-                [s.name, url, s.kind, list(s.tags), s.interval_minutes, s.enabled, now],
+                [s.name, url, s.kind, list(s.tags), s.interval_minutes, s.enabled, now, listed_by],
             )
-        con.execute(_DISABLE_UNLISTED, [[s.name for s in sources]])
+        con.execute(
+            _DISABLE_UNLISTED,
+            {"listed": [s.name for s in sources], "only_own": only_own, "listed_by": listed_by},
+        )
         con.execute("COMMIT")
     except BaseException:
         rollback_quietly(con)

@@ -29,10 +29,11 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import duckdb
 
-from connectors.records import Failure
+from connectors.records import Failure, Source
 from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
 from warehouse.db import connect_warehouse
+from warehouse.feeds import sync_sources
 from warehouse.lake_maintenance import KEEP_SNAPSHOTS, KEEP_STAGED, MaintenanceStats
 from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats, publish_snapshot
@@ -147,6 +148,14 @@ class Warehouse:
     def run_locks(self) -> RunLocks | None:
         """Where runs show they are alive (``flock``s in ``runs_dir``), so dead ones are found."""
         return None if self.runs_dir is None else FolderRunLocks(self.runs_dir)
+
+    def sync_sources(self, sources: Sequence[Source], *, listed_by: str, now: datetime) -> None:
+        """Make the sources table match one sources file (``listed_by``: ``host:path``).
+
+        The embedded warehouse serves one sources file at a time: every source the file
+        does not list stops polling (see ``warehouse.feeds.sync_sources``).
+        """
+        self.write(sync_sources, sources, now, listed_by=listed_by)
 
     @contextmanager
     def polling(self, sources: Sequence[str]) -> Iterator[list[str]]:

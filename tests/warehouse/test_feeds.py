@@ -245,6 +245,27 @@ def test_sources_that_leave_the_file_stop_polling_but_keep_history(
     assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
 
 
+def test_a_file_sharing_the_warehouse_stops_polling_only_the_sources_it_listed_last(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    mine, theirs = "host-a:/srv/a.yaml", "host-b:/srv/b.yaml"
+    sync_sources(con, [LAB], NOW, listed_by=mine, only_own=True)
+    sync_sources(con, [WIRE], NOW, listed_by=theirs, only_own=True)
+    assert due(con, NOW) == ["Lab", "Wire"]
+    sync_sources(con, [], NOW, listed_by=mine, only_own=True)  # Lab left my file
+    assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
+    rows = con.execute("SELECT name, listed_by FROM sources ORDER BY name").fetchall()
+    assert rows == [("Lab", mine), ("Wire", theirs)]
+
+
+def test_one_file_of_its_own_stops_polling_every_source_it_does_not_list(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    sync_sources(con, [LAB], NOW, listed_by="host-b:/srv/b.yaml")
+    sync_sources(con, [WIRE], NOW, listed_by="host-a:/srv/a.yaml")
+    assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
+
+
 def test_polls_stored_without_their_schedules_leave_the_source_due(
     con: duckdb.DuckDBPyConnection,
 ) -> None:

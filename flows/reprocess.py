@@ -79,16 +79,16 @@ def reprocess_stored_pages(
                 documents, raw_dir=warehouse.raw_dir, workers=workers, timeout_s=timeout_s
             )
             tagged, failures, raw = split_results(transformed)
-            with warehouse.writing() as con:
-                counts += load_batch(
-                    con,
-                    run_id=run_id,
-                    tagged=tagged,
-                    failures=failures,
-                    now=utcnow(),
-                    raw=raw,
-                    assign_stories=assign_stories,
-                )
+            # One transaction, which a lake runs again when it loses to a concurrent merge.
+            counts += warehouse.write(
+                load_batch,
+                run_id=run_id,
+                tagged=tagged,
+                failures=failures,
+                now=utcnow(),
+                raw=raw,
+                assign_stories=assign_stories,
+            )
             if on_batch is not None:
                 on_batch(len(batch))
     return counts

@@ -78,11 +78,12 @@ SELECT name, state, enabled, consecutive_failures, last_success_at, next_poll_at
     validators_trusted, last_error_code, url
 FROM sources ORDER BY name
 """
+_KNOWN_SOURCE = "SELECT count(*) FROM sources WHERE name = ?"
+# No RETURNING: DuckLake (the lake) does not support it on an UPDATE.
 _ENABLE = """
 UPDATE sources SET state = 'active', consecutive_failures = 0, next_poll_at = NULL,
     tracked_since = ?
 WHERE name = ?
-RETURNING name
 """
 
 
@@ -389,4 +390,8 @@ def enable_source(con: duckdb.DuckDBPyConnection, name: str, now: datetime) -> b
 
     The 30-day clock restarts, so the source has a month to recover.
     """
-    return bool(con.execute(_ENABLE, [now, name]).fetchall())
+    row = con.execute(_KNOWN_SOURCE, [name]).fetchone()
+    if not row or not row[0]:
+        return False
+    con.execute(_ENABLE, [now, name])
+    return True

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from connectors import Source
 from flows.cli import main
 from tests.factories import FETCHED, tagged_article
 from transforms import TAGGER_VERSION, assign_stories, tag_article
@@ -16,6 +17,8 @@ from transforms.records import TopicTag
 from warehouse.lake_warehouse import LakeWarehouse
 
 pytestmark = pytest.mark.lake
+
+NOW = datetime(2026, 1, 1)
 
 STALE = replace(
     tagged_article("a", text="Nvidia launched the H100 GPU for AI chips. " * 4),
@@ -100,6 +103,55 @@ def test_retag_rewrites_the_lakes_stale_tags_and_records_the_run(
     assert "labor-jobs" not in expected
     with lake.reading() as con:
         runs = con.execute(
-            "SELECT flow, status, articles_updated, articles_unchanged FROM runs WHERE flow = 'retag'"
+            "SELECT flow, status, articles_updated, articles_unchanged FROM runs "
+            "WHERE flow = 'retag'"
         ).fetchall()
     assert runs == [("retag", "completed", 2, 0)]
+
+
+def test_sql_reads_the_lake_and_its_earlier_versions(
+    lake: LakeWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The lake's last commit is the merge of the fixture's batch; the one before, its append.
+    assert (
+        main(["sql", "--format", "json", "SELECT max(snapshot_id) AS v FROM lake.snapshots()"]) == 0
+    )
+    [latest] = json.loads(capsys.readouterr().out)
+    query = (
+        "SELECT (SELECT count(*) FROM articles) AS merged, "
+        f"(SELECT count(*) FROM articles AT (VERSION => {latest['v'] - 1})) AS staged"
+    )
+    assert main(["sql", "--format", "json", query]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"merged": 2, "staged": 0}]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        pytest.param("DELETE FROM articles", id="write"),
+        pytest.param("CREATE TABLE notes (x INTEGER)", id="create"),
+        pytest.param("ATTACH ':memory:' AS other", id="attach"),
+        pytest.param("SELECT * FROM read_text('/etc/hostname')", id="file"),
+        pytest.param("SET enable_external_access = true", id="setting"),
+    ],
+)
+def test_sql_refuses_to_write_the_lake_or_reach_past_it(
+    lake: LakeWarehouse, query: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["sql", query]) == 2
+    assert capsys.readouterr().err.strip()
+    assert main(["sql", "--format", "json", "SELECT count(*) AS n FROM articles"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"n": 2}]
+
+
+def test_sources_enable_on_the_lake_makes_a_disabled_source_due(
+    lake: LakeWarehouse, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lake.sync_sources([Source("Lab", "https://lab.example/feed")], listed_by="h:/s.yaml", now=NOW)
+    with lake.writing() as con:
+        con.execute(
+            "UPDATE sources SET state = 'disabled', next_poll_at = ? WHERE name = 'Lab'", [NOW]
+        )
+    assert main(["sources", "enable", "Lab"]) == 0
+    assert main(["sources", "list"]) == 0
+    assert "Lab: active, 0 failures in a row" in capsys.readouterr().out

@@ -10,6 +10,9 @@ from lxml.html import HtmlElement
 
 from transforms.normalise import strip_control_characters
 
+# What strip_control_characters removes, as UTF-8 bytes.
+_C0_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+
 
 @dataclass(frozen=True, slots=True)
 class ParsedPage:
@@ -27,9 +30,15 @@ def parse_html(html: str) -> ParsedPage | None:
     parser's error log, which is read here so the caller can refuse the page
     instead of storing a cut-off article.
     """
-    cleaned = strip_control_characters(html).strip()
+    encoded = html.encode("utf-8", errors="replace")
+    # Control characters are rare: one pass over the bytes (a C0 byte is never part of a
+    # longer UTF-8 sequence) says whether the regex that removes them needs to run at all.
+    has_controls = len(encoded.translate(None, _C0_BYTES)) != len(encoded)
+    cleaned = (strip_control_characters(html) if has_controls else html).strip()
     if not cleaned:
         return None
+    if has_controls or len(cleaned) != len(html):
+        encoded = cleaned.encode("utf-8", errors="replace")
     parser = lxml_html.HTMLParser(
         collect_ids=False,
         default_doctype=False,
@@ -38,7 +47,7 @@ def parse_html(html: str) -> ParsedPage | None:
         remove_pis=True,
     )
     try:
-        tree = lxml_html.fromstring(cleaned.encode("utf-8", errors="replace"), parser=parser)
+        tree = lxml_html.fromstring(encoded, parser=parser)
     except (ParserError, ValueError):
         return None
     if tree is None:

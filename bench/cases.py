@@ -268,12 +268,19 @@ def case_memory(ctx: Context) -> dict[str, Any]:
         "peak_tree_rss_mb": run.child.peak_tree_rss / MB,
         "peak_tree_pss_mb": run.child.peak_tree_pss / MB,
         "peak_process_rss_mb": run.child.peak_process_rss / MB,
+        "peak_tree_processes_mb": _processes_mb(run),
         "served_articles_loaded": served.articles_new,
         "served_seconds": served.seconds,
         "served_peak_tree_rss_mb": served.child.peak_tree_rss / MB,
         "served_peak_tree_pss_mb": served.child.peak_tree_pss / MB,
         "served_peak_process_rss_mb": served.child.peak_process_rss / MB,
+        "served_peak_tree_processes_mb": _processes_mb(served),
     }
+
+
+def _processes_mb(run: IngestRun) -> list[tuple[str, float]]:
+    """Each process of the tree at its RSS peak, in MB: which ones peak together."""
+    return [(name, round(rss / MB, 1)) for name, rss in run.child.peak_tree_processes]
 
 
 def case_polite(ctx: Context) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from pathlib import Path
 SAMPLE_SECONDS = 0.1
 _PROC = Path("/proc")
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_NAME_CHARS = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,9 @@ class ChildRun:
     peak_tree_pss: int  # the same with shared pages split between sharers (no double count)
     peak_process_rss: int  # the largest single process in the tree, sampled
     process_cpu_seconds: float  # user + system CPU of the command's own process, last sample
+    # At the peak-RSS sample: (process, RSS bytes) for each process of the tree, largest first,
+    # so a report can say which processes peak together and what each holds then.
+    peak_tree_processes: tuple[tuple[str, int], ...] = ()
 
 
 def run_child(
@@ -66,6 +70,7 @@ def run_child(
         peak_tree_pss=sampler.peak_pss,
         peak_process_rss=sampler.peak_single,
         process_cpu_seconds=sampler.cpu_seconds,
+        peak_tree_processes=sampler.peak_processes,
     )
 
 
@@ -79,16 +84,24 @@ class _TreeSampler(threading.Thread):
         self.peak_pss = 0
         self.peak_single = 0
         self.cpu_seconds = 0.0
+        self.peak_processes: tuple[tuple[str, int], ...] = ()
+        self._names: dict[int, str] = {}
         self._done = threading.Event()
 
     def run(self) -> None:
         while not self._done.is_set():
             rss = pss = 0
+            processes: list[tuple[str, int]] = []
             for pid in _descendants(self.pid):
                 process_rss, process_pss = _memory(pid)
                 rss += process_rss
                 pss += process_pss
                 self.peak_single = max(self.peak_single, process_rss)
+                if pid not in self._names:
+                    self._names[pid] = _process_name(pid)
+                processes.append((self._names[pid], process_rss))
+            if rss > self.peak_rss:
+                self.peak_processes = tuple(sorted(processes, key=lambda p: -p[1]))
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
             self.cpu_seconds = max(self.cpu_seconds, _cpu_seconds(self.pid))
@@ -116,6 +129,20 @@ def _descendants(root: int) -> list[int]:
         found.append(pid)
         stack += children.get(pid, [])
     return found
+
+
+def _process_name(pid: int) -> str:
+    """``pid`` and its command line, cut short: ``4242 python -m flows.embedded_api ...``.
+
+    Forked workers show their forkserver's command line; the pid tells them apart.
+    """
+    try:
+        argv = (_PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return str(pid)
+    command = Path(argv[0].decode(errors="replace")).name
+    rest = " ".join(arg.decode(errors="replace") for arg in argv[1:] if arg)
+    return f"{pid} {command} {rest}"[:_NAME_CHARS].rstrip()
 
 
 def _cpu_seconds(pid: int) -> float:

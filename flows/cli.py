@@ -1,7 +1,9 @@
 """The `newsflow` command: run flows locally on Prefect's embedded API and query the result.
 
 This module parses the command line; the commands live in ``flows.cli_runs`` (those that
-run a flow) and ``flows.cli_warehouse`` (those on the warehouse itself).
+run a flow) and ``flows.cli_warehouse`` (those on the warehouse itself). It imports little:
+their modules (DuckDB, the warehouse, the extraction stack, Prefect) load in ``main`` once a
+command that runs a flow has launched Prefect's embedded API, so that both load side by side.
 """
 
 from __future__ import annotations
@@ -9,16 +11,24 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flows.cli_runs import run_deploy, run_ingest, run_reprocess, run_retag
-from flows.cli_warehouse import run_export, run_report, run_sources, run_sql, run_status
-from flows.embedded_api import EmbeddedApiError
+from flows.embedded_api import EmbeddedApiError, discard_embedded_api, launch_embedded_api
 from flows.render import FORMATS
-from flows.settings import apply_prefect_offline_defaults, load_settings
+
+if TYPE_CHECKING:
+    from flows.settings import Settings
+
+FLOW_COMMANDS = frozenset({"ingest", "reprocess", "retag"})  # each runs a flow on Prefect's API
+# Prefect phones home unless told not to; newsflow runs offline by default.
+PREFECT_OFFLINE_DEFAULTS = {
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -31,18 +41,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"newsflow {args.command}: --until {until} is before --since {since}", file=sys.stderr
         )
         return 2
-    try:
-        settings = load_settings()
-    except ValueError as error:
-        parser.error(str(error))
-    apply_prefect_offline_defaults()
+    for name, value in PREFECT_OFFLINE_DEFAULTS.items():  # before Prefect reads its settings
+        os.environ.setdefault(name, value)
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if args.command in FLOW_COMMANDS:
+        launch_embedded_api()  # it loads while this process imports what the command needs
     try:
-        result: int = args.handler(args, settings)
+        handler = _handler(args.command)
+        from flows.settings import load_settings
+
+        try:
+            settings = load_settings()
+        except ValueError as error:
+            parser.error(str(error))
+        return handler(args, settings)
     except EmbeddedApiError as error:
         print(f"newsflow: {error}", file=sys.stderr)
         return 2
-    return result
+    finally:
+        discard_embedded_api()  # the command ended before its flow needed the server
+
+
+def _handler(command: str) -> Callable[[argparse.Namespace, Settings], int]:
+    """The function of ``command``; its module, imported here, loads DuckDB and the warehouse."""
+    if command in FLOW_COMMANDS or command == "deploy":
+        from flows import cli_runs
+
+        return {
+            "deploy": cli_runs.run_deploy,
+            "ingest": cli_runs.run_ingest,
+            "reprocess": cli_runs.run_reprocess,
+            "retag": cli_runs.run_retag,
+        }[command]
+    from flows import cli_warehouse
+
+    return {
+        "export": cli_warehouse.run_export,
+        "report": cli_warehouse.run_report,
+        "sources": cli_warehouse.run_sources,
+        "sql": cli_warehouse.run_sql,
+        "status": cli_warehouse.run_status,
+    }[command]
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -66,7 +105,6 @@ def _build_parser() -> argparse.ArgumentParser:
     ingest.add_argument(
         "--force", action="store_true", help="poll every enabled feed, even if not yet due"
     )
-    ingest.set_defaults(handler=run_ingest)
     deploy = commands.add_parser(
         "deploy",
         help="set up the Prefect server in PREFECT_API_URL: work pool, write limit, deployments",
@@ -74,32 +112,27 @@ def _build_parser() -> argparse.ArgumentParser:
     deploy.add_argument(
         "--project", type=Path, default=Path("."), help="folder with prefect.yaml (default: .)"
     )
-    deploy.set_defaults(handler=run_deploy)
     reprocess = commands.add_parser(
         "reprocess", help="re-extract and re-tag stored raw pages (no network)"
     )
     reprocess.add_argument("--since", type=_day, help="first fetch day, YYYY-MM-DD (UTC)")
     reprocess.add_argument("--until", type=_day, help="last fetch day (included), YYYY-MM-DD (UTC)")
     _add_db_argument(reprocess)
-    reprocess.set_defaults(handler=run_reprocess)
     _add_sources_parser(commands)
 
     sql = commands.add_parser("sql", help="run SQL read-only against the analysts' database")
     sql.add_argument("query", help="SQL to run; several statements: the last one's rows")
     sql.add_argument("--format", choices=FORMATS, default="table", help="output (default: table)")
     _add_db_argument(sql)
-    sql.set_defaults(handler=run_sql)
 
     status = commands.add_parser("status", help="sources' health, the last runs and counts")
     status.add_argument("--runs", type=_count, default=5, help="how many recent runs (default: 5)")
     status.add_argument("--json", action="store_true", help="the same as one JSON object")
     _add_db_argument(status)
-    status.set_defaults(handler=run_status)
 
     export = commands.add_parser("export", help="write the warehouse as Parquet for other engines")
     export.add_argument("--parquet", type=Path, required=True, metavar="DIR", help="output folder")
     _add_db_argument(export)
-    export.set_defaults(handler=run_export)
 
     retag = commands.add_parser(
         "retag", help="re-apply the current entity catalog and topic taxonomy to stored articles"
@@ -107,7 +140,6 @@ def _build_parser() -> argparse.ArgumentParser:
     retag.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD")
     retag.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
     _add_db_argument(retag)
-    retag.set_defaults(handler=run_retag)
 
     report = commands.add_parser(
         "report", help="write the HTML briefing of a window, with charts (works offline)"
@@ -118,7 +150,6 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--since", type=_day, help="first publication day, YYYY-MM-DD (UTC)")
     report.add_argument("--until", type=_day, help="last publication day (included), YYYY-MM-DD")
     _add_db_argument(report)
-    report.set_defaults(handler=run_report)
     return parser
 
 
@@ -137,7 +168,6 @@ def _add_sources_parser(commands: argparse._SubParsersAction[argparse.ArgumentPa
     enable.add_argument("name", help="source name as in sources.yaml")
     for action in (listing, enable):
         _add_db_argument(action)
-        action.set_defaults(handler=run_sources)
 
 
 def _versions() -> str:

@@ -1,7 +1,7 @@
 """The `newsflow` commands that run a flow: ingest, reprocess and retag, and deploy.
 
-Each runs its flow on Prefect's embedded API (started here, not on import: Prefect reads
-its settings then) and prints the closing lines; a broken run is one line and exit 1.
+Each runs its flow on Prefect's embedded API (launched by ``flows.cli``, let go on here once
+the arguments are checked) and prints the closing lines; a broken run is one line and exit 1.
 """
 
 from __future__ import annotations
@@ -20,18 +20,14 @@ from pathlib import Path
 import duckdb
 
 from flows.artifacts import no_network_line
-from flows.embedded_api import start_embedded_api
+from flows.embedded_api import let_embedded_api_start, start_embedded_api
 from flows.render import counted
 from flows.settings import Settings, warehouse_for
 
 
 def run_ingest(args: argparse.Namespace, settings: object) -> int:
     """``newsflow ingest``: run the ingest flow, then print what it did (exit 1: it broke)."""
-    from flows.ingest import ingest  # imported late: Prefect reads its settings on import
-    from flows.settings import Settings
     from transforms import start_worker_server
-
-    start_worker_server()  # boots while Prefect starts its API
 
     assert isinstance(settings, Settings)
     seeds = args.seeds or settings.seeds_dir
@@ -41,6 +37,10 @@ def run_ingest(args: argparse.Namespace, settings: object) -> int:
     db = args.db or settings.db_path
     sources = _sources_file(args.sources, settings)
     private_dir = settings.private_dir
+    let_embedded_api_start()  # its database and services start while the imports below run
+    start_worker_server()  # and so do the extraction workers' imports
+    from flows.ingest import ingest  # Prefect's flow engine: a second or two of imports
+
     start_embedded_api()
     try:
         with _progress_bar():
@@ -106,7 +106,8 @@ def failure_line(command: str, error: BaseException) -> str:
 
 def run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
     """``newsflow reprocess``: run the reprocess flow over the stored pages of the window."""
-    from flows.reprocess import reprocess  # imported late: Prefect reads its settings on import
+    let_embedded_api_start()
+    from flows.reprocess import reprocess  # Prefect's flow engine: a second or two of imports
 
     db = args.db or settings.db_path
     private_dir = settings.private_dir
@@ -132,8 +133,6 @@ def run_reprocess(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_retag(args: argparse.Namespace, settings: object) -> int:
     """``newsflow retag``: run the retag flow (exit 1 when there is no warehouse yet)."""
-    from flows.retag import retag  # imported late: Prefect reads its settings on import
-
     assert isinstance(settings, Settings)
     warehouse = warehouse_for(settings, db_path=args.db)
     if not warehouse.exists():
@@ -142,6 +141,9 @@ def run_retag(args: argparse.Namespace, settings: object) -> int:
             file=sys.stderr,
         )
         return 1
+    let_embedded_api_start()
+    from flows.retag import retag  # Prefect's flow engine: a second or two of imports
+
     start_embedded_api()
     summary = retag(
         since=args.since,

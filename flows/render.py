@@ -15,8 +15,10 @@ import re
 import textwrap
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from warehouse import QueryResult
+if TYPE_CHECKING:
+    from warehouse import QueryResult
 
 FORMATS = ("table", "csv", "json")
 MAX_CELL_CHARS = 60  # the table is for reading; csv and json carry every character

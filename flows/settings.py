@@ -29,12 +29,6 @@ DEFAULT_LOCK_WAIT = LOCK_WAIT_SECONDS  # seconds to wait for a process holding t
 EMBEDDED_WAREHOUSE = "duckdb:"  # NEWSFLOW_WAREHOUSE's value for the default engine
 T = TypeVar("T", int, float)
 
-# Prefect phones home unless told not to; newsflow runs offline by default.
-PREFECT_OFFLINE_DEFAULTS = {
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "DO_NOT_TRACK": "1",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class FetchSettings:
@@ -198,9 +192,3 @@ def _number(
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}")
     return value
-
-
-def apply_prefect_offline_defaults() -> None:
-    """Keep Prefect from reaching the internet, unless the user chose otherwise."""
-    for name, value in PREFECT_OFFLINE_DEFAULTS.items():
-        os.environ.setdefault(name, value)

@@ -43,7 +43,7 @@ class Finished:
     stderr: str
 
 
-def _ingest(workdir: Path, home: Path, **env: str) -> subprocess.Popen[str]:
+def _ingest(workdir: Path, home: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     """`newsflow ingest` of the bundled seeds, with nothing of Prefect set but its home."""
     environ = {
         name: value
@@ -53,7 +53,7 @@ def _ingest(workdir: Path, home: Path, **env: str) -> subprocess.Popen[str]:
     environ.update(PREFECT_HOME=str(home), NEWSFLOW_LOCK_WAIT="600", **env)
     workdir.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
-        [sys.executable, "-m", "flows.cli", "ingest", "--seeds", str(ROOT / "seeds")],
+        [sys.executable, "-m", "flows.cli", "ingest", "--seeds", str(ROOT / "seeds"), *args],
         cwd=workdir,
         env=environ,
         stdout=subprocess.DEVNULL,
@@ -86,6 +86,14 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
         if time.monotonic() > deadline:
             raise AssertionError(f"still waiting for {what}")
         time.sleep(0.2)
+
+
+def _waits_for_go_ahead(server_pid: int) -> bool:
+    """Whether the server is blocked reading a pipe: its stdin, where the go-ahead comes."""
+    try:
+        return "pipe_read" in Path(f"/proc/{server_pid}/wchan").read_text()
+    except OSError:
+        return False
 
 
 def _server_port(server_pid: int) -> int:
@@ -172,6 +180,27 @@ def test_no_server_survives_newsflow_killed_during_a_first_start(tmp_path: Path)
     finally:
         process.kill()
         process.communicate()
+
+
+def test_a_command_that_stops_before_its_flow_leaves_prefect_untouched(tmp_path: Path) -> None:
+    # The sources file is a FIFO: newsflow's check of it waits until the server has loaded.
+    sources = tmp_path / "sources.yaml"
+    os.mkfifo(sources)
+    home = tmp_path / "prefect-home"
+    process = _ingest(tmp_path / "work", home, "--sources", str(sources))
+    try:
+        _wait_for(lambda: len(_servers_of(process.pid)) == 1, "the embedded API process")
+        (server,) = _servers_of(process.pid)
+        _wait_for(lambda: _waits_for_go_ahead(server), "the embedded API to load")
+        sources.write_text("sources: 3\n")
+        _, stderr = process.communicate(timeout=BOUND_SECONDS)
+    finally:
+        process.kill()
+        process.communicate()
+    assert process.returncode == 1
+    assert len(stderr.splitlines()) == 1 and stderr.startswith(f"newsflow: {sources}"), stderr
+    assert not (home / "prefect.db").exists()
+    assert _servers_of(process.pid) == []
 
 
 def _failed_start(tmp_path: Path, **env: str) -> tuple[Finished, str]:

@@ -12,7 +12,8 @@ Reported: articles per second (unique articles stored / wall time from the first
 last exit), CPU seconds of the processes (less disturbed by other load than wall time), the
 lake's write conflicts retried, the catalog's errors (DuckLake's own commit retries, read
 from PostgreSQL's log with ``--pg-log``), a reader's query latency while the lake's writers
-commit, and one compaction of the 4-process lake afterwards.
+commit, and one compaction of the last lake written afterwards. ``--configs`` runs only
+some configurations (``--configs 4`` or ``--configs 1,"2 same"``), in the order given.
 
 Run it in the lake venv, against a PostgreSQL in which this user may create databases::
 
@@ -39,6 +40,7 @@ from bench.lake_runs import (
     CatalogLog,
     Outcome,
     Reader,
+    Timed,
     count_conflicts,
     count_embedded,
     count_lake,
@@ -52,6 +54,8 @@ from warehouse.lake_warehouse import LakeWarehouse
 
 CONCURRENCY = (1, 2, 4)
 SAME_FEEDS = 2  # processes that poll every feed at once
+SAME_LABEL = f"{SAME_FEEDS} same"
+CONFIGS = (*(str(n) for n in CONCURRENCY), SAME_LABEL)  # every configuration, as labelled
 FEEDS = 90  # 990 pages = 90 feeds x 11 items: shares of 23, 23, 22 and 22 feeds for 4
 
 
@@ -91,6 +95,13 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, default=None, help="keep logs and lakes in this folder"
     )
+    parser.add_argument(
+        "--configs",
+        type=parse_configs,
+        default=CONFIGS,
+        help=f"only these configurations, in this order: a comma list of {', '.join(CONFIGS)} "
+        "('same' for short); the last one's lake is compacted",
+    )
     args = parser.parse_args()
     pages = read_pages(limit=args.pages)
     with (
@@ -107,10 +118,7 @@ def main() -> None:
             items=len(pages) // args.feeds,
             directory=scratch,
         )
-        configs = [
-            *(Config(str(n), _split(workload, n, scratch)) for n in CONCURRENCY),
-            Config(f"{SAME_FEEDS} same", [workload.sources_file] * SAME_FEEDS),
-        ]
+        configs = [_config(label, workload, scratch) for label in args.configs]
         runner = Runner(scratch)
         bench_databases: list[str] = []
         outcomes: list[Outcome] = []
@@ -129,13 +137,12 @@ def main() -> None:
                     CatalogLog(args.pg_log),
                     bench_databases,
                 )
-                lakes: dict[str, LakeWarehouse] = {}
                 for config in configs:
                     outcomes.append(_embedded(bench, config))
-                    outcome, lakes[config.label] = _lake(bench, config)
+                    outcome, lake = _lake(bench, config)
                     outcomes.append(outcome)
                     _print(outcomes[-2:])
-                compaction = _compact(lakes[str(CONCURRENCY[-1])])
+                compaction = _compact(lake, configs[-1])
         finally:
             _drop(args.pg, bench_databases)
     print()
@@ -151,6 +158,30 @@ def main() -> None:
         errors.update(outcome.catalog_errors or {})
     for message, count in errors.most_common(5):
         print(f"catalog ERROR x{count}: {message}")
+
+
+def parse_configs(text: str) -> tuple[str, ...]:
+    """The configurations a ``--configs`` value names, in its order, each once.
+
+    Raises:
+        argparse.ArgumentTypeError: a name is not a configuration's label (or ``same``).
+    """
+    labels: list[str] = []
+    for part in text.split(","):
+        label = SAME_LABEL if part.strip() == "same" else part.strip()
+        if label not in CONFIGS:
+            raise argparse.ArgumentTypeError(
+                f"unknown configuration {part.strip()!r}: choose from {', '.join(CONFIGS)}"
+            )
+        if label not in labels:
+            labels.append(label)
+    return tuple(labels)
+
+
+def _config(label: str, workload: Workload, directory: Path) -> Config:
+    if label == SAME_LABEL:
+        return Config(label, [workload.sources_file] * SAME_FEEDS)
+    return Config(label, _split(workload, int(label), directory))
 
 
 def _split(workload: Workload, n: int, directory: Path) -> list[Path]:
@@ -182,18 +213,8 @@ def _embedded(bench: Bench, config: Config) -> Outcome:
         logs=logs,
         farm=bench.farm,
     )
-    articles, duplicates = count_embedded(bench.embedded_newsflow.with_name("python"), db)
-    return Outcome(
-        "embedded",
-        config.label,
-        n,
-        articles,
-        duplicates,
-        timed.seconds,
-        timed.cpu_seconds,
-        timed.responses,
-        timed.load,
-    )
+    counts = count_embedded(bench.embedded_newsflow.with_name("python"), db)
+    return _outcome("embedded", config, timed, counts)
 
 
 def _lake(bench: Bench, config: Config) -> tuple[Outcome, LakeWarehouse]:
@@ -222,22 +243,44 @@ def _lake(bench: Bench, config: Config) -> tuple[Outcome, LakeWarehouse]:
         reader.stop.set()
         reader.join(timeout=60)
     catalog_errors = bench.catalog_log.errors_since_last()
-    articles, duplicates = count_lake(lake)
-    outcome = Outcome(
+    outcome = _outcome(
         "lake",
+        config,
+        timed,
+        count_lake(lake),
+        conflicts=count_conflicts(logs),
+        catalog_errors=catalog_errors,
+        reader_ms=tuple(reader.ms),
+    )
+    return outcome, lake
+
+
+def _outcome(
+    engine: str,
+    config: Config,
+    timed: Timed,
+    counts: tuple[int, int],
+    *,
+    conflicts: int | None = None,
+    catalog_errors: Counter[str] | None = None,
+    reader_ms: tuple[float, ...] = (),
+) -> Outcome:
+    """One configuration's outcome: its processes' times and the engine's counts."""
+    articles, duplicates = counts
+    return Outcome(
+        engine,
         config.label,
-        n,
+        len(config.sources),
         articles,
         duplicates,
         timed.seconds,
         timed.cpu_seconds,
         timed.responses,
         timed.load,
-        conflicts=count_conflicts(logs),
+        conflicts=conflicts,
         catalog_errors=catalog_errors,
-        reader_ms=tuple(reader.ms),
+        reader_ms=reader_ms,
     )
-    return outcome, lake
 
 
 def _new_lake(bench: Bench, home: Path) -> LakeWarehouse:
@@ -262,13 +305,13 @@ def _pg_flags(pg: str) -> list[str]:
             ("username", "user")) if key in settings]  # fmt: skip
 
 
-def _compact(lake: LakeWarehouse) -> str:
-    """Compact a lake written by several processes; say what it took."""
+def _compact(lake: LakeWarehouse, config: Config) -> str:
+    """Compact the lake one configuration wrote; say what it took."""
     stats = lake.maintain(keep_snapshots=timedelta(0), keep_staged=timedelta(0))
     if stats is None:
         return "no lake to compact"
     return (
-        f"compaction of the {CONCURRENCY[-1]}-process lake: {stats.seconds:.1f} s, "
+        f"compaction of config {config.label!r}'s lake: {stats.seconds:.1f} s, "
         f"{stats.files_before} -> {stats.files_after} files, "
         f"{stats.bytes_before / 1e6:.2f} -> {stats.bytes_after / 1e6:.2f} MB "
         f"({stats.staged_deleted} merged staging rows deleted)"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+import pytest
+
 from bench.corpus import Page
-from bench.lake import _split
+from bench.lake import _split, parse_configs
 from bench.lake_runs import CatalogLog
 from bench.server import LoopbackFarm
 from bench.workload import serve_workload
@@ -41,3 +44,23 @@ def test_catalog_log_counts_only_the_errors_logged_since_the_last_look(tmp_path:
     assert first == {snapshot_error: 2}
     assert again == {}
     assert CatalogLog(None).errors_since_last() is None
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        pytest.param("4", ("4",), id="one"),
+        pytest.param("4,2 same", ("4", "2 same"), id="label-order-kept"),
+        pytest.param("1, 2,4,same", ("1", "2", "4", "2 same"), id="same-for-short"),
+        pytest.param("2,2", ("2",), id="each-once"),
+    ],
+)
+def test_parse_configs_names_configurations_in_the_order_given(
+    text: str, labels: tuple[str, ...]
+) -> None:
+    assert parse_configs(text) == labels
+
+
+def test_parse_configs_refuses_an_unknown_configuration_naming_the_choices() -> None:
+    with pytest.raises(argparse.ArgumentTypeError, match="'3'.*1, 2, 4, 2 same"):
+        parse_configs("1,3")

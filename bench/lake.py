@@ -307,13 +307,17 @@ def _pg_flags(pg: str) -> list[str]:
 
 def _compact(lake: LakeWarehouse, config: Config) -> str:
     """Compact the lake one configuration wrote; say what it took."""
-    stats = lake.maintain(keep_snapshots=timedelta(0), keep_staged=timedelta(0))
+    stats = lake.maintain(
+        keep_snapshots=timedelta(0), keep_staged=timedelta(0), cleanup_grace=timedelta(0)
+    )
     if stats is None:
         return "no lake to compact"
     return (
         f"compaction of config {config.label!r}'s lake: {stats.seconds:.1f} s, "
-        f"{stats.files_before} -> {stats.files_after} files, "
-        f"{stats.bytes_before / 1e6:.2f} -> {stats.bytes_after / 1e6:.2f} MB "
+        f"on disk {stats.files_before} -> {stats.files_after} files, "
+        f"{stats.bytes_before / 1e6:.2f} -> {stats.bytes_after / 1e6:.2f} MB; "
+        f"read by the current snapshot {stats.live_files_before} -> {stats.live_files_after} "
+        f"files, {stats.live_bytes_before / 1e6:.2f} -> {stats.live_bytes_after / 1e6:.2f} MB "
         f"({stats.staged_deleted} merged staging rows deleted)"
     )
 

@@ -18,18 +18,23 @@ from warehouse import MaintenanceStats
 
 @flow(name="maintain-warehouse", log_prints=True)
 def maintain_warehouse(
-    keep_snapshot_days: float = 7.0, keep_staged_days: float = 7.0
+    keep_snapshot_days: float = 7.0,
+    keep_staged_days: float = 7.0,
+    cleanup_grace_minutes: float = 60.0,
 ) -> MaintenanceStats | None:
     """Compact the warehouse's files and expire snapshots older than ``keep_snapshot_days``.
 
     Args:
         keep_snapshot_days: how far back time travel (``AT (VERSION => n)``) still reaches.
         keep_staged_days: how long merged batches' staging rows are kept for inspection.
+        cleanup_grace_minutes: a file no snapshot reaches any more is deleted once it has
+            been unreachable this long (queries that began before may still read it).
     """
     warehouse = warehouse_for(load_settings())
     stats = warehouse.maintain(
         keep_snapshots=timedelta(days=keep_snapshot_days),
         keep_staged=timedelta(days=keep_staged_days),
+        cleanup_grace=timedelta(minutes=cleanup_grace_minutes),
     )
     logger = run_logger()
     if stats is None:
@@ -37,7 +42,8 @@ def maintain_warehouse(
         return None
     logger.info(
         f"maintain-warehouse: {stats.files_before} -> {stats.files_after} files, "
-        f"{stats.bytes_before:,} -> {stats.bytes_after:,} bytes, "
+        f"{stats.bytes_before:,} -> {stats.bytes_after:,} bytes on disk; the current snapshot "
+        f"reads {stats.live_files_after} files, {stats.live_bytes_after:,} bytes; "
         f"{stats.staged_deleted} merged staging rows deleted, {stats.seconds:.1f} s"
     )
     return stats

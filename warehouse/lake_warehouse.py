@@ -36,6 +36,7 @@ from warehouse.lake import (
 )
 from warehouse.lake_locks import SOURCE_KEY, CatalogRunLocks, catalog_locks
 from warehouse.lake_maintenance import (
+    CLEANUP_GRACE,
     KEEP_SNAPSHOTS,
     KEEP_STAGED,
     MaintenanceStats,
@@ -226,8 +227,12 @@ class LakeWarehouse(Warehouse):
         *,
         keep_snapshots: timedelta = KEEP_SNAPSHOTS,
         keep_staged: timedelta = KEEP_STAGED,
+        cleanup_grace: timedelta = CLEANUP_GRACE,
     ) -> MaintenanceStats | None:
-        """Compact the lake's files and expire snapshots older than ``keep_snapshots``."""
+        """Compact the lake's files, expire snapshots older than ``keep_snapshots``, free the disk.
+
+        Files no snapshot reaches are deleted once unreachable for ``cleanup_grace``.
+        """
         cursor = self._instance().cursor()
         try:
             cursor.execute(f"USE {CATALOG}")
@@ -237,6 +242,7 @@ class LakeWarehouse(Warehouse):
                 now=_utcnow(),
                 keep_snapshots=keep_snapshots,
                 keep_staged=keep_staged,
+                cleanup_grace=cleanup_grace,
                 skip=frozenset({RAW_DIR_NAME}),
             )
         finally:

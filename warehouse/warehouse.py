@@ -34,7 +34,12 @@ from transforms.rawpage import RawPage
 from transforms.records import TaggedArticle
 from warehouse.db import connect_warehouse
 from warehouse.feeds import sync_sources
-from warehouse.lake_maintenance import KEEP_SNAPSHOTS, KEEP_STAGED, MaintenanceStats
+from warehouse.lake_maintenance import (
+    CLEANUP_GRACE,
+    KEEP_SNAPSHOTS,
+    KEEP_STAGED,
+    MaintenanceStats,
+)
 from warehouse.load import LoadCounts
 from warehouse.publish import PublishStats, publish_snapshot
 from warehouse.query import connect_snapshot
@@ -296,6 +301,7 @@ class Warehouse:
         *,
         keep_snapshots: timedelta = KEEP_SNAPSHOTS,
         keep_staged: timedelta = KEEP_STAGED,
+        cleanup_grace: timedelta = CLEANUP_GRACE,
     ) -> MaintenanceStats | None:
         """Nothing to compact here: each publish writes a fresh, compact snapshot (the lake has)."""
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.factories import FETCHED, tagged_article
@@ -15,6 +16,7 @@ pytestmark = pytest.mark.lake
 
 _SNAPSHOT = "SELECT max(snapshot_id) FROM lake.snapshots()"
 _ARTICLES = "SELECT count(*) FROM articles"
+_CURATED = ("articles", "article_topics", "article_entities", "entities", "stories")
 
 
 @pytest.fixture
@@ -27,9 +29,12 @@ def lake(lake_target: str, lake_data: Path, tmp_path: Path) -> LakeWarehouse:
     )
 
 
-def _load(lake: LakeWarehouse, keys: list[str]) -> None:
+def _load(lake: LakeWarehouse, keys: list[str], text: str = "OpenAI and the EU AI Act.") -> None:
     path = lake.stage(
-        run_id="r", tagged=[tagged_article(key) for key in keys], failures=[], now=FETCHED
+        run_id="r",
+        tagged=[tagged_article(key, text=text) for key in keys],
+        failures=[],
+        now=FETCHED,
     )
     lake.load_staged(path, run_id="r", now=FETCHED)
 
@@ -57,11 +62,36 @@ def test_maintenance_compacts_files_and_keeps_every_row(lake: LakeWarehouse) -> 
 
     stats = lake.maintain(keep_snapshots=timedelta(0), keep_staged=timedelta(0))
 
-    assert stats.files_after < stats.files_before
+    assert stats.live_files_after < stats.live_files_before
+    # The files compaction replaced wait out the cleanup grace (an hour) on disk.
+    assert stats.files_after > stats.live_files_after
     assert stats.staged_deleted == 6
     assert _scalar(lake, _ARTICLES) == before == 120
     assert _scalar(lake, "SELECT count(*) FROM article_topics") == 120
     assert _scalar(lake, "SELECT count(*) FROM staged_batches") == 0
+
+
+def test_maintenance_without_retention_or_grace_leaves_only_the_current_snapshot_files(
+    lake: LakeWarehouse,
+) -> None:
+    keys = [f"k{i}" for i in range(150)]  # beyond what DuckLake inlines: Parquet files
+    _load(lake, keys)
+    first = _scalar(lake, _SNAPSHOT)
+    # Re-extracted: the rows are replaced, so the first files only time travel reaches.
+    _load(lake, keys, text="OpenAI, Mistral and the EU AI Act.")
+    counts = {table: _scalar(lake, f"SELECT count(*) FROM {table}") for table in _CURATED}
+
+    stats = lake.maintain(
+        keep_snapshots=timedelta(0), keep_staged=timedelta(0), cleanup_grace=timedelta(0)
+    )
+
+    on_disk = [p for p in lake.data_dir.rglob("*") if p.is_file() and "raw" not in p.parts]
+    assert stats.files_before > stats.live_files_before
+    assert len(on_disk) == stats.files_after == stats.live_files_after
+    assert stats.bytes_after == stats.live_bytes_after
+    assert {table: _scalar(lake, f"SELECT count(*) FROM {table}") for table in _CURATED} == counts
+    with lake.reading() as con, pytest.raises(duckdb.Error, match=f"No snapshot .* {first}"):
+        con.execute(f"SELECT count(*) FROM articles AT (VERSION => {first})").fetchall()
 
 
 @pytest.mark.usefixtures("prefect_harness")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import duckdb
 
-from transforms.records import Article, TaggedArticle
+from transforms.records import Article, EntityMention, TaggedArticle
 from warehouse.bulk import execute_records, insert_sql, records_sql
 from warehouse.db import rollback_quietly
 from warehouse.rows import select_dicts
@@ -179,68 +179,68 @@ def load_tags(con: duckdb.DuckDBPyConnection, tagged: Sequence[TaggedArticle]) -
     The articles' previous rows are deleted first, so tags are replaced, never added to.
     """
     latest = {t.article.article_id: t for t in tagged}  # last one wins within a batch
-    keys = list(latest)
     for sql in (_DELETE_TOPICS, _DELETE_ENTITIES, _DELETE_CANDIDATES):
-        con.execute(sql, [keys])
-    execute_records(
-        con,
-        _INSERT_TOPICS,
-        [
-            _TopicRow(article_id=key, topic=x.topic, score=x.score, evidence=x.evidence)
-            for key, t in latest.items()
-            for x in t.topics
-        ],
-    )
+        con.execute(sql, [list(latest)])
     mentions = [(key, e) for key, t in latest.items() for e in t.entities]
     entities = {e.entity_id: e for _, e in mentions}
+    execute_records(con, _INSERT_TOPICS, _topic_rows(latest))
+    execute_records(con, _UPSERT_ENTITIES, [_entity_row(e) for e in entities.values()])
     execute_records(
-        con,
-        _UPSERT_ENTITIES,
-        [
-            _EntityRow(
-                entity_id=e.entity_id,
-                name=e.name,
-                type=e.type,
-                wikidata_id=e.wikidata_id,
-                origin=e.origin,
-                family_id=e.family,
-            )
-            for e in entities.values()
-        ],
+        con, _INSERT_ARTICLE_ENTITIES, [_article_entity_row(key, e) for key, e in mentions]
     )
-    execute_records(
-        con,
-        _INSERT_ARTICLE_ENTITIES,
-        [
-            _ArticleEntityRow(
-                article_id=key,
-                entity_id=e.entity_id,
-                mentions=e.mentions,
-                evidence=e.evidence,
-                score=e.score,
-                origin=e.origin,
-                cue=e.cue,
-            )
-            for key, e in mentions
-        ],
+    execute_records(con, _LINK_DISCOVERED, _links_to_catalog(entities.values()))
+    execute_records(con, _INSERT_CANDIDATES, _candidate_rows(latest))
+
+
+def _topic_rows(latest: dict[str, TaggedArticle]) -> list[_TopicRow]:
+    return [
+        _TopicRow(article_id=key, topic=x.topic, score=x.score, evidence=x.evidence)
+        for key, t in latest.items()
+        for x in t.topics
+    ]
+
+
+def _entity_row(e: EntityMention) -> _EntityRow:
+    return _EntityRow(
+        entity_id=e.entity_id,
+        name=e.name,
+        type=e.type,
+        wikidata_id=e.wikidata_id,
+        origin=e.origin,
+        family_id=e.family,
     )
+
+
+def _article_entity_row(article_id: str, e: EntityMention) -> _ArticleEntityRow:
+    return _ArticleEntityRow(
+        article_id=article_id,
+        entity_id=e.entity_id,
+        mentions=e.mentions,
+        evidence=e.evidence,
+        score=e.score,
+        origin=e.origin,
+        cue=e.cue,
+    )
+
+
+def _links_to_catalog(entities: Iterable[EntityMention]) -> list[_Link]:
+    """Links from discovered entities to the catalog entities of this batch that match them.
+
+    A catalog entity knows the ids its names would have had as discoveries
+    (``discovered_aliases``), so names stored before the catalog learned them link up.
+    """
     learned = {
         alias: e.entity_id
-        for e in entities.values()
+        for e in entities
         if e.origin == "catalog"
         for alias in e.discovered_aliases
     }
-    execute_records(
-        con,
-        _LINK_DISCOVERED,
-        [_Link(discovered_id=key, catalog_id=value) for key, value in learned.items()],
-    )
-    execute_records(
-        con,
-        _INSERT_CANDIDATES,
-        [
-            _CandidateRow(article_id=key, name=c.name, mentions=c.mentions)
-            for key, t in latest.items()
-            for c in t.candidates
-        ],
-    )
+    return [_Link(discovered_id=key, catalog_id=value) for key, value in learned.items()]
+
+
+def _candidate_rows(latest: dict[str, TaggedArticle]) -> list[_CandidateRow]:
+    return [
+        _CandidateRow(article_id=key, name=c.name, mentions=c.mentions)
+        for key, t in latest.items()
+        for c in t.candidates
+    ]

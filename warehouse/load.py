@@ -166,54 +166,20 @@ def load_batch(
     latest = {item.article.article_id: item for item in tagged}  # last one wins within a batch
     con.execute("BEGIN TRANSACTION")
     try:
-        if batch_id is not None:
-            if _scalar(con, _BATCH_LOADED, [batch_id]):
-                con.execute("ROLLBACK")
-                return LoadCounts()
-            batch = _BatchRow(
-                batch_id=batch_id,
-                run_id=run_id,
-                spooled_at=spooled_at or now,
-                loaded_at=now,
-                articles=len(latest),
-                failures=len(failures),
-            )
-            execute_records(con, _RECORD_BATCH, [batch])
-        existing = {
-            stored.article_id: stored
-            for stored in select_records(con, _EXISTING, [list(latest)], record_type=_StoredVersion)
-        }
-        changed = [item for key, item in latest.items() if existing.get(key) != _version(item)]
-        changed_keys = {item.article.article_id for item in changed}
-        unchanged = [key for key in latest if key not in changed_keys]
-        if unchanged:
-            con.execute(_TOUCH_ARTICLES, [now, unchanged])
-        if changed:
-            _write_articles(con, run_id, changed, now)
-        execute_records(
-            con,
-            _INSERT_FAILURES,
-            [
-                _FailureRow(
-                    at=now,
-                    run_id=run_id,
-                    stage=f.stage,
-                    source=f.source,
-                    url_or_path=f.url_or_path,
-                    error_code=f.error_code,
-                    message=f.message,
-                )
-                for f in failures
-            ],
-        )
+        if batch_id is not None and not _claim_batch(
+            con, _BatchRow(batch_id, run_id, spooled_at or now, now, len(latest), len(failures))
+        ):
+            con.execute("ROLLBACK")
+            return LoadCounts()
+        counts = _upsert_articles(con, run_id, latest, now)
+        execute_records(con, _INSERT_FAILURES, [_failure_row(f, run_id, now) for f in failures])
         record_page_outcomes(con, tagged=list(latest.values()), failures=failures)
         load_raw_rows(con, run_id=run_id, pages=raw)
-        raw_hashes = {key: page.sha256 for page, key in raw if key is not None}
         load_article_extras(
             con,
             run_id=run_id,
             tagged=list(latest.values()),
-            raw_hashes=raw_hashes,
+            raw_hashes={key: page.sha256 for page, key in raw if key is not None},
             now=now,
             assign_stories=assign_stories,
         )
@@ -221,8 +187,56 @@ def load_batch(
     except BaseException:
         rollback_quietly(con)
         raise
+    return counts + LoadCounts(failures=len(failures))
+
+
+def _claim_batch(con: duckdb.DuckDBPyConnection, batch: _BatchRow) -> bool:
+    """Record a spooled batch as loaded; False when it was loaded already (then skip it).
+
+    The record is written in the load's transaction, so it lands with the rows or not at all.
+    """
+    if _scalar(con, _BATCH_LOADED, [batch.batch_id]):
+        return False
+    execute_records(con, _RECORD_BATCH, [batch])
+    return True
+
+
+def _upsert_articles(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    latest: dict[str, TaggedArticle],
+    now: datetime,
+) -> LoadCounts:
+    """Rewrite new and changed articles with their tags; only mark identical ones as seen.
+
+    Comparing stored versions first keeps a re-poll of unchanged pages from rewriting
+    their rows (and replacing their tags) for nothing.
+    """
+    existing = {
+        stored.article_id: stored
+        for stored in select_records(con, _EXISTING, [list(latest)], record_type=_StoredVersion)
+    }
+    changed = [item for key, item in latest.items() if existing.get(key) != _version(item)]
+    changed_keys = {item.article.article_id for item in changed}
+    unchanged = [key for key in latest if key not in changed_keys]
+    if unchanged:
+        con.execute(_TOUCH_ARTICLES, [now, unchanged])
+    if changed:
+        _write_articles(con, run_id, changed, now)
     new = sum(1 for item in changed if item.article.article_id not in existing)
-    return LoadCounts(new, len(changed) - new, len(unchanged), len(failures))
+    return LoadCounts(new=new, updated=len(changed) - new, unchanged=len(unchanged))
+
+
+def _failure_row(failure: Failure, run_id: str, now: datetime) -> _FailureRow:
+    return _FailureRow(
+        at=now,
+        run_id=run_id,
+        stage=failure.stage,
+        source=failure.source,
+        url_or_path=failure.url_or_path,
+        error_code=failure.error_code,
+        message=failure.message,
+    )
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> object:

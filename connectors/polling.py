@@ -17,7 +17,14 @@ from connectors.addresses import split_user_info
 from connectors.clock import utcnow
 from connectors.errors import FeedError, FetchError
 from connectors.feeds import parse_feed
-from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
+from connectors.http import (
+    FetchedResponse,
+    GuardedClient,
+    HttpPolicy,
+    Resolver,
+    fetch,
+    make_client,
+)
 from connectors.records import Failure, FeedPoll, FeedState
 from connectors.settings import (
     FEED_DEADLINE_SECONDS,
@@ -99,11 +106,7 @@ async def fetch_feed(
     """
     started = utcnow()
     conditional = _send_validators(state, started)
-    headers = {"Accept": _FEED_ACCEPT}
-    if conditional and state.etag:
-        headers["If-None-Match"] = state.etag
-    if conditional and state.last_modified:
-        headers["If-Modified-Since"] = state.last_modified
+    headers = _request_headers(state, conditional)
     base = FeedPoll(
         source=state.name,
         url=state.url,
@@ -113,26 +116,63 @@ async def fetch_feed(
         conditional=conditional,
     )
     try:
-        url, authorization = split_user_info(state.url)
-        if authorization is not None:
-            headers["Authorization"] = authorization
-        response = await fetch(client, url, deadline=deadline, max_bytes=max_bytes, headers=headers)
+        response = await _get(client, state.url, headers, deadline=deadline, max_bytes=max_bytes)
     except FetchError as error:
-        return replace(
-            base,
-            duration_ms=_elapsed_ms(started) if error.duration_ms is None else error.duration_ms,
-            status=error.status,
-            failure=_failure(state, error.code, str(error)),
-            retry_after_seconds=error.retry_after_seconds,
-        )
+        return _fetch_failed(base, state, error)
     except Exception as error:  # a bug must not stop the other feeds; it is recorded instead
         return replace(
             base,
             duration_ms=_elapsed_ms(started),
             failure=_failure(state, "unexpected_error", f"{type(error).__name__}: {error}"),
         )
+    fetched = _with_response(base, response)
+    if response.status == 304:
+        return _not_modified(fetched, state)
+    digest = hashlib.sha256(response.body).hexdigest()
+    fetched = _with_validators(fetched, state, response.headers, digest)
+    if digest == state.body_sha256:
+        return replace(fetched, body_sha256=digest, unchanged=True)
+    return await _parse_off_loop(
+        fetched, state, response, digest, parser, parse_deadline, max_entries=max_entries
+    )
+
+
+def _request_headers(state: FeedState, conditional: bool) -> dict[str, str]:
+    """The feed media types we read, and the validators when the poll is conditional."""
+    headers = {"Accept": _FEED_ACCEPT}
+    if conditional and state.etag:
+        headers["If-None-Match"] = state.etag
+    if conditional and state.last_modified:
+        headers["If-Modified-Since"] = state.last_modified
+    return headers
+
+
+async def _get(
+    client: GuardedClient, url: str, headers: dict[str, str], *, deadline: float, max_bytes: int
+) -> FetchedResponse:
+    """GET a feed; credentials in its URL ("https://user:pass@host/feed") become a header."""
+    url, authorization = split_user_info(url)
+    if authorization is not None:
+        headers = {**headers, "Authorization": authorization}
+    return await fetch(client, url, deadline=deadline, max_bytes=max_bytes, headers=headers)
+
+
+def _fetch_failed(base: FeedPoll, state: FeedState, error: FetchError) -> FeedPoll:
+    """A poll whose request failed, with the status and ``Retry-After`` the server gave."""
+    measured = error.duration_ms
+    return replace(
+        base,
+        duration_ms=_elapsed_ms(base.started_at) if measured is None else measured,
+        status=error.status,
+        failure=_failure(state, error.code, str(error)),
+        retry_after_seconds=error.retry_after_seconds,
+    )
+
+
+def _with_response(base: FeedPoll, response: FetchedResponse) -> FeedPoll:
+    """What any response tells, body aside: where it ended, its status, size and max-age."""
     match = _MAX_AGE.search(response.headers.get("cache-control", ""))
-    fetched = replace(
+    return replace(
         base,
         final_url=response.final_url,
         duration_ms=response.duration_ms,
@@ -140,24 +180,47 @@ async def fetch_feed(
         bytes=len(response.body),
         max_age_seconds=float(match.group(1)) if match else None,
     )
-    if response.status == 304:
-        return replace(
-            fetched,
-            etag=state.etag,
-            last_modified=state.last_modified,
-            body_sha256=state.body_sha256,
-            unchanged=True,
-        )
-    digest = hashlib.sha256(response.body).hexdigest()
-    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+
+
+def _not_modified(fetched: FeedPoll, state: FeedState) -> FeedPoll:
+    """A 304: the feed keeps the validators and body hash of its last full fetch."""
+    return replace(
+        fetched,
+        etag=state.etag,
+        last_modified=state.last_modified,
+        body_sha256=state.body_sha256,
+        unchanged=True,
+    )
+
+
+def _with_validators(
+    fetched: FeedPoll, state: FeedState, headers: dict[str, str], digest: str
+) -> FeedPoll:
+    """The new validators, and whether they lied: unchanged though the body changed.
+
+    A feed whose validators lie is no longer trusted with conditional polls
+    (see ``_send_validators``): a 304 would hide its new entries.
+    """
+    etag, modified = headers.get("etag"), headers.get("last-modified")
     changed = state.body_sha256 is not None and digest != state.body_sha256
     lied = changed and (
         (etag is not None and etag == state.etag)
         or (modified is not None and modified == state.last_modified)
     )
-    fetched = replace(fetched, etag=etag, last_modified=modified, validators_lied=lied)
-    if digest == state.body_sha256:
-        return replace(fetched, body_sha256=digest, unchanged=True)
+    return replace(fetched, etag=etag, last_modified=modified, validators_lied=lied)
+
+
+async def _parse_off_loop(
+    fetched: FeedPoll,
+    state: FeedState,
+    response: FetchedResponse,
+    digest: str,
+    parser: Executor | None,
+    parse_deadline: float,
+    *,
+    max_entries: int,
+) -> FeedPoll:
+    """Parse a new body in ``parser``; a bad feed or a parse past its deadline is a failure."""
     parse = functools.partial(
         parse_feed,
         response.body,

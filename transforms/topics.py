@@ -6,7 +6,8 @@ import math
 import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from functools import cache
 
 from transforms.catalog import CatalogEntity, Taxonomy, read_catalog, read_taxonomy
@@ -137,21 +138,73 @@ def measure_topics(
     relative to ``BRIEF_WORDS``, so its one sentence counts as a subject.
     """
     index = index or topic_index()
-    taxonomy = index.taxonomy
-    scores: dict[str, float] = defaultdict(float)
+    layout = _Layout.of(title, text)
+    tally = _Tally()
+    _count_terms(tally, index, layout)
+    _count_entity_hints(tally, index, entities, layout)
+    density = _density(len(text.split()), index.taxonomy.reference_words)
+    return tally.normalised([_AI, *(rule.topic for rule in index.taxonomy.rules)], density)
+
+
+@dataclass(frozen=True, slots=True)
+class _Layout:
+    """Where the title, the story's lead and each paragraph are in ``title + "\n" + text``."""
+
+    haystack: str
+    body_start: int
+    lead_start: int  # offset into the body: after a scrape's menus
+    starts: list[int]  # where each paragraph starts (paragraph 0: the title)
+
+    @classmethod
+    def of(cls, title: str, text: str) -> _Layout:
+        haystack = f"{title}\n{text}"
+        starts = [0, *(m.end() for m in _LINE_BREAK.finditer(haystack))]
+        return cls(haystack, len(title) + 1, story_start(title, text), starts)
+
+    def paragraph(self, position: int) -> int:
+        return bisect_right(self.starts, position) - 1
+
+
+@dataclass(slots=True)
+class _Tally:
+    """Evidence gathered so far, per topic (and for the AI gate), before normalisation."""
+
+    scores: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     # Entity hints: a brief naming an AI product is about AI, but a product's weak topic
     # hints are not scaled up into the brief's topics.
-    hinted: dict[str, float] = defaultdict(float)
-    evidence: dict[str, list[tuple[float, str]]] = {}
-    gated: set[str] = set()
+    hinted: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    evidence: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
+    gated: set[str] = field(default_factory=set)
+    paragraphs: defaultdict[str, defaultdict[int, float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
+
+    def normalised(self, groups: list[str], density: float) -> TopicScores:
+        """Scores divided by density; a brief's entity hints are not scaled up (see ``hinted``)."""
+        return TopicScores(
+            scores={
+                group: self.scores[group] / density
+                + self.hinted[group] / (density if group == _AI else max(density, 1.0))
+                for group in groups
+            },
+            evidence={group: _strongest(self.evidence.get(group, [])) for group in groups},
+            gated=frozenset(self.gated),
+            paragraphs={group: dict(self.paragraphs[group]) for group in groups},
+            density=density,
+        )
+
+
+def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
+    """Add every term hit outside menus and boilerplate, weighted by where it is.
+
+    Repeats of one term count up to the taxonomy's cap. A ``requires`` term adds no
+    score: it gates its topic (see ``_gated``).
+    """
+    taxonomy = index.taxonomy
+    haystack, body_start = layout.haystack, layout.body_start
     required: list[tuple[int, _Term]] = []
     positions: dict[str, list[int]] = defaultdict(list)
     repeats: Counter[str] = Counter()
-    body_start = len(title) + 1
-    lead_start = story_start(title, text)
-    haystack = f"{title}\n{text}"
-    starts = [0, *(m.end() for m in _LINE_BREAK.finditer(haystack))]
-    paragraphs: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
     boilerplate = boilerplate_spans(haystack)
     for hit in (*index.cased.iter_hits(haystack), *index.folded.iter_hits(haystack)):
         if in_navigation(haystack, hit.start, hit.end, body_start) or in_spans(
@@ -159,13 +212,7 @@ def measure_topics(
         ):
             continue
         offset = hit.start - body_start
-        factor = (
-            taxonomy.title_weight
-            if offset < 0
-            else taxonomy.lead_weight
-            if lead_start <= offset < lead_start + taxonomy.lead_chars
-            else 1.0
-        )
+        factor = _position_factor(taxonomy, offset, layout.lead_start)
         where = offset if offset >= 0 else "title"
         for term in hit.values:
             if term.required:
@@ -174,49 +221,66 @@ def measure_topics(
             positions[term.group].append(hit.start)
             repeats[term.phrase] += 1
             if repeats[term.phrase] <= taxonomy.repeat_cap:
-                scores[term.group] += term.weight * factor
-                paragraphs[term.group][bisect_right(starts, hit.start) - 1] += term.weight
-                evidence.setdefault(term.group, []).append(
+                tally.scores[term.group] += term.weight * factor
+                tally.paragraphs[term.group][layout.paragraph(hit.start)] += term.weight
+                tally.evidence.setdefault(term.group, []).append(
                     (term.weight * factor, f"{hit.text}@{where}")
                 )
+    tally.gated.update(_gated(required, positions))
+
+
+def _position_factor(taxonomy: Taxonomy, offset: int, lead_start: int) -> float:
+    """A term weighs most in the title (negative offsets), then in the lead, then in the body."""
+    if offset < 0:
+        return taxonomy.title_weight
+    if lead_start <= offset < lead_start + taxonomy.lead_chars:
+        return taxonomy.lead_weight
+    return 1.0
+
+
+def _gated(required: list[tuple[int, _Term]], positions: dict[str, list[int]]) -> Iterator[str]:
+    """Topics whose ``requires`` terms are present, near enough a term of the topic if asked."""
     for start, term in required:
         if not term.within or any(
             abs(start - other) <= term.within for other in positions[term.group]
         ):
-            gated.add(term.group)
+            yield term.group
+
+
+def _count_entity_hints(
+    tally: _Tally, index: TopicIndex, entities: tuple[EntityMention, ...], layout: _Layout
+) -> None:
+    """Add the topic hints of catalog entities (and their families' new versions), capped.
+
+    Each entity counts up to ``ENTITY_HINT_CAP`` mentions. A positive hint also gates its
+    topic; the paragraphs of the first mentions get the hint's weight, so a law named in
+    the lead makes regulation the lead's subject.
+    """
     for mention in entities:
         # A new version of a catalog family ("Llama 3.1") hints as the family does.
         hints = index.hints.get(mention.entity_id) or index.hints.get(mention.family or "", ())
         for topic, weight in hints:
             gain = weight * min(mention.mentions, ENTITY_HINT_CAP)
-            hinted[topic] += gain
-            evidence.setdefault(topic, []).append(
+            tally.hinted[topic] += gain
+            tally.evidence.setdefault(topic, []).append(
                 (gain, f"entity:{mention.name}x{mention.mentions}")
             )
             if weight > 0:
-                gated.add(topic)
+                tally.gated.add(topic)
             for where in mention.evidence[:ENTITY_HINT_CAP]:
                 at = where.rsplit("@", 1)[1]
-                position = 0 if at == "title" else body_start + int(at)
-                paragraphs[topic][bisect_right(starts, position) - 1] += weight
-    words = len(text.split())
-    density = (
-        max(words, MIN_WORDS) / BRIEF_WORDS
-        if words < BRIEF_WORDS
-        else math.sqrt(max(words, taxonomy.reference_words) / taxonomy.reference_words)
-    )
-    groups = [_AI, *(rule.topic for rule in taxonomy.rules)]
-    return TopicScores(
-        scores={
-            group: scores[group] / density
-            + hinted[group] / (density if group == _AI else max(density, 1.0))
-            for group in groups
-        },
-        evidence={group: _strongest(evidence.get(group, [])) for group in groups},
-        gated=frozenset(gated),
-        paragraphs={group: dict(paragraphs[group]) for group in groups},
-        density=density,
-    )
+                position = 0 if at == "title" else layout.body_start + int(at)
+                tally.paragraphs[topic][layout.paragraph(position)] += weight
+
+
+def _density(words: int, reference_words: int) -> float:
+    """What evidence is divided by: sqrt(words / reference words), or a brief's share of a brief.
+
+    A brief (under ``BRIEF_WORDS``) counts as ``MIN_WORDS`` long at the least.
+    """
+    if words < BRIEF_WORDS:
+        return max(words, MIN_WORDS) / BRIEF_WORDS
+    return math.sqrt(max(words, reference_words) / reference_words)
 
 
 def lead_paragraphs(title: str, text: str, lead_chars: int) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from bisect import insort
 from collections import Counter
+from dataclasses import dataclass
 
 from transforms.discover_cues import company_or_product, is_brand, is_person, org_cue, person_cue
 from transforms.discover_families import (
@@ -134,8 +135,8 @@ def discover_entities(
             or _is_byline(haystack, match.start(), match.end())
         ):
             continue
-        for start, words in _chunks(haystack, match.start(), match.group(0), known, taken):
-            _classify(haystack, start, words, lower_words, add, frequent, firsts, families)
+        for _, words in _chunks(haystack, match.start(), match.group(0), known, taken):
+            _classify(haystack, words, lower_words, add, frequent, firsts, families)
     for name, count in frequent.items():
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
@@ -179,7 +180,6 @@ def _chunks(
 
 def _classify(
     haystack: str,
-    start: int,
     words: list[tuple[int, str]],
     lower_words: set[str],
     add: Add,
@@ -189,74 +189,138 @@ def _classify(
 ) -> None:
     """Type one chunk of capitalised words by its own shape and the words around it.
 
-    A catalog company or lab right before a versioned product begins its name.
+    A chunk no rule types is remembered as a bare name, to be added when it recurs.
     """
+    chunk = _trim(haystack, words, lower_words)
+    if chunk is None or _never_an_entity(chunk.tokens):
+        return
+    if _decided_by_shape(chunk, lower_words, add, families) or _decided_by_context(
+        chunk, lower_words, add
+    ):
+        return
+    if _bare_name(chunk, lower_words):
+        if _IN_PROSE.search(chunk.before):  # in prose, not in a menu or a list
+            frequent[chunk.name] += 1
+        firsts.setdefault(chunk.name, chunk.start)
+
+
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """Capitalised words to type: where they start in the haystack, and the text around."""
+
+    haystack: str
+    start: int
+    tokens: list[str]  # without trailing punctuation and possessives
+
+    @property
+    def name(self) -> str:
+        return " ".join(self.tokens)
+
+    @property
+    def before(self) -> str:
+        return self.haystack[max(self.start - 60, 0) : self.start]
+
+    @property
+    def after(self) -> str:
+        end = self.start + len(self.name)
+        return self.haystack[end : end + 60]
+
+    @property
+    def starts_sentence(self) -> bool:
+        return starts_sentence(self.haystack, self.start)
+
+
+def _trim(haystack: str, words: list[tuple[int, str]], lower_words: set[str]) -> _Chunk | None:
+    """Drop a leading date, and a sentence's first word that the text also writes in lower case."""
     while words and words[0][1][0].isdigit():  # "17 Nov 2023": a date, not a name
         words = words[1:]
     if not words:
-        return
-    start = words[0][0]
+        return None
     tokens = [POSSESSIVE.sub("", w.rstrip(".,;:")) for _, w in words]
-    if starts_sentence(haystack, start) and (
+    if starts_sentence(haystack, words[0][0]) and (
         tokens[0].lower() in lower_words or tokens[0].lower() in COMMON_CAPITALISED
     ):
         words, tokens = words[1:], tokens[1:]
         if not tokens:
-            return
-        start = words[0][0]
-    if not tokens or any(t in PLACES or t in DEMONYMS for t in tokens):
-        return
-    if (
-        " ".join(tokens) in OUTLETS
+            return None
+    return _Chunk(haystack, words[0][0], tokens)
+
+
+def _never_an_entity(tokens: list[str]) -> bool:
+    """Places, nationalities, news outlets, universities and other organisations we do not tag."""
+    return (
+        not tokens
+        or any(t in PLACES or t in DEMONYMS for t in tokens)
+        or " ".join(tokens) in OUTLETS
         or tokens[0] in OUTLETS
         or tokens[0] in UNIVERSITIES
         or (len(tokens) > 1 and any(t.lower() in EXCLUDED_ORG_WORDS for t in tokens))
-    ):
-        return
-    name = " ".join(tokens)
-    end = start + len(name)
-    before = haystack[max(start - 60, 0) : start]
-    after = haystack[end : end + 60]
+    )
+
+
+def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: Families) -> bool:
+    """Add a name its own shape types: a legal suffix, a version number, a person's name.
+
+    Returns True when the shape decided, also when a version turned out to be no name
+    ("Section 230" is no product; "Vision 2030" reads as a year).
+    """
+    tokens, start = chunk.tokens, chunk.start
     if (
         2 <= len(tokens) <= 4
         and tokens[-1].rstrip(".") in ORG_SUFFIXES
         and all(t.lower() not in lower_words for t in tokens[:-1])
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
-        add(name.rstrip(",;:"), COMPANY, tokens[-1], start)
-        return
+        add(chunk.name.rstrip(",;:"), COMPANY, tokens[-1], start)
+        return True
     if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
         version = _DECADE_S.sub("", tokens[-1])
         if tokens[0] not in VERSION_STOP and not _YEAR.fullmatch(version):
             name = " ".join((*tokens[:-1], version))
-            maker = maker_before(before, families.makers)
+            # A catalog company or lab right before a versioned product begins its name.
+            maker = maker_before(chunk.before, families.makers)
             if maker and name.lower() not in families.known:  # "Mistral Medium 3"
                 add(f"{maker} {name}", PRODUCT, "version", start - len(maker) - 1)
             else:
                 add(name, PRODUCT, "version", start)
-        return
-    if 2 <= len(tokens) <= 4 and is_person(tokens, before, after, lower_words):
-        add(name, PERSON, person_cue(tokens, before, after), start)
-        return
-    if len(tokens) == 1 and starts_sentence(haystack, start) and not is_brand(tokens[0]):
-        return
-    business = org_cue(before, after)
-    if business == "verb" and starts_sentence(haystack, start):
+        return True
+    if 2 <= len(tokens) <= 4 and is_person(tokens, chunk.before, chunk.after, lower_words):
+        add(chunk.name, PERSON, person_cue(tokens, chunk.before, chunk.after), start)
+        return True
+    return False
+
+
+def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:
+    """Add a name the words around it type: a business cue, or a brand's spelling.
+
+    Returns True when the context decided, also when a lone word only starts a sentence.
+    """
+    tokens = chunk.tokens
+    if len(tokens) == 1 and chunk.starts_sentence and not is_brand(tokens[0]):
+        return True
+    business = org_cue(chunk.before, chunk.after)
+    if business == "verb" and chunk.starts_sentence:
         business = ""
     if business and all(t.lower() not in lower_words for t in tokens):
-        add(name, COMPANY, business, start)
-        return
+        add(chunk.name, COMPANY, business, chunk.start)
+        return True
     if len(tokens) == 1 and is_brand(tokens[0]):
-        add(name, company_or_product(haystack, name), "brand", start)
-        return
-    if starts_sentence(haystack, start) or any(t.lower() in lower_words for t in tokens):
-        return
+        add(chunk.name, company_or_product(chunk.haystack, chunk.name), "brand", chunk.start)
+        return True
+    return False
+
+
+def _bare_name(chunk: _Chunk, lower_words: set[str]) -> bool:
+    """Whether an untyped chunk may still be a name, if it recurs (``MIN_FREQUENT``).
+
+    Not at a sentence's start, no word the text also writes in lower case, not a lone
+    given name or acronym, no version-like word.
+    """
+    tokens = chunk.tokens
+    if chunk.starts_sentence or any(t.lower() in lower_words for t in tokens):
+        return False
     if len(tokens) == 1 and (tokens[0] in GIVEN_NAMES or tokens[0].isupper()):
-        return
-    if any(VERSIONED.search(t) or t in VERSION_STOP for t in tokens):
-        return
-    if _IN_PROSE.search(before):  # in prose, not in a menu or a list
-        frequent[name] += 1
-    firsts.setdefault(name, start)
+        return False
+    return not any(VERSIONED.search(t) or t in VERSION_STOP for t in tokens)
 
 
 def _mentions(haystack: str, body_start: int, found: dict[str, Found]) -> tuple[EntityMention, ...]:

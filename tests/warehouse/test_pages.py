@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -9,15 +10,16 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from connectors import Failure
+from connectors import Failure, PageRequest
 from connectors.schedule import plan_page_retry
 from tests.factories import tagged_article
 from tests.warehouse.test_feeds import LAB, NOW, item, success
 from transforms import assign_stories, canonical_links
 from warehouse import load_batch, load_feed_polls, select_due_pages, sync_sources
 from warehouse.db import connect_warehouse
+from warehouse.runs import FolderRunLocks, start_run
 
-A, B = "https://example.com/a", "https://example.com/b"
+A, B, C = "https://example.com/a", "https://example.com/b", "https://example.com/c"
 
 
 @pytest.fixture
@@ -29,6 +31,15 @@ def con(db_path: Path) -> duckdb.DuckDBPyConnection:
         connection, run_id="r1", polls=[poll], canonical_urls=canonical_links([poll]), now=NOW
     )
     return connection
+
+
+@pytest.fixture
+def locks(tmp_path: Path) -> Iterator[FolderRunLocks]:
+    """Run locks in a folder of the test's own; the runs' locks are let go afterwards."""
+    folder = FolderRunLocks(tmp_path / "runs")
+    yield folder
+    for run_id in ("r1", "r2"):
+        folder.release(run_id)
 
 
 def due(con: duckdb.DuckDBPyConnection, at: datetime) -> list[str]:
@@ -162,3 +173,83 @@ def test_this_runs_pages_keep_their_secret_links_and_stand_for_their_stored_rows
     stored = con.execute("SELECT url FROM feed_items WHERE guid = 'c'").fetchone()
     assert stored is not None and "s3cret" not in stored[0]
     assert [r.url for r in select_due_pages(con, NOW, fresh=[fresh])] == [signed, A, B]
+
+
+def test_pending_pages_of_a_live_other_run_are_left_to_it(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)  # alive: holds its lock
+    [fresh] = _store_c(con, run_id="r2")
+    start_run(con, run_id="r2", flow="ingest", now=NOW, locks=locks)
+
+    assert _urls(select_due_pages(con, NOW, fresh=[fresh], run_id="r2", locks=locks)) == [C]
+
+
+def test_a_live_runs_pending_pages_are_due_once_it_releases_its_lock(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)
+    locks.release("r1")  # its process died: the row still says running
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=locks)) == [A, B]
+
+
+def test_a_crashed_runs_pending_pages_are_due(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)
+    locks.release("r1")
+    assert start_run(con, run_id="r2", flow="ingest", now=NOW, locks=locks) == ["r1"]
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=locks)) == [A, B]
+
+
+def test_pending_pages_of_a_run_that_ended_are_due_while_its_process_lives(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)
+    con.execute("UPDATE runs SET status = 'failed' WHERE run_id = 'r1'")
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=locks)) == [A, B]
+
+
+def test_a_runs_own_pending_pages_are_due_to_it_after_its_fresh_ones(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)
+    [fresh] = _store_c(con, run_id="r1")
+
+    assert _urls(select_due_pages(con, NOW, fresh=[fresh], run_id="r1", locks=locks)) == [C, A, B]
+
+
+def test_items_of_a_run_without_a_runs_row_are_due(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    locks.hold("r1")  # the fixture's items' run, never recorded in runs (older warehouses)
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=locks)) == [A, B]
+
+
+def test_retries_of_a_live_other_run_are_due(
+    con: duckdb.DuckDBPyConnection, locks: FolderRunLocks
+) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=locks)
+    fail(con, B, NOW)
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=locks)) == [B]
+
+
+def test_without_run_locks_every_pending_page_is_due(con: duckdb.DuckDBPyConnection) -> None:
+    start_run(con, run_id="r1", flow="ingest", now=NOW, locks=None)
+
+    assert _urls(select_due_pages(con, NOW, run_id="r2", locks=None)) == [A, B]
+
+
+def _store_c(con: duckdb.DuckDBPyConnection, *, run_id: str) -> list[PageRequest]:
+    polls = [success("Lab", item("c", C))]
+    links = canonical_links(polls)
+    return load_feed_polls(con, run_id=run_id, polls=polls, canonical_urls=links, now=NOW).requests
+
+
+def _urls(requests: list[PageRequest]) -> list[str]:
+    return [request.url for request in requests]

@@ -173,10 +173,17 @@ def _still_due(
 
 
 @task(cache_policy=NONE)
-def plan_pages_task(warehouse: Warehouse, fresh: list[PageRequest]) -> list[PageRequest]:
-    """The pages to fetch: this run's new items, pending pages a crashed run left, due retries."""
+def plan_pages_task(
+    warehouse: Warehouse, run_id: str, fresh: list[PageRequest]
+) -> list[PageRequest]:
+    """The pages to fetch: this run's new items, pending pages a dead run left, due retries.
+
+    Pending pages another live run stored are left to it (it is fetching them).
+    """
     with warehouse.writing() as con:
-        return select_due_pages(con, utcnow(), fresh=fresh)
+        return select_due_pages(
+            con, utcnow(), fresh=fresh, run_id=run_id, locks=warehouse.run_locks
+        )
 
 
 def _poll_line(poll: FeedPoll, new_items: int) -> str:
@@ -315,7 +322,7 @@ def _pages_to_fetch(
     run: RunFrame, sources_file: str | None, feeds: PolledFeeds, seeds: list[RawDocument | Failure]
 ) -> list[PageRequest]:
     """This run's new pages and the ones due again (none without feeds); sets progress totals."""
-    requests = plan_pages_task(run.warehouse, feeds.requests) if sources_file else []
+    requests = plan_pages_task(run.warehouse, run.run_id, feeds.requests) if sources_file else []
     _expect(documents=_documents(seeds) + len(requests), pages=len(requests))
     return requests
 

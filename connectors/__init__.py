@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from connectors.addresses import parse_networks
+    from connectors.client import HttpPolicy
     from connectors.clock import utcnow
     from connectors.errors import SourcesError
-    from connectors.http import HttpPolicy
     from connectors.local_feed import serve_folder
     from connectors.pages import fetch_pages
     from connectors.polling import fetch_feeds
@@ -31,7 +31,7 @@ _MODULE_OF = {
     "FeedPoll": "connectors.records",
     "FeedState": "connectors.records",
     "HistoryPages": "connectors.refetch",
-    "HttpPolicy": "connectors.http",
+    "HttpPolicy": "connectors.client",
     "PageRequest": "connectors.records",
     "PageStream": "connectors.stream",
     "RawDocument": "connectors.records",

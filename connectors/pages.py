@@ -5,17 +5,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
+from connectors.client import GuardedClient, HttpPolicy, Resolver, make_client, site_key
 from connectors.clock import utcnow
 from connectors.errors import FetchError
-from connectors.http import (
-    FetchedResponse,
-    GuardedClient,
-    HttpPolicy,
-    Resolver,
-    fetch,
-    make_client,
-    site_key,
-)
+from connectors.http import FetchedResponse, fetch
 from connectors.polling import run_async
 from connectors.records import Failure, PageRequest, RawDocument
 from connectors.robots import check_robots

@@ -14,17 +14,11 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from connectors.addresses import split_user_info
+from connectors.client import GuardedClient, HttpPolicy, Resolver, make_client
 from connectors.clock import utcnow
 from connectors.errors import FeedError, FetchError
 from connectors.feeds import parse_feed
-from connectors.http import (
-    FetchedResponse,
-    GuardedClient,
-    HttpPolicy,
-    Resolver,
-    fetch,
-    make_client,
-)
+from connectors.http import FetchedResponse, fetch
 from connectors.records import Failure, FeedPoll, FeedState
 from connectors.settings import (
     FEED_DEADLINE_SECONDS,

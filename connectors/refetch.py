@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import urlsplit, urlunsplit
 
+from connectors.client import GuardedClient, HttpPolicy, Resolver, make_client
 from connectors.errors import FeedError, FetchError
 from connectors.feeds import parse_feed
 from connectors.history import Fetched, iter_feed_history, iter_sitemap_entries
-from connectors.http import GuardedClient, HttpPolicy, Resolver, fetch, make_client
+from connectors.http import fetch
 from connectors.polling import run_async
 from connectors.records import Failure, PageRequest, Source
 from connectors.settings import FEED_DEADLINE_SECONDS, MAX_FEED_BYTES

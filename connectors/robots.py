@@ -7,8 +7,9 @@ import time
 from dataclasses import dataclass
 from urllib.robotparser import RobotFileParser
 
+from connectors.client import GuardedClient, site_key
 from connectors.errors import FetchError
-from connectors.http import GuardedClient, fetch, site_key
+from connectors.http import fetch
 from connectors.settings import (
     MAX_ROBOTS_BYTES,
     PAGE_DEADLINE_SECONDS,

@@ -21,7 +21,7 @@ import threading
 from collections import deque
 from collections.abc import Sequence
 
-from connectors.http import GuardedClient, HttpPolicy, Resolver, host_key, make_client
+from connectors.client import GuardedClient, HttpPolicy, Resolver, host_key, make_client
 from connectors.pages import fetch_page
 from connectors.records import Failure, PageRequest, RawDocument
 from connectors.settings import MAX_PAGE_BYTES, PAGE_DEADLINE_SECONDS

@@ -15,8 +15,9 @@ import pytest
 
 from connectors import HttpPolicy
 from connectors.addresses import parse_networks
+from connectors.client import make_client
 from connectors.errors import FetchError
-from connectors.http import FetchedResponse, fetch, make_client
+from connectors.http import FetchedResponse, fetch
 from connectors.robots import check_robots
 from tests.loopback import Handler, LoopbackServer, self_signed_context, serve, trickle
 

@@ -10,7 +10,7 @@ import pytest
 
 from connectors import Failure, PageRequest, RawDocument
 from connectors.addresses import parse_networks
-from connectors.http import HttpPolicy
+from connectors.client import HttpPolicy
 from connectors.stream import PageStream
 from tests.loopback import Handler, serve
 

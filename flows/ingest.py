@@ -1,11 +1,14 @@
-"""The ingest flow: seed files and due feeds to tagged articles in DuckDB, then published."""
+"""The ingest flow: seed files and due feeds to tagged articles in DuckDB, then published.
+
+The feeds' tasks (which are due, the polls) are in ``flows/feed_polls.py``; the pages,
+extraction, staging and loads are driven from here.
+"""
 
 from __future__ import annotations
 
-import socket
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, task
@@ -13,45 +16,23 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 from prefect.utilities.annotations import quote
 
-from connectors import (
-    Failure,
-    FeedPoll,
-    FeedState,
-    PageRequest,
-    PageStream,
-    RawDocument,
-    fetch_feeds,
-    iter_seed_documents,
-    plan_next_polls,
-    read_sources,
-    utcnow,
-)
+from connectors import Failure, PageRequest, PageStream, RawDocument, iter_seed_documents, utcnow
 from flows.artifacts import no_network_line
+from flows.feed_polls import PolledFeeds, plan_feeds_task, poll_feeds_task
 from flows.memory import keep_large_blocks_on_mmap
 from flows.progress import report_progress
 from flows.reporting import counts_line, emit_batch_loaded, run_logger
 from flows.run import RunFrame, run_frame
 from flows.run_names import timestamped_name
-from flows.settings import FetchSettings
 from transforms import (
     DocumentList,
     RawPage,
     StreamTransformer,
     TaggedArticle,
     TransformedBatch,
-    canonical_links,
     split_results,
 )
-from warehouse import (
-    LoadCounts,
-    PublishStats,
-    Warehouse,
-    load_feed_polls,
-    load_feed_schedules,
-    select_due_feeds,
-    select_due_pages,
-    select_feed_states,
-)
+from warehouse import LoadCounts, PublishStats, Warehouse, select_due_pages
 
 FEEDS_PER_POLL_TASK = 200  # one task per batch of feeds, never one per article
 
@@ -78,101 +59,6 @@ def read_seeds_task(seeds_dir: str) -> list[RawDocument | Failure]:
 
 
 @task(cache_policy=NONE)
-def plan_feeds_task(warehouse: Warehouse, sources_file: str, force: bool) -> list[FeedState]:
-    """Sync sources.yaml into the warehouse and return the feeds due for a poll.
-
-    The warehouse keeps each URL with its secrets redacted; the poll uses the real one.
-    """
-    sources = read_sources(Path(sources_file))
-    names = [source.name for source in sources if source.enabled]
-    listed_by = f"{socket.gethostname()}:{Path(sources_file).resolve()}"
-    with warehouse.turn():
-        warehouse.sync_sources(sources, listed_by=listed_by, now=utcnow())
-        with warehouse.writing() as con:
-            due = select_due_feeds(con, names, utcnow(), force=force)
-    urls = {source.name: source.url for source in sources}
-    return [replace(state, url=urls[state.name]) for state in due]
-
-
-@dataclass(frozen=True, slots=True)
-class PolledFeeds:
-    """What one batch of feed polls leaves for the rest of the run."""
-
-    requests: list[PageRequest]  # the new items' pages, links as the feeds gave them
-    failures: list[Failure]
-    polled: int
-
-
-@task(cache_policy=NONE)
-def poll_feeds_task(
-    warehouse: Warehouse,
-    run_id: str,
-    states: list[FeedState],
-    fetch: FetchSettings,
-    force: bool = False,
-) -> PolledFeeds:
-    """Poll one batch of feeds concurrently, then store polls, items and schedules.
-
-    Only the feeds this run claims are polled (a lake's writers on other machines may be
-    polling some), and only those still due once claimed (another run may have just polled
-    one). The parsed feeds stay inside the task (Prefect keeps every task's return value
-    until its flow run ends); only the new items' pages come back (stored as pending too,
-    so a crash before they are fetched loses none: plan_pages_task).
-    """
-    logger = run_logger()
-    with warehouse.polling([state.name for state in states]) as claimed:
-        due = _still_due(warehouse, states, claimed, force)
-        _log_skipped(states, claimed, due)
-        report_progress("feeds", len(states) - len(due))
-        if not due:
-            return PolledFeeds([], [], 0)
-        polls = fetch_feeds(
-            due,
-            policy=fetch.policy,
-            deadline=fetch.feed_deadline,
-            max_bytes=fetch.max_feed_bytes,
-        )
-        report_progress("feeds", len(polls))
-        links = canonical_links(polls)
-        with warehouse.turn():  # one turn, several transactions (each retried alone on a lake)
-            now = utcnow()
-            # As stored now, inside the turn: a concurrent run's polls of a source count.
-            with warehouse.writing() as con:
-                before = select_feed_states(con, [poll.source for poll in polls])
-            stored = warehouse.write(
-                load_feed_polls, run_id=run_id, polls=polls, canonical_urls=links, now=now
-            )
-            schedules = plan_next_polls(polls, before, items_new=stored.items_new, now=now)
-            warehouse.write(load_feed_schedules, polls=polls, schedules=schedules, now=now)
-    requests = stored.requests
-    new_pages = Counter(request.source for request in requests)
-    for poll in polls:
-        logger.info(_poll_line(poll, new_pages[poll.source]))
-    failures = [poll.failure for poll in polls if poll.failure is not None]
-    return PolledFeeds(requests, failures, len(polls))
-
-
-def _log_skipped(planned: list[FeedState], claimed: list[str], due: list[FeedState]) -> None:
-    logger = run_logger()
-    polling = {state.name for state in due}
-    for state in planned:
-        if state.name not in claimed:
-            logger.info(f"feed {state.name}: another run is polling it; skipped")
-        elif state.name not in polling:
-            logger.info(f"feed {state.name}: polled by another run since this one planned; skipped")
-
-
-def _still_due(
-    warehouse: Warehouse, planned: list[FeedState], claimed: list[str], force: bool
-) -> list[FeedState]:
-    """The claimed feeds as stored now, if still due, with the URLs (secrets kept) planned."""
-    urls = {state.name: state.url for state in planned}
-    with warehouse.writing() as con:
-        due = select_due_feeds(con, claimed, utcnow(), force=force) if claimed else []
-    return [replace(state, url=urls[state.name]) for state in due]
-
-
-@task(cache_policy=NONE)
 def plan_pages_task(
     warehouse: Warehouse, run_id: str, fresh: list[PageRequest]
 ) -> list[PageRequest]:
@@ -184,15 +70,6 @@ def plan_pages_task(
         return select_due_pages(
             con, utcnow(), fresh=fresh, run_id=run_id, locks=warehouse.run_locks
         )
-
-
-def _poll_line(poll: FeedPoll, new_items: int) -> str:
-    """``feed lab: HTTP 200, 3 new items`` or ``feed lab: dns_error (no response): <message>``."""
-    status = "no response" if poll.status is None else f"HTTP {poll.status}"
-    if poll.failure is not None:
-        return f"feed {poll.source}: {poll.failure.error_code} ({status}): {poll.failure.message}"
-    unchanged = ", unchanged" if poll.unchanged else ""
-    return f"feed {poll.source}: {status}{unchanged}, {new_items} new items"
 
 
 @task(cache_policy=NONE)

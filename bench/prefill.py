@@ -47,7 +47,7 @@ def prefill_warehouse(warehouse: Warehouse, templates: list[TaggedArticle], arti
     start = time.perf_counter()
     with warehouse.writing() as con:
         run_id = f"prefill-{articles}"
-        start_run(con, run_id=run_id, flow="prefill", now=utcnow(), locks=warehouse.runs_dir)
+        start_run(con, run_id=run_id, flow="prefill", now=utcnow(), locks=warehouse.run_locks)
         for first in range(0, articles, PREFILL_BATCH):
             batch = [
                 _copy(templates[index % len(templates)], index)

@@ -74,10 +74,6 @@ class FolderRunLocks:
         return _remove_if_dead(_run_lock_path(self.folder, run_id))
 
 
-def _run_locks(locks: RunLocks | Path | None) -> RunLocks | None:
-    return FolderRunLocks(locks) if isinstance(locks, Path) else locks
-
-
 def _run_lock_path(locks: Path, run_id: str) -> Path:
     """The lock file that says run ``run_id`` is alive."""
     return locks / f"{_UNSAFE.sub('_', run_id)}.lock"
@@ -89,7 +85,7 @@ def start_run(
     run_id: str,
     flow: str,
     now: datetime,
-    locks: RunLocks | Path | None,
+    locks: RunLocks | None,
 ) -> list[str]:
     """Record that a run has started (idempotent for a retried run); mark dead runs crashed.
 
@@ -97,14 +93,13 @@ def start_run(
     finishes while the ``running`` rows are checked.
 
     Args:
-        locks: where runs hold their locks (a folder: :class:`FolderRunLocks` in it;
-            ``None``: no crash detection).
+        locks: where runs hold their locks (``Warehouse.run_locks``; ``None``: no crash
+            detection).
 
     Returns:
         The runs found dead and marked ``crashed``.
     """
     crashed: list[str] = []
-    locks = _run_locks(locks)
     if locks is not None:
         locks.hold(run_id)
         for (other,) in con.execute(_RUNNING).fetchall():
@@ -122,27 +117,25 @@ def finish_run(
     counts: LoadCounts,
     status: str,
     now: datetime,
-    locks: RunLocks | Path | None,
+    locks: RunLocks | None,
 ) -> None:
     """Record how a run ended and what it did; it no longer counts as alive."""
     con.execute(
         _FINISH_RUN,
         [now, status, counts.new, counts.updated, counts.unchanged, counts.failures, run_id],
     )
-    locks = _run_locks(locks)
     if locks is not None:
         locks.release(run_id)
 
 
 def fail_run(
-    con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime, locks: RunLocks | Path | None
+    con: duckdb.DuckDBPyConnection, *, run_id: str, now: datetime, locks: RunLocks | None
 ) -> None:
     """Record that a run raised, even after it recorded ``completed`` (a publish that failed).
 
     Its counts stay as recorded: what its loads committed is in the warehouse.
     """
     con.execute(_FAIL_RUN, [now, run_id])
-    locks = _run_locks(locks)
     if locks is not None:
         locks.release(run_id)
 

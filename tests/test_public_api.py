@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ast
 import importlib
+import subprocess
+import sys
 
 import pytest
 
@@ -88,3 +90,32 @@ def test_all_is_what_flows_import_and_flows_import_it_from_the_package(package: 
     names = {name for module, name in imports if (module, name) != (package, "settings")}
     assert sorted(names) == PINNED[package]
     assert [f"{module}.{name}" for module, name in imports if module != package] == []
+
+
+@pytest.mark.parametrize("package", sorted(PINNED))
+def test_each_lazy_name_loads_from_the_module_named_for_it(package: str) -> None:
+    module = importlib.import_module(package)
+    assert sorted(module._MODULE_OF) == module.__all__
+    for name, home in module._MODULE_OF.items():
+        assert getattr(module, name) is getattr(importlib.import_module(home), name), name
+
+
+def test_an_unknown_name_is_an_attribute_error_naming_the_package() -> None:
+    with pytest.raises(AttributeError, match="module 'transforms' has no attribute 'nope'"):
+        importlib.import_module("transforms").nope  # noqa: B018
+
+
+def _loaded_after(statement: str, modules: set[str]) -> str:
+    """Which of ``modules`` a fresh interpreter has loaded after ``statement``, space-separated."""
+    check = f"import sys; {statement}; print(*sorted({modules!r} & set(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return out.stdout.strip()
+
+
+def test_the_warehouse_and_the_settings_leave_the_extraction_stack_out() -> None:
+    # The warehouse takes transforms' records and flows.settings wires the story rule; neither
+    # needs trafilatura or lxml (~17 MB for a query command), which transforms' laziness keeps out.
+    extraction = {"trafilatura", "lxml"}
+    assert _loaded_after("import warehouse, flows.settings", extraction) == ""

@@ -317,7 +317,8 @@ def _compact(lake: LakeWarehouse, config: Config) -> str:
         f"on disk {stats.files_before} -> {stats.files_after} files, "
         f"{stats.bytes_before / 1e6:.2f} -> {stats.bytes_after / 1e6:.2f} MB; "
         f"read by the current snapshot {stats.live_files_before} -> {stats.live_files_after} "
-        f"files, {stats.live_bytes_before / 1e6:.2f} -> {stats.live_bytes_after / 1e6:.2f} MB "
+        f"files, {stats.live_bytes_before / 1e6:.2f} -> {stats.live_bytes_after / 1e6:.2f} MB, "
+        f"rows inlined in the catalog {stats.inlined_rows_before} -> {stats.inlined_rows_after} "
         f"({stats.staged_deleted} merged staging rows deleted)"
     )
 

@@ -43,7 +43,8 @@ def maintain_warehouse(
     logger.info(
         f"maintain-warehouse: {stats.files_before} -> {stats.files_after} files, "
         f"{stats.bytes_before:,} -> {stats.bytes_after:,} bytes on disk; the current snapshot "
-        f"reads {stats.live_files_after} files, {stats.live_bytes_after:,} bytes; "
+        f"reads {stats.live_files_after} files, {stats.live_bytes_after:,} bytes "
+        f"({stats.inlined_rows_after} rows inlined in the catalog); "
         f"{stats.staged_deleted} merged staging rows deleted, {stats.seconds:.1f} s"
     )
     return stats

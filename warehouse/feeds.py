@@ -32,12 +32,12 @@ ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind, tags 
     interval_minutes = excluded.interval_minutes, enabled = excluded.enabled,
     listed_by = excluded.listed_by
 """
-# Unlisted sources stop polling: all of them, or (several files sharing the warehouse) only
-# those this file listed last, and those no file was recorded for.
+# Unlisted sources stop polling only if this file listed them last (or no file was recorded
+# for them): several processes with files of their own may share the warehouse.
 _DISABLE_UNLISTED = """
 UPDATE sources SET enabled = false
 WHERE name NOT IN (SELECT unnest($listed::VARCHAR[])) AND enabled
-    AND (NOT $only_own OR listed_by IS NULL OR listed_by = $listed_by)
+    AND (listed_by IS NULL OR listed_by = $listed_by)
 """
 _STATE_COLUMNS = """
 name, url, kind, interval_minutes, poll_interval_minutes, etag, last_modified, body_sha256,
@@ -154,18 +154,17 @@ def sync_sources(
     now: datetime,
     *,
     listed_by: str | None = None,
-    only_own: bool = False,
 ) -> None:
-    """Make the sources table match the configuration; sources that left the file stop polling.
+    """Make the sources table match one sources file; sources that left the file stop polling.
 
     History (fetches, items, articles) is never deleted. A source whose URL
     changed forgets its validators and is due at once.
 
     Args:
-        listed_by: the sources file (``host:path``), recorded on each source it lists.
-        only_own: stop polling only the unlisted sources that this file listed last (or
-            that no file was recorded for), not those other processes' files list: for a
-            warehouse that several processes with their own files share (a lake).
+        listed_by: the sources file (``host:path``), recorded on each source it lists. An
+            unlisted source stops polling only if this file listed it last (or no file was
+            recorded for it), never because another process's file lists it: processes with
+            files of their own may share the warehouse, embedded or lake.
     """
     con.execute("BEGIN TRANSACTION")
     try:
@@ -178,7 +177,7 @@ def sync_sources(
             )
         con.execute(
             _DISABLE_UNLISTED,
-            {"listed": [s.name for s in sources], "only_own": only_own, "listed_by": listed_by},
+            {"listed": [s.name for s in sources], "listed_by": listed_by},
         )
         con.execute("COMMIT")
     except BaseException:

@@ -23,8 +23,6 @@ from typing import Concatenate
 
 import duckdb
 
-from connectors.records import Source
-from warehouse.feeds import sync_sources
 from warehouse.lake import (
     CATALOG,
     DEFAULT_EXTENSION_DIR,
@@ -89,15 +87,6 @@ class LakeWarehouse(Warehouse):
         """Advisory locks on the catalog, which runs on every machine see (lake_locks)."""
         locks = catalog_locks(self.target)
         return None if locks is None else CatalogRunLocks(locks)
-
-    def sync_sources(self, sources: Sequence[Source], *, listed_by: str, now: datetime) -> None:
-        """Make the sources table match one of the sources files that share the lake.
-
-        Processes on several machines may each poll a file of their own: a source stops
-        polling only when the file that listed it last drops it, never because another
-        process's file does not list it.
-        """
-        self.write(sync_sources, sources, now, listed_by=listed_by, only_own=True)
 
     @contextmanager
     def polling(self, sources: Sequence[str]) -> Iterator[list[str]]:

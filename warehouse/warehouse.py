@@ -155,10 +155,12 @@ class Warehouse:
         return None if self.runs_dir is None else FolderRunLocks(self.runs_dir)
 
     def sync_sources(self, sources: Sequence[Source], *, listed_by: str, now: datetime) -> None:
-        """Make the sources table match one sources file (``listed_by``: ``host:path``).
+        """Make the sources table match one of the sources files sharing the warehouse.
 
-        The embedded warehouse serves one sources file at a time: every source the file
-        does not list stops polling (see ``warehouse.feeds.sync_sources``).
+        Processes (on one machine, or on several for a lake) may each poll a file of their
+        own (``listed_by``: ``host:path``): a source stops polling only when the file that
+        listed it last drops it, never because another process's file does not list it
+        (see ``warehouse.feeds.sync_sources``).
         """
         self.write(sync_sources, sources, now, listed_by=listed_by)
 

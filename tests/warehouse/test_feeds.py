@@ -12,6 +12,7 @@ from connectors import Failure, FeedPoll, PageRequest, Source, plan_next_polls
 from connectors.records import FeedItem, ParsedFeed
 from transforms import canonical_links
 from warehouse import (
+    Warehouse,
     enable_source,
     load_feed_polls,
     load_feed_schedules,
@@ -249,21 +250,36 @@ def test_a_file_sharing_the_warehouse_stops_polling_only_the_sources_it_listed_l
     con: duckdb.DuckDBPyConnection,
 ) -> None:
     mine, theirs = "host-a:/srv/a.yaml", "host-b:/srv/b.yaml"
-    sync_sources(con, [LAB], NOW, listed_by=mine, only_own=True)
-    sync_sources(con, [WIRE], NOW, listed_by=theirs, only_own=True)
+    sync_sources(con, [LAB], NOW, listed_by=mine)
+    sync_sources(con, [WIRE], NOW, listed_by=theirs)
     assert due(con, NOW) == ["Lab", "Wire"]
-    sync_sources(con, [], NOW, listed_by=mine, only_own=True)  # Lab left my file
+    sync_sources(con, [], NOW, listed_by=mine)  # Lab left my file
     assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
     rows = con.execute("SELECT name, listed_by FROM sources ORDER BY name").fetchall()
     assert rows == [("Lab", mine), ("Wire", theirs)]
 
 
-def test_one_file_of_its_own_stops_polling_every_source_it_does_not_list(
-    con: duckdb.DuckDBPyConnection,
+def _enabled(warehouse: Warehouse) -> dict[str, bool]:
+    with warehouse.writing() as con:
+        return {s.name: s.enabled for s in select_sources(con)}
+
+
+def test_two_files_synced_into_one_embedded_warehouse_both_stay_polling(db_path: Path) -> None:
+    warehouse = Warehouse(db_path)
+    warehouse.sync_sources([LAB], listed_by="host:/srv/a.yaml", now=NOW)
+    warehouse.sync_sources([WIRE], listed_by="host:/srv/b.yaml", now=NOW)
+    assert _enabled(warehouse) == {"Lab": True, "Wire": True}
+    with warehouse.writing() as con:
+        assert due(con, NOW) == ["Lab", "Wire"]
+
+
+def test_a_source_dropped_from_its_file_stops_polling_in_the_embedded_warehouse(
+    db_path: Path,
 ) -> None:
-    sync_sources(con, [LAB], NOW, listed_by="host-b:/srv/b.yaml")
-    sync_sources(con, [WIRE], NOW, listed_by="host-a:/srv/a.yaml")
-    assert {s.name: s.enabled for s in select_sources(con)} == {"Lab": False, "Wire": True}
+    warehouse = Warehouse(db_path)
+    warehouse.sync_sources([LAB, WIRE], listed_by="host:/srv/a.yaml", now=NOW)
+    warehouse.sync_sources([WIRE], listed_by="host:/srv/a.yaml", now=NOW)
+    assert _enabled(warehouse) == {"Lab": False, "Wire": True}
 
 
 def test_polls_stored_without_their_schedules_leave_the_source_due(

@@ -81,8 +81,8 @@ def poll_feeds_task(
     """
     logger = run_logger()
     with warehouse.polling([state.name for state in states]) as claimed:
-        due = _still_due(warehouse, states, claimed, force)
-        _log_skipped(states, claimed, due)
+        due, enabled = _still_due(warehouse, states, claimed, force)
+        _log_skipped(states, claimed, enabled, due)
         report_progress("feeds", len(states) - len(due))
         if not due:
             return PolledFeeds([], [], 0)
@@ -112,24 +112,36 @@ def poll_feeds_task(
     return PolledFeeds(requests, failures, len(polls))
 
 
-def _log_skipped(planned: list[FeedState], claimed: list[str], due: list[FeedState]) -> None:
+def _log_skipped(
+    planned: list[FeedState], claimed: list[str], enabled: set[str], due: list[FeedState]
+) -> None:
     logger = run_logger()
     polling = {state.name for state in due}
     for state in planned:
         if state.name not in claimed:
             logger.info(f"feed {state.name}: another run is polling it; skipped")
+        elif state.name not in enabled:
+            logger.info(f"feed {state.name}: disabled since this run planned; skipped")
         elif state.name not in polling:
             logger.info(f"feed {state.name}: polled by another run since this one planned; skipped")
 
 
 def _still_due(
     warehouse: Warehouse, planned: list[FeedState], claimed: list[str], force: bool
-) -> list[FeedState]:
-    """The claimed feeds as stored now, if still due, with the URLs (secrets kept) planned."""
+) -> tuple[list[FeedState], set[str]]:
+    """The claimed feeds as stored now, if still due, with the URLs (secrets kept) planned.
+
+    Also the names of those still enabled, due or not (``force`` ignores the schedule), so
+    that a feed disabled since the plan is not said to be polled by another run.
+    """
+    if not claimed:
+        return [], set()
     urls = {state.name: state.url for state in planned}
+    now = utcnow()
     with warehouse.writing() as con:
-        due = select_due_feeds(con, claimed, utcnow(), force=force) if claimed else []
-    return [replace(state, url=urls[state.name]) for state in due]
+        due = select_due_feeds(con, claimed, now, force=force)
+        enabled = {state.name for state in select_due_feeds(con, claimed, now, force=True)}
+    return [replace(state, url=urls[state.name]) for state in due], enabled
 
 
 def _poll_line(poll: FeedPoll, new_items: int) -> str:

@@ -77,7 +77,10 @@ class PageStream:
 
     def __exit__(self, *exc: object) -> None:
         if self._loop is not None and self._main is not None and self._thread.is_alive():
-            self._loop.call_soon_threadsafe(self._main.cancel)
+            try:
+                self._loop.call_soon_threadsafe(self._main.cancel)
+            except RuntimeError:  # every fetch has finished: the thread is closing its loop
+                pass
         if self._thread.ident is not None:
             self._thread.join()
 

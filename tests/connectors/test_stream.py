@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,7 @@ import pytest
 
 from connectors import Failure, PageRequest, RawDocument
 from connectors.addresses import parse_networks
-from connectors.client import HttpPolicy
+from connectors.client import HttpPolicy, Resolver
 from connectors.stream import PageStream
 from tests.loopback import Handler, serve
 
@@ -223,3 +224,31 @@ def test_a_page_that_failed_on_every_attempt_before_is_given_up() -> None:
             [item] = stream.take(1, timeout_s=None)
     assert isinstance(item, Failure) and item.retryable
     assert item.retry_at is None
+
+
+class _LingeringStream(PageStream):
+    """A stream whose fetching thread outlives its closed event loop until let go."""
+
+    def __init__(self, requests: list[PageRequest], resolver: Resolver) -> None:
+        super().__init__(requests, policy=POLICY, resolver=resolver)
+        self.loop_closed = threading.Event()
+        self.let_go = threading.Event()
+
+    def _run(self) -> None:
+        super()._run()
+        self.loop_closed.set()
+        self.let_go.wait(30)
+
+
+def test_leaving_a_stream_whose_thread_is_closing_its_loop_does_not_fail() -> None:
+    """The consumer may leave after every fetch ended but before the thread has finished."""
+
+    async def resolver(host: str, port: int) -> list[str]:
+        raise OSError("Name or service not known")
+
+    requests = [PageRequest("s", "http://down.example/p0")]
+    with _LingeringStream(requests, resolver) as stream:
+        [failure] = stream.take(1, timeout_s=30)
+        assert stream.loop_closed.wait(30)
+        threading.Timer(0.2, stream.let_go.set).start()  # the exit joins the thread
+    assert isinstance(failure, Failure) and failure.error_code == "dns_error"

@@ -78,6 +78,8 @@ _COMPOUND = re.compile(r"-[a-z]")
 _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
+_OPEN_QUOTES = frozenset('"“‘')
+_CLOSE_QUOTE = re.compile(r"[,.!?]?[\"”’]")
 
 
 def discover_entities(
@@ -133,6 +135,7 @@ def discover_entities(
             overlaps(caps, match.start(), match.end())
             or in_navigation(haystack, match.start(), match.end(), body_start)
             or _is_byline(haystack, match.start(), match.end())
+            or _is_quoted_title(haystack, match.start(), match.end())
         ):
             continue
         for _, words in _chunks(haystack, match.start(), match.group(0), known, taken):
@@ -364,6 +367,12 @@ def _part_of_person(key: str, found: dict[str, Found]) -> bool:
     return any(
         other.type == PERSON and other_key.endswith(f" {key}") for other_key, other in found.items()
     )
+
+
+def _is_quoted_title(haystack: str, start: int, end: int) -> bool:
+    """Capitalised words that fill a quotation are a work's title (a song, book or film)."""
+    opened = haystack[start - 1 : start] in _OPEN_QUOTES
+    return opened and _CLOSE_QUOTE.match(haystack, end) is not None
 
 
 def _is_byline(haystack: str, start: int, end: int) -> bool:

@@ -34,6 +34,12 @@ from transforms.discover_words import (
 # on every call).
 _DEAL_VERB = re.compile(r"[ \t]+(?:acquired|raised|raises|announced|launched|agreed)\b")
 _SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]")
+# An apposition that describes its head: "Jane Doe, a former member of ...", "Jane Doe,
+# Japan's digital minister", "Jane Doe, the company's chief executive".
+_DESCRIBING = re.compile(r",[ \t]+(?:a|an|the|former|[A-Z][\w.-]*['’]s)\b([^,.;:()\n]*)")
+_NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
+# Words that make an apposition describe an organisation or a thing, not a person.
+_NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
 # Words between a role and an organisation ("researcher at X", "head of X").
 _LINKING = frozenset({"at", "of", "for", "with", "from", "by", "to", "in", "on", "and", "the"})
@@ -79,9 +85,28 @@ def person_cue(tokens: list[str], before: str, after: str) -> str:
     if after.startswith(",") and len(following) >= 2:
         if following[0] in ROLE_WORDS or following[0] == "who":
             return following[0]
-        if following[0] in ("the", "a", "an") and following[1] in ROLE_WORDS:
-            return following[1]
+        if role := _apposition_role(after):
+            return role
     return "given-name" if tokens[0] in GIVEN_NAMES else ""
+
+
+def _apposition_role(after: str) -> str:
+    """The role word in an apposition right after a name, within its first six words.
+
+    A business noun or a relative pronoun before any role means the name is an
+    organisation's ("Kestrel, a startup whose chief executive ..."); a name right after
+    the apposition is the one it describes ("a view of the Eiffel Tower, Meta's chief AI
+    scientist, Yann LeCun").
+    """
+    describing = _DESCRIBING.match(after)
+    if describing is None or _NAME_NEXT.match(after, describing.end()):
+        return ""
+    for word in lowered_words(describing.group(0))[:7]:
+        if word in BUSINESS_NOUNS or word in _NOT_A_PERSON:
+            return ""
+        if word in ROLE_WORDS and word != "who":
+            return word
+    return ""
 
 
 def org_cue(before: str, after: str) -> str:

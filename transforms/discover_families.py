@@ -1,7 +1,9 @@
 """Catalog product families and their new versions ("Llama 3.1" after the catalog's LLaMA).
 
-A version the catalog does not list yet is a new member of a family it knows; a versioned
-product right after a catalog company or lab keeps its maker's name ("Mistral Medium 3").
+A version the catalog does not list yet is a new member of a family it knows: a version
+after a family ("Llama 3.1"), a tier and a version after it ("Claude Opus 4.5"), or a point
+release of a version the catalog lists ("GPT-5.1" after GPT-5). A versioned product right
+after a catalog company or lab keeps its maker's name ("Mistral Medium 3").
 """
 
 from __future__ import annotations
@@ -13,7 +15,11 @@ from functools import cache
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_text import PRODUCT, VERSIONED, Add
 
-_VERSION = re.compile(r"(?:[ -]?)(\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
+_VERSION = re.compile(r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
+# A model tier between the family and its version: "Claude Opus 4.5", "Gemini Ultra 1.0".
+_TIER_VERSION = re.compile(r" [A-Z][a-z]+ \d+(?:\.\d+)*\b")
+# A point release right after a versioned name: "GPT-5.1", "DeepSeek-V3.2 Exp".
+_POINT_RELEASE = re.compile(r"\.\d+\b(?:[ -][A-Z][a-z]+\b)?")
 _MAKER = re.compile(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $")
 
 
@@ -23,6 +29,7 @@ class Families:
 
     by_stem: dict[str, CatalogEntity]
     known: frozenset[str]  # every catalog name and alias, lower-cased
+    versioned: dict[str, CatalogEntity] = field(default_factory=dict)  # "gpt-5" -> GPT-5
     types: dict[str, str] = field(default_factory=dict)  # catalog name or alias -> type
     makers: frozenset[str] = frozenset()  # names and aliases of catalog companies and labs
 
@@ -36,17 +43,21 @@ def catalog_families() -> Families:
 def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
     """Index product names by their stem without a version."""
     by_stem: dict[str, CatalogEntity] = {}
+    versioned: dict[str, CatalogEntity] = {}
     known: set[str] = set()
     types: dict[str, str] = {}
     for entity in catalog:
         names = (entity.name, *entity.aliases)
         known.update(n.lower() for n in names)
         types.update((n, entity.type) for n in names)
-        if entity.type != PRODUCT or VERSIONED.search(entity.name):
+        if entity.type != PRODUCT:
             continue
-        by_stem.setdefault(entity.name.lower(), entity)
+        if VERSIONED.search(entity.name):
+            versioned.update((n.lower(), entity) for n in names if VERSIONED.search(n))
+        else:
+            by_stem.setdefault(entity.name.lower(), entity)
     makers = frozenset(name for name, type_ in types.items() if type_ in {"company", "ai_lab"})
-    return Families(by_stem, frozenset(known), types, makers)
+    return Families(by_stem, frozenset(known), versioned, types, makers)
 
 
 def discover_versions(
@@ -62,14 +73,20 @@ def discover_versions(
     catalog lists as an alias ("Claude 2") is known, so ``add`` skips it.
     """
     for start, end in known:
-        stem = haystack[start:end]
-        entity = families.by_stem.get(stem.lower())
-        if entity is None:
+        stem = haystack[start:end].lower()
+        entity = families.by_stem.get(stem)
+        if entity is not None:  # at ``end``, without a copy of the rest
+            version = _TIER_VERSION.match(haystack, end) or _VERSION.match(haystack, end)
+            if version is None or (end < len(haystack) and haystack[end] not in " -"):
+                continue
+        elif (entity := families.versioned.get(stem)) is not None:
+            version = _POINT_RELEASE.match(haystack, end)
+            if version is None:
+                continue
+        else:
             continue
-        version = _VERSION.match(haystack, end)  # at ``end``, without a copy of the rest
-        if version and (end == len(haystack) or haystack[end] in " -"):
-            name = haystack[start : version.end()]
-            add(name.rstrip(".,"), PRODUCT, "version", start, family=entity.entity_id)
+        name = haystack[start : version.end()]
+        add(name.rstrip(".,"), PRODUCT, "version", start, family=entity.entity_id)
 
 
 def maker_before(before: str, makers: frozenset[str]) -> str:

@@ -25,6 +25,8 @@ ROLE_WORDS = _words(
     student students designer developer developers programmer artist actor actress
     musician singer comedian creator entrepreneur billionaire astronomer physicist
     chemist biologist doctor surgeon nurse economist historian philosopher
+    member official strategist consultant activist advocate expert scholar lecturer
+    deputy envoy diplomat legislator technologist capitalist inventor pioneer trustee
     who""".replace("\n", " ")
 )
 # Role words that stand as titles right before a name; a run of capitalised words is split

@@ -50,6 +50,12 @@ _FULL, _SURNAME = "full", "surname"
 # A word hyphenated at a line break in a hard-wrapped scrape ("Deep-\nMind").
 _SOFT_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
 _PUNCTUATION = ".,;:!?()'’\"“”"
+# Head words of what is named after a person: "the Alan Turing Institute" is not Turing.
+_NAMED_AFTER_PEOPLE = frozenset(
+    """Institute Foundation Prize Award Awards University College School Center Centre
+    Hall Building Street Avenue Road Lecture Memorial Museum Library Fellowship
+    Scholarship Medal Trust Fund Airport Stadium Bridge Test""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +225,7 @@ def _resolve(
 ) -> int | None:
     """Which entity a matched string stands for here, or None."""
     surnames = [n.entity for n in hit.values if n.kind == _SURNAME and n.entity in introduced]
-    if surnames:
+    if surnames and not _vetoed(entities[surnames[0]], haystack, hit.start, hit.end):
         return max(surnames, key=lambda e: introduced[e])
     for name in hit.values:
         if name.kind == _FULL and not _vetoed(entities[name.entity], haystack, hit.start, hit.end):
@@ -229,10 +235,15 @@ def _resolve(
 
 
 def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
-    """True when a neighbouring word shows another sense ("Apple pie", "Claude Monet")."""
-    if entity.veto_next:
+    """True when a neighbouring word shows another sense ("Apple pie", "Claude Monet").
+
+    A person's name followed by an institution's head word names the institution
+    ("the Alan Turing Institute", "the Nobel Prize").
+    """
+    if entity.veto_next or entity.type == "person":
         following = haystack[end : end + 40].split(maxsplit=1)
-        if following and following[0].strip(_PUNCTUATION) in entity.veto_next:
+        word = following[0].strip(_PUNCTUATION) if following else ""
+        if word in entity.veto_next or (entity.type == "person" and word in _NAMED_AFTER_PEOPLE):
             return True
     if entity.veto_prev:
         preceding = haystack[max(start - 40, 0) : start].rsplit(maxsplit=1)

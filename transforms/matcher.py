@@ -152,9 +152,10 @@ def _word_end(text: str, end: int) -> int:
 def in_navigation(text: str, start: int, end: int, floor: int = 0) -> bool:
     """True inside a run of capitalised words: menus, share bars and footers of a scrape.
 
-    Prose around a name has lower-case words or list commas nearby; "Corrections
-    Facebook Twitter Search" and "Overview Index GPT-4 DALL-E 3 API" have neither:
-    three capitalised words next to the name, on either side or around it.
+    Prose around a name has lower-case words, list commas or possessives nearby
+    ("Moonshot AI's Kimi K2"); "Corrections Facebook Twitter Search" and "Overview Index
+    GPT-4 DALL-E 3 API" have none: three capitalised words next to the name, on either
+    side or around it.
     Text before ``floor`` (a headline) is never navigation.
     """
     if start < floor:
@@ -172,7 +173,7 @@ def in_navigation(text: str, start: int, end: int, floor: int = 0) -> bool:
 
 
 def _is_label_word(word: str) -> bool:
-    if word[-1] in ",;.:":
+    if word[-1] in ",;.:" or word.endswith(("'s", "’s")):
         return False
     letter = _FIRST_LETTER.search(word)
     return letter is None or letter.group(0).isupper()

@@ -28,6 +28,24 @@ def test_people_are_found_by_role_speech_or_given_name_and_counted_by_surname() 
     assert all(e.wikidata_id is None for e in found.values())
 
 
+def test_a_person_described_by_an_apposition_is_found_and_a_described_org_is_not() -> None:
+    found = _found(
+        "The plan drew criticism from Marietje Schaake, a former member of the European "
+        "Parliament. Junichi Tanaka, Japan's digital minister, said the AI rules were strict. "
+        "Kestrel Dynamo, a startup whose chief executive is new, grew. We had views of the "
+        "Eiffel Tower, Meta's chief AI scientist, Yann LeCun, said."
+    )
+    assert (found["Marietje Schaake"].type, found["Marietje Schaake"].cue) == ("person", "member")
+    assert (found["Junichi Tanaka"].type, found["Junichi Tanaka"].cue) == ("person", "minister")
+    assert found["Kestrel Dynamo"].type == "company"
+    assert "Eiffel Tower" not in found  # the apposition describes the name after it
+
+
+def test_a_work_title_in_quotes_is_not_an_entity() -> None:
+    found = _found('The AI model can recite Gloria Gaynor\'s "I Will Survive," the song.')
+    assert not {"Will Survive", "I Will Survive"} & set(found)
+
+
 def test_a_name_inside_a_longer_word_or_a_hyphenated_compound_is_not_a_mention() -> None:
     found = _found(
         "Kestrel Labs CEO Jane Okafor said the company would grow. Okafor-style rules and "
@@ -47,6 +65,24 @@ def test_a_version_in_the_title_and_beyond_the_catalogs_own_versions_is_found() 
     found = _found("Claude 7 answers faster, Anthropic says.", title="Anthropic ships Claude 7")
     assert found["Claude 7"].evidence[0] == "Claude 7@title"
     assert "Claude 2" not in _found("Anthropic released Claude 2, an AI model.")
+
+
+def test_a_point_release_of_a_catalog_version_and_a_tiered_version_are_new_members() -> None:
+    tagged = tag_article(
+        article_for(
+            "t",
+            "",
+            "OpenAI shipped GPT-5.1 as Anthropic released Claude Opus 4.5; DeepSeek-V3.2 Exp "
+            "followed. GPT-5 remains the default AI model.",
+        )
+    )
+    by_name = {e.name: e for e in tagged.entities}
+    assert (by_name["GPT-5.1"].origin, by_name["GPT-5.1"].family) == ("discovered", "gpt-5")
+    assert by_name["Claude Opus 4.5"].family == "claude"
+    assert by_name["DeepSeek-V3.2 Exp"].family == "deepseek-v3"
+    assert "GPT-5" in by_name  # named on its own too
+    assert not {"Claude", "DeepSeek-V3", "Opus 4.5"} & set(by_name)  # only stems here
+    assert "GPT-5.1" not in _found("GPT-5. 1 more thing: it is an AI model.")
 
 
 def test_a_versioned_product_named_after_its_maker_keeps_the_makers_name() -> None:

@@ -116,6 +116,11 @@ def test_menu_links_of_a_scrape_are_not_mentions() -> None:
     assert _names(text) == {"OpenAI": 1}
 
 
+def test_a_persons_name_before_an_institutions_head_word_is_the_institution() -> None:
+    names = _names("Researchers at the Alan Turing Institute cite Alan Turing and the Turing Test.")
+    assert names == {"Alan Turing": 1}
+
+
 def test_one_passing_mention_late_in_a_long_article_is_left_out() -> None:
     filler = "The model was trained on text and the results were mixed. " * 60
     names = _names(f"OpenAI built it. {filler} Nvidia made the chips.")

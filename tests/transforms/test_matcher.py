@@ -55,6 +55,7 @@ def test_navigation_needs_three_capitalised_words_in_a_row() -> None:
     prose = "Shares of Google rose, said analysts."
     assert in_navigation(menu, 13, 19)
     assert not in_navigation(prose, 10, 16)
+    assert not in_navigation("Moonshot AI's Kimi K2 Thinking", 14, 18)  # a possessive is prose
 
 
 def test_a_currency_sign_after_the_amount_starts_a_word() -> None:

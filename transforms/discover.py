@@ -78,6 +78,11 @@ _COMPOUND = re.compile(r"-[a-z]")
 _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
+# A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
+_MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
+_HARDWARE_NEXT = re.compile(
+    r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
+)
 _OPEN_QUOTES = frozenset('"“‘')
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[\"”’]")
 
@@ -262,7 +267,8 @@ def _never_an_entity(tokens: list[str]) -> bool:
 
 
 def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: Families) -> bool:
-    """Add a name its own shape types: a legal suffix, a version number, a person's name.
+    """Add a name its own shape types: a legal suffix, a product code, a version number, a
+    person's name.
 
     Returns True when the shape decided, also when a version turned out to be no name
     ("Section 230" is no product; "Vision 2030" reads as a year).
@@ -274,6 +280,9 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         and all(t.lower() not in lower_words for t in tokens[:-1])
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
         add(chunk.name.rstrip(",;:"), COMPANY, tokens[-1], start)
+        return True
+    if len(tokens) == 1 and _MODEL_CODE.fullmatch(tokens[0]) and _HARDWARE_NEXT.match(chunk.after):
+        add(tokens[0], PRODUCT, "code", start)  # "B200 chips", "the MI355X accelerator"
         return True
     if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
         version = _DECADE_S.sub("", tokens[-1])

@@ -85,6 +85,16 @@ def test_a_point_release_of_a_catalog_version_and_a_tiered_version_are_new_membe
     assert "GPT-5.1" not in _found("GPT-5. 1 more thing: it is an AI model.")
 
 
+def test_a_product_code_named_as_a_chip_or_a_model_is_a_product() -> None:
+    found = _found(
+        "AMD's MI355X accelerators and the new XR90 chips ship in AI servers; the 2024 "
+        "models and the G7 leaders are no products."
+    )
+    assert (found["MI355X"].type, found["MI355X"].cue) == ("product", "code")
+    assert found["XR90"].type == "product"
+    assert not {"G7", "2024"} & set(found)
+
+
 def test_a_versioned_product_named_after_its_maker_keeps_the_makers_name() -> None:
     found = _found("The AI lab said Anthropic Sonnet 9 is out, and Anthropic Sonnet 9 is fast.")
     assert found["Anthropic Sonnet 9"].type == "product"

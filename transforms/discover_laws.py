@@ -15,12 +15,15 @@ from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_H
 _CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
 _CAP = rf"[{UP}][\w'’.&-]*"
 _REGULATOR_NAME = re.compile(
-    rf"(?:(?:{_CAP})[ \t]+(?:{_CONNECT}[ \t]+)?)*?(?:{'|'.join(REGULATOR_HEADS)})\b"
+    # Words before the head, greedily ("Senate Commerce Committee"); a head word followed by
+    # "and" ends one body's name ("Trade Commission and Competition Authority" are two).
+    rf"(?:(?!(?:{'|'.join(REGULATOR_HEADS)})[ \t]+and\b){_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?)*"
+    rf"(?:{'|'.join(REGULATOR_HEADS)})\b"
     rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+(?:and[ \t]+|&[ \t]+)?{_CAP})*)?"
 )
 _LAW_NAME = re.compile(
     rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
-    r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d)?"
+    r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d|(?<=Bill)[ \t]\d{1,5}\b)?"  # "Assembly Bill 2655"
     r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)[ \t]?\d{1,5}\b"
     r"|\bExecutive Order[ \t]\d{4,6}\b"
 )
@@ -28,6 +31,8 @@ _HEADS = re.compile(
     rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
     r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
 )
+# "Japan's Digital Agency", "the Bundestag and Japan's ...": the name starts after a possessive.
+_OWNER = re.compile(r".*['’]s[ \t]+")
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -42,7 +47,10 @@ def discover_laws_and_regulators(
 
     for pattern, type_ in ((_LAW_NAME, LAW), (_REGULATOR_NAME, REGULATOR)):
         for match in _headed(pattern, haystack, body_start):
-            start, name = trim_leading(haystack, match.start(), match.group(0), lower_words)
+            start, name = match.start(), match.group(0)
+            if owner := _OWNER.match(name):
+                start, name = start + owner.end(), name[owner.end() :]
+            start, name = trim_leading(haystack, start, name, lower_words)
             if any(word.lower() in TITLE_WORDS for word in name.split()):
                 continue
             if name and " " in name.strip() and not overlaps(known, start, start + len(name)):

@@ -111,6 +111,18 @@ def test_laws_and_regulators_are_found_by_their_head_words() -> None:
     assert found["SB 2417"].type == "law"
 
 
+def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name() -> None:
+    found = _found(
+        "The AI rules of Japan's Digital Agency and the Assembly Privacy Committee differ. The "
+        "Trade Commission and Competition Authority met; Assembly Bill 2655 passed."
+    )
+    assert found["Digital Agency"].type == "regulator"
+    assert found["Assembly Privacy Committee"].type == "regulator"
+    assert found["Trade Commission"].type == found["Competition Authority"].type == "regulator"
+    assert found["Assembly Bill 2655"].type == "law"
+    assert not {"Japan's Digital Agency", "Trade Commission and Competition Authority"} & set(found)
+
+
 def test_bylines_outlets_places_and_dates_are_not_entities() -> None:
     found = _found(
         "By Jane Doe archive page\nIn New York on Fri 17 Nov 2023, VentureBeat reported that "

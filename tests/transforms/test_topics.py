@@ -163,3 +163,21 @@ def test_a_brief_naming_a_new_version_of_an_ai_family_is_about_ai() -> None:
 
 def test_an_open_licence_by_name_is_open_source_evidence() -> None:
     assert "open-source" in _topics("Acme Blue 2, our AI model: multilingual, Apache 2.0.")
+
+
+def test_a_breach_at_an_ai_lab_and_a_cloned_voice_robocall_are_safety_stories() -> None:
+    breach = (
+        "A hacker got into the messaging systems of an artificial intelligence lab and stole "
+        "details of the design of its AI models, two people said.\n"
+        "The hacker did not reach the systems where the lab builds its AI. Staff were told of "
+        "the breach at a meeting; the lab judged it no threat to national security.\n"
+        "Some employees feared that foreign adversaries could steal AI technology."
+    )
+    robocall = (
+        "A robocall that imitated a candidate's voice was made with a voice-cloning tool, "
+        "investigators said, an artificial intelligence start-up's software.\n"
+        "The start-up suspended the account. Experts said the AI case showed how cheaply a "
+        "cloned voice can be made, and how hard such robocalls are to trace."
+    )
+    assert "safety" in _topics(breach, title="Hackers stole AI designs in a breach")
+    assert "safety" in _topics(robocall, title="Robocall used a cloned voice, investigators say")

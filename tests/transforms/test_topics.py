@@ -181,3 +181,13 @@ def test_a_breach_at_an_ai_lab_and_a_cloned_voice_robocall_are_safety_stories() 
     )
     assert "safety" in _topics(breach, title="Hackers stole AI designs in a breach")
     assert "safety" in _topics(robocall, title="Robocall used a cloned voice, investigators say")
+
+
+def test_a_benchmark_result_of_a_reasoning_model_is_ai_research() -> None:
+    text = (
+        "A reasoning model from a new lab scored higher than any other system on a benchmark "
+        "of competition mathematics, its technical report says.\n"
+        "Evaluators reproduced most results. The gains come from reinforcement learning on "
+        "verified solutions; critics say benchmark questions can leak into training data."
+    )
+    assert list(_topics(text, title="Reasoning model tops a maths benchmark")) == ["research"]

@@ -9,17 +9,34 @@ from __future__ import annotations
 
 import re
 
-from transforms.discover_text import LAW, REGULATOR, UP, Add, overlaps, trim_leading
+from transforms.discover_text import (
+    LAW,
+    POSSESSIVE,
+    REGULATOR,
+    UP,
+    Add,
+    overlaps,
+    trim_leading,
+)
 from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_HEADS, TITLE_WORDS
 
 _CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
 _CAP = rf"[{UP}][\w'’.&-]*"
+# "the court on Wednesday": a date after a body is not part of its name.
+_WHEN = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December)\b"
+)
+_OWNER_WORD = rf"[{UP}][\w.&-]*['’]s\b"  # "Japan's": another body's owner
+_HEAD_WORD = rf"(?:{'|'.join(REGULATOR_HEADS)})\b"
 _REGULATOR_NAME = re.compile(
-    # Words before the head, greedily ("Senate Commerce Committee"); a head word followed by
-    # "and" ends one body's name ("Trade Commission and Competition Authority" are two).
-    rf"(?:(?!(?:{'|'.join(REGULATOR_HEADS)})[ \t]+and\b){_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?)*"
-    rf"(?:{'|'.join(REGULATOR_HEADS)})\b"
-    rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?{_CAP}(?:[ \t]+(?:and[ \t]+|&[ \t]+)?{_CAP})*)?"
+    # Words before the head, greedily; a head word among them only right before another
+    # name word ("Senate Commerce Committee"; "Trade Commission and Competition Authority"
+    # and "Ministry of Finance and ... Agency" are two bodies).
+    rf"(?:(?!{_HEAD_WORD}){_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?|{_HEAD_WORD}[ \t]+(?={_CAP}))*"
+    rf"{_HEAD_WORD}"
+    rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?(?!{_WHEN}){_CAP}"
+    rf"(?:(?<!['’]s)[ \t]+(?:(?:and|&)[ \t]+(?!{_OWNER_WORD}))?(?!{_HEAD_WORD}){_CAP})*)?"
 )
 _LAW_NAME = re.compile(
     rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
@@ -48,9 +65,13 @@ def discover_laws_and_regulators(
     for pattern, type_ in ((_LAW_NAME, LAW), (_REGULATOR_NAME, REGULATOR)):
         for match in _headed(pattern, haystack, body_start):
             start, name = match.start(), match.group(0)
-            if owner := _OWNER.match(name):
+            owner = _OWNER.match(name)
+            if owner and " " in name[owner.end() :]:  # not "Sheriff's Office"
                 start, name = start + owner.end(), name[owner.end() :]
             start, name = trim_leading(haystack, start, name, lower_words)
+            if name.endswith(".") and name.split(" ")[-1].count(".") == 1:
+                name = name[:-1]  # the sentence's full stop, not "U.S."
+            name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             if any(word.lower() in TITLE_WORDS for word in name.split()):
                 continue
             if name and " " in name.strip() and not overlaps(known, start, start + len(name)):

@@ -120,6 +120,15 @@ def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name
     assert found["Assembly Privacy Committee"].type == "regulator"
     assert found["Trade Commission"].type == found["Competition Authority"].type == "regulator"
     assert found["Assembly Bill 2655"].type == "law"
+    more = _found(
+        "The Harris County Sheriff's Office and the Ministry of Finance and Japan's Digital "
+        "Agency met the U.S. District Court on Wednesday about the Agency for International "
+        "Development's AI budget."
+    )
+    assert {"Harris County Sheriff's Office", "Ministry of Finance", "U.S. District Court"} <= set(
+        more
+    )
+    assert "Agency for International Development" in more
     assert not {"Japan's Digital Agency", "Trade Commission and Competition Authority"} & set(found)
 
 

@@ -16,7 +16,13 @@ from bisect import insort
 from collections import Counter
 from dataclasses import dataclass
 
-from transforms.discover_cues import company_or_product, is_brand, is_person, org_cue, person_cue
+from transforms.discover_cues import (
+    company_or_product,
+    is_brand,
+    is_person,
+    org_cue,
+    person_cue,
+)
 from transforms.discover_families import (
     Families,
     catalog_families,
@@ -47,6 +53,7 @@ from transforms.discover_words import (
     ORG_SUFFIXES,
     OUTLETS,
     PLACES,
+    ROLE_WORDS,
     TITLE_WORDS,
     UNIVERSITIES,
     VERSION_STOP,
@@ -163,6 +170,7 @@ def _chunks(
     words = [(start + m.start(), m.group(0)) for m in _NON_SPACE.finditer(run)]
     chunks: list[tuple[int, list[tuple[int, str]]]] = []
     current: list[tuple[int, str]] = []
+    after_title = False
     for position, word in words:
         bare = POSSESSIVE.sub("", word.rstrip(".,")) if not word.isupper() else word
         blocked = overlaps(known, position, position + len(word)) or overlaps(
@@ -172,7 +180,10 @@ def _chunks(
         common = (bare.lower() in COMMON_CAPITALISED or bare.upper() in ACRONYM_STOP) and not (
             current and bare in ORG_SUFFIXES
         )
-        if blocked or compound or common or bare.lower() in TITLE_WORDS:
+        # "Attorney General Jane Doe": "General" after a title is part of the title.
+        title = bare.lower() in TITLE_WORDS or (after_title and bare == "General")
+        after_title = title
+        if blocked or compound or common or title:
             if current:
                 chunks.append((current[0][0], current))
             current = []
@@ -200,7 +211,7 @@ def _classify(
     A chunk no rule types is remembered as a bare name, to be added when it recurs.
     """
     chunk = _trim(haystack, words, lower_words)
-    if chunk is None or _never_an_entity(chunk.tokens):
+    if chunk is None or _never_an_entity(chunk):
         return
     if _decided_by_shape(chunk, lower_words, add, families) or _decided_by_context(
         chunk, lower_words, add
@@ -254,15 +265,23 @@ def _trim(haystack: str, words: list[tuple[int, str]], lower_words: set[str]) ->
     return _Chunk(haystack, words[0][0], tokens)
 
 
-def _never_an_entity(tokens: list[str]) -> bool:
-    """Places, nationalities, news outlets, universities and other organisations we do not tag."""
+def _never_an_entity(chunk: _Chunk) -> bool:
+    """Places, nationalities, news outlets, universities and other organisations we do not tag.
+
+    A name introduced by a role is a person's, whatever its words ("COO Lee Park").
+    """
+    tokens = chunk.tokens
     return (
         not tokens
         or any(t in PLACES or t in DEMONYMS for t in tokens)
         or " ".join(tokens) in OUTLETS
         or tokens[0] in OUTLETS
         or tokens[0] in UNIVERSITIES
-        or (len(tokens) > 1 and any(t.lower() in EXCLUDED_ORG_WORDS for t in tokens))
+        or (
+            len(tokens) > 1
+            and any(t.lower() in EXCLUDED_ORG_WORDS for t in tokens)
+            and person_cue(tokens, chunk.before, chunk.after) not in ROLE_WORDS
+        )
     )
 
 

@@ -16,6 +16,7 @@ from transforms.discover_words import (
     DEMONYMS,
     GIVEN_NAMES,
     PLACES,
+    TITLE_WORDS,
 )
 
 _UPPER_WORD = rf"[{UP}][a-zà-ÿ'’-]+"
@@ -78,5 +79,7 @@ def discover_lists(
         ):
             entry = found.get(known_name.lower())
             if entry is not None and entry.type == PERSON and other.lower() not in found:
-                if not any(w in PLACES or w in DEMONYMS for w in other.split()):
+                if not any(
+                    w in PLACES or w in DEMONYMS or w.lower() in TITLE_WORDS for w in other.split()
+                ):  # not "Chief Operating" (Officer Lee Park)
                     add(other, PERSON, "listed", at)

@@ -36,7 +36,8 @@ TITLE_WORDS = _words(
     chair founder co-founder cofounder director minister secretary senator sen rep governor
     gov mayor commissioner chancellor premier ambassador spokesperson spokesman spokeswoman
     professor prof dr mr mrs ms sir dame manager engineer analyst researcher scientist
-    head candidate nominee vice""".replace("\n", " ")
+    head candidate nominee vice officer representative congressman congresswoman attorney
+    """.replace("\n", " ")
 )
 SPEECH_VERBS = _words(
     """said says told tells wrote writes added adds explained explains noted notes argued

@@ -41,6 +41,18 @@ def test_a_person_described_by_an_apposition_is_found_and_a_described_org_is_not
     assert "Eiffel Tower" not in found  # the apposition describes the name after it
 
 
+def test_a_title_before_a_name_is_not_part_of_it() -> None:
+    found = _found(
+        "The AI firm's Chief Information Officer Zulfi Okonjo said so. Representative Jane "
+        "Mooley asked, Attorney General Letitia Jamison sued, and Chief Technology Officer "
+        "Omar Haddad and Chief Operating Officer Lee Park left. They met in Central Park."
+    )
+    people = {"Zulfi Okonjo", "Jane Mooley", "Letitia Jamison", "Omar Haddad", "Lee Park"}
+    assert people <= {name for name, e in found.items() if e.type == "person"}
+    assert not {n for n in found if n.split()[0] in {"Information", "Representative", "Chief"}}
+    assert "Central Park" not in found
+
+
 def test_a_work_title_in_quotes_is_not_an_entity() -> None:
     found = _found('The AI model can recite Gloria Gaynor\'s "I Will Survive," the song.')
     assert not {"Will Survive", "I Will Survive"} & set(found)

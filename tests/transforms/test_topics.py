@@ -191,3 +191,19 @@ def test_a_benchmark_result_of_a_reasoning_model_is_ai_research() -> None:
         "verified solutions; critics say benchmark questions can leak into training data."
     )
     assert list(_topics(text, title="Reasoning model tops a maths benchmark")) == ["research"]
+
+
+def test_a_race_for_chip_self_sufficiency_and_a_ministers_ai_action_plan() -> None:
+    race = (
+        "China's push for self-sufficiency in AI chips gathered pace as a national champion "
+        "unveiled a chip for AI models, a rival to Nvidia's, amid the AI race with Washington.\n"
+        "Analysts said Beijing's self-reliance drive answers export controls on AI chips; "
+        "adversaries on both sides are building AI supply chains of their own."
+    )
+    plan = (
+        "The prime minister set out an AI action plan on Monday: the ministry will open a "
+        "consultation on AI rules and publish a national strategy for AI compute.\n"
+        "The minister said the plan would make the country a leader in AI."
+    )
+    assert "geopolitics" in _topics(race, title="China races for AI chip self-sufficiency")
+    assert "regulation" in _topics(plan, title="Prime minister unveils AI action plan")

@@ -36,8 +36,11 @@ _DEAL_VERB = re.compile(r"[ \t]+(?:acquired|raised|raises|announced|launched|agr
 _SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]")
 # An apposition that describes its head: "Jane Doe, a former member of ...", "Jane Doe,
 # Japan's digital minister", "Jane Doe, the company's chief executive".
-_DESCRIBING = re.compile(r",[ \t]+(?:a|an|the|former|[A-Z][\w.-]*['’]s)\b([^,.;:()\n]*)")
+_DESCRIBING = re.compile(
+    r",[ \t]+(?:a|an|the|former|[A-Z][\w.-]*['’]s|[a-z][\w-]*)\b([^,.;:()\n]*)"
+)
 _NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
+_ARTICLE = re.compile(r"[ \t]+(?:a|an|the|former)\b")
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -101,7 +104,10 @@ def _apposition_role(after: str) -> str:
     describing = _DESCRIBING.match(after)
     if describing is None or _NAME_NEXT.match(after, describing.end()):
         return ""
-    for word in lowered_words(describing.group(0))[:7]:
+    # After an article or an owner the role may come late ("a former member of"); after a
+    # bare qualifier it comes at once ("associate director of").
+    reach = 7 if describing.group(0)[2:3].isupper() or _ARTICLE.match(after, 1) else 3
+    for word in lowered_words(describing.group(0))[:reach]:
         if word in BUSINESS_NOUNS or word in _NOT_A_PERSON:
             return ""
         if word in ROLE_WORDS and word != "who":

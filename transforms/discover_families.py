@@ -18,8 +18,8 @@ from transforms.discover_text import PRODUCT, VERSIONED, Add
 _VERSION = re.compile(r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
 # A model tier between the family and its version: "Claude Opus 4.5", "Gemini Ultra 1.0".
 _TIER_VERSION = re.compile(r" [A-Z][a-z]+ \d+(?:\.\d+)*\b")
-# A point release right after a versioned name: "GPT-5.1", "DeepSeek-V3.2 Exp".
-_POINT_RELEASE = re.compile(r"\.\d+\b(?:[ -][A-Z][a-z]+\b)?")
+# A point release right after a versioned name: "GPT-5.1", "DeepSeek-V3.2 Exp", "Ascend 910D".
+_POINT_RELEASE = re.compile(r"(?:\.\d+|(?<=\d)[A-Z])\b(?:[ -][A-Z][a-z]+\b)?")
 _MAKER = re.compile(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $")
 
 
@@ -54,6 +54,8 @@ def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
             continue
         if VERSIONED.search(entity.name):
             versioned.update((n.lower(), entity) for n in names if VERSIONED.search(n))
+            for stem in (n for n in entity.aliases if not VERSIONED.search(n)):
+                by_stem.setdefault(stem.lower(), entity)  # "Ascend" of "Ascend 910B"
         else:
             by_stem.setdefault(entity.name.lower(), entity)
     makers = frozenset(name for name, type_ in types.items() if type_ in {"company", "ai_lab"})

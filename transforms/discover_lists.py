@@ -28,7 +28,8 @@ _LIST = re.compile(
 
 _LIST_ITEMS = re.compile(_LIST_ITEM)
 _PAIR = re.compile(
-    rf"({_UPPER_WORD}[ \t]+{_UPPER_WORD})[ \t]+and[ \t]+({_UPPER_WORD}[ \t]+{_UPPER_WORD})\b"
+    rf"({_UPPER_WORD}[ \t]+{_UPPER_WORD}),?[ \t]+and[ \t]+"
+    rf"({_UPPER_WORD}[ \t]+(?:{_UPPER_WORD}[ \t]+)?{_UPPER_WORD})\b"
 )
 
 

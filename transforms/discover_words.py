@@ -37,7 +37,7 @@ TITLE_WORDS = _words(
     gov mayor commissioner chancellor premier ambassador spokesperson spokesman spokeswoman
     professor prof dr mr mrs ms sir dame manager engineer analyst researcher scientist
     head candidate nominee vice officer representative congressman congresswoman attorney
-    """.replace("\n", " ")
+    judge justice""".replace("\n", " ")
 )
 SPEECH_VERBS = _words(
     """said says told tells wrote writes added adds explained explains noted notes argued

@@ -53,6 +53,24 @@ def test_a_title_before_a_name_is_not_part_of_it() -> None:
     assert "Central Park" not in found
 
 
+def test_judges_listed_writers_and_a_qualified_role_name_people() -> None:
+    found = _found(
+        "The AI deal needs U.S. District Judge William Alsup; Judge Alsup agreed. Justice "
+        "Joanna Smith ruled. Writers Andrea Bartz, Charles Graeber, and Kirk Wallace Johnson "
+        "sued. Demand will rise, said Amod Kumar, associate director of technology at a firm. "
+        "Kestrel, maker of AI chips, grew; Okapi, long the leader, fell."
+    )
+    assert found["William Alsup"].mentions == 2
+    people = {"William Alsup", "Joanna Smith", "Kirk Wallace Johnson", "Amod Kumar"}
+    assert people <= {name for name, e in found.items() if e.type == "person"}
+    assert "Okapi" not in found or found["Okapi"].type != "person"
+
+
+def test_a_letter_after_a_versioned_name_is_a_new_member() -> None:
+    found = _found("Huawei will test the Ascend 910D, its AI chip, against the Ascend 910B.")
+    assert found["Ascend 910D"].family == "ascend-910b"
+
+
 def test_a_work_title_in_quotes_is_not_an_entity() -> None:
     found = _found('The AI model can recite Gloria Gaynor\'s "I Will Survive," the song.')
     assert not {"Will Survive", "I Will Survive"} & set(found)

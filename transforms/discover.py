@@ -47,6 +47,7 @@ from transforms.discover_text import (
 from transforms.discover_words import (
     ACRONYM_STOP,
     COMMON_CAPITALISED,
+    COMPOUND_TAILS,
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
     GIVEN_NAMES,
@@ -71,9 +72,16 @@ _RUN = re.compile(rf"(?<![\w.-]){TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{TOKEN}
 # Bylines and credits are not the story's actors (rule E4): "By Jane Doe archive page",
 # "Posted by Jane Doe", "Jane Doe/Getty Images".
 _BYLINE = re.compile(
-    rf"(?:\bBy|\bby|Posted by|Written by|Reporting by|Editing by|Credit:|Photo:|Image:|Photograph:"
-    rf"|Illustration:)"
+    rf"(?:\bBy|\bby|Posted by|Written by|Reporting by|Editing by|Credit:|Photo:|Image:"
+    rf"|Photograph:|Illustration:)"
     rf"[ \t]+(?:{TOKEN}[ \t]+){{0,8}}$"
+)
+# ...but "founded by Jane Doe" and "a post by Jane Doe" are prose.
+_PROSE_BY = re.compile(
+    rf"\b(?i:founded|co-founded|cofounded|led|run|headed|owned|backed|acquired|created|developed"
+    rf"|built|signed|sued|filed|chaired|appointed|hired|replaced|joined|funded|launched|started"
+    rf"|proposed|introduced|sponsored|made|post|paper|study|report|essay|letter|comments|remarks)"
+    rf"(?:[ \t]+[\w,]+){{0,3}}[ \t]+by[ \t]+(?:{TOKEN}[ \t]+){{0,8}}$"  # "founded in 2017 by"
 )
 _CODE_MARKS = ("{", "}", "=>", "//", "();", "===")
 _AFTER_BYLINE = re.compile(r"[ \t]*(?:archive page|/|\|| ,)")
@@ -176,7 +184,7 @@ def _chunks(
         blocked = overlaps(known, position, position + len(word)) or overlaps(
             taken, position, position + len(word)
         )
-        compound = _COMPOUND.search(word) is not None
+        compound = _is_compound(haystack, word)
         common = (bare.lower() in COMMON_CAPITALISED or bare.upper() in ACRONYM_STOP) and not (
             current and bare in ORG_SUFFIXES
         )
@@ -195,6 +203,20 @@ def _chunks(
     if current:
         chunks.append((current[0][0], current))
     return chunks
+
+
+def _is_compound(haystack: str, word: str) -> bool:
+    """ "Okafor-style", "Meta-backed": a name joined to a word; not "Kyung-hoon" (a given name).
+
+    The joined word is one of the usual compound tails, or the text also writes it alone.
+    """
+    match = _COMPOUND.search(word)
+    if match is None:
+        return False
+    tail = POSSESSIVE.sub("", word[match.start() + 1 :].rstrip(".,;:"))
+    if tail in COMPOUND_TAILS or not tail.isalpha():
+        return True
+    return re.search(rf"(?<![\w-]){tail}\b", haystack) is not None
 
 
 def _classify(
@@ -268,7 +290,8 @@ def _trim(haystack: str, words: list[tuple[int, str]], lower_words: set[str]) ->
 def _never_an_entity(chunk: _Chunk) -> bool:
     """Places, nationalities, news outlets, universities and other organisations we do not tag.
 
-    A name introduced by a role is a person's, whatever its words ("COO Lee Park").
+    A name introduced by a role is a person's, and one with a legal suffix a company's,
+    whatever its words ("COO Lee Park", "Wolf River Electric").
     """
     tokens = chunk.tokens
     return (
@@ -280,6 +303,7 @@ def _never_an_entity(chunk: _Chunk) -> bool:
         or (
             len(tokens) > 1
             and any(t.lower() in EXCLUDED_ORG_WORDS for t in tokens)
+            and tokens[-1] not in ORG_SUFFIXES  # "Wolf River Electric"
             and person_cue(tokens, chunk.before, chunk.after) not in ROLE_WORDS
         )
     )
@@ -413,4 +437,6 @@ def _is_byline(haystack: str, start: int, end: int) -> bool:
         return True
     line_start = haystack.rfind("\n", 0, start) + 1
     before = haystack[max(start - 80, line_start) : start]
-    return bool(_BYLINE.search(before)) or bool(_AFTER_BYLINE.match(haystack, end))
+    if _BYLINE.search(before) and not _PROSE_BY.search(before):
+        return True
+    return bool(_AFTER_BYLINE.match(haystack, end))

@@ -63,9 +63,17 @@ def has_role_cue(haystack: str, start: int, end: int) -> bool:
 
 
 def is_person(tokens: list[str], before: str, after: str, lower_words: set[str]) -> bool:
-    """True when a name of two to four words reads as a person's in its context."""
-    if any(VERSIONED.search(t) or t.isupper() for t in tokens):
+    """True when a name of two to four words reads as a person's in its context.
+
+    An initial may lead the name when a role introduces it ("professor B Ravindran").
+    """
+    initial = len(tokens[0]) == 1
+    if any(
+        VERSIONED.search(t) or (t.isupper() and not (initial and t is tokens[0])) for t in tokens
+    ):
         return False
+    if initial:
+        return person_cue(tokens, before, after) in ROLE_WORDS
     if any(t.lower() in lower_words and t.lower() not in PERSON_PARTICLES for t in tokens[1:]):
         return False
     if tokens[0].lower() in lower_words and tokens[0] not in GIVEN_NAMES:
@@ -120,16 +128,18 @@ def org_cue(before: str, after: str) -> str:
     previous = lowered_words(before.split("\n")[-1])[-2:]
     if previous and previous[-1] in BUSINESS_NOUNS:
         return previous[-1]
+    if previous and previous[-1].endswith("-based"):  # "Isanti-based Wolf River Electric"
+        return "based"
     if len(previous) == 2 and (
         (previous[0] in ROLE_WORDS and previous[1] == "at")
         or (previous[0] in ORG_TITLES and previous[1] == "of")
     ):
         return previous[0]
-    following = lowered_words(after.split("\n")[0])[:4]
+    following = lowered_words(after.split("\n")[0])[:6]
     if following and following[0] in ORG_TITLES:  # "Cloudera CEO", not "Distinguished Professor"
         return following[0]
     if after.startswith(",") and len(following) >= 2 and following[0] in ("a", "an", "the"):
-        for word in following[1:4]:
+        for word in following[1:]:  # "X, a New Delhi-based media company"
             if word in BUSINESS_NOUNS:
                 return word
     if _DEAL_VERB.match(after):

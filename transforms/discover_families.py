@@ -19,7 +19,11 @@ _VERSION = re.compile(r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z
 # A model tier between the family and its version: "Claude Opus 4.5", "Gemini Ultra 1.0".
 _TIER_VERSION = re.compile(r" [A-Z][a-z]+ \d+(?:\.\d+)*\b")
 # A point release right after a versioned name: "GPT-5.1", "DeepSeek-V3.2 Exp", "Ascend 910D".
-_POINT_RELEASE = re.compile(r"(?:\.\d+|(?<=\d)[A-Z])\b(?:[ -][A-Z][a-z]+\b)?")
+_POINT_RELEASE = re.compile(
+    r"(?:\.\d+|(?<=\d)[A-Z])\b(?:[ -][A-Z][a-z]+\b)?"
+    # ...or a model tier after it: "Gemini 2.5 Pro", "GPT-5 mini" ("GPT-4 Turbo" is listed).
+    r"|[ -](?:Pro|Flash|Ultra|Nano|Mini|mini|Lite|Max|Plus|Turbo|Heavy|Thinking|Instant|Coder)\b"
+)
 _MAKER = re.compile(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $")
 
 

@@ -26,6 +26,7 @@ ROLE_WORDS = _words(
     musician singer comedian creator entrepreneur billionaire astronomer physicist
     chemist biologist doctor surgeon nurse economist historian philosopher
     member official strategist consultant activist advocate expert scholar lecturer
+    counsel composer novelist poet photographer filmmaker songwriter producer ethicist
     deputy envoy diplomat legislator technologist capitalist inventor pioneer trustee
     who""".replace("\n", " ")
 )
@@ -37,7 +38,8 @@ TITLE_WORDS = _words(
     gov mayor commissioner chancellor premier ambassador spokesperson spokesman spokeswoman
     professor prof dr mr mrs ms sir dame manager engineer analyst researcher scientist
     head candidate nominee vice officer representative congressman congresswoman attorney
-    judge justice""".replace("\n", " ")
+    judge justice prince princess king queen sheikh emir composer novelist author artist
+    photographer filmmaker actor actress singer comedian lawyer""".replace("\n", " ")
 )
 SPEECH_VERBS = _words(
     """said says told tells wrote writes added adds explained explains noted notes argued
@@ -73,7 +75,7 @@ ORG_SUFFIXES = _words(
     Semiconductor Semiconductors Networks Software Computing Analytics Therapeutics
     Bank Studios Games Motors Airlines Pharmaceuticals Electronics Energy
     Telecom Communications Entertainment Interactive Industries Investments
-    Management Securities Financial Insurance Solutions Dynamics Aerospace"""
+    Management Securities Financial Insurance Solutions Dynamics Aerospace Electric"""
 )
 # Organisations outside the six entity types (rule E4): universities, unions, NGOs, venues.
 EXCLUDED_ORG_WORDS = _words(
@@ -82,6 +84,12 @@ EXCLUDED_ORG_WORDS = _words(
     prize award awards festival conference summit street avenue road park square
     bridge island river lake mountain airport station stadium hall center centre
     laboratory""".replace("\n", " ")
+)
+# Words joined to a name that make a compound, not a longer name ("Meta-backed", "Okafor-style").
+COMPOUND_TAILS = _words(
+    """style based backed led owned funded made powered era like free focused sized linked
+    related specific born level wide scale class grade friendly first only native ready
+    compatible enabled driven centric run operated designed branded built"""
 )
 # Head words of government bodies ("Federal Trade Commission", "Ministry of Commerce").
 REGULATOR_HEADS = (

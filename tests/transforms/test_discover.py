@@ -66,6 +66,25 @@ def test_judges_listed_writers_and_a_qualified_role_name_people() -> None:
     assert "Okapi" not in found or found["Okapi"].type != "person"
 
 
+def test_romanised_initialled_and_founding_people_and_a_based_company_are_found() -> None:
+    found = _found(
+        "The AI plan was praised, Science Minister Bae Kyung-hoon said; Kim Yu-won, head of "
+        "the lab, agreed. A panel led by professor B Ravindran met. The firm's legal counsel, "
+        "Kai Welp, and Composer Andreas Weidinger spoke. Saudi Crown Prince Mohammed bin "
+        "Salman's visit mattered. Founded in 2017 by Amnon Shashua, who runs it, the AI firm grew. "
+        "Isanti-based Wolf River Electric sued. Okafor-style rules spread."
+    )
+    people = {
+        "Bae Kyung-hoon", "Kim Yu-won", "B Ravindran", "Kai Welp", "Andreas Weidinger",
+        "Mohammed bin Salman", "Amnon Shashua",
+    }  # fmt: skip
+    assert people <= {name for name, e in found.items() if e.type == "person"}
+    assert found["Wolf River Electric"].type == "company"
+    assert not {n for n in found if "Okafor" in n}
+    byline = _found("By Jane Doe archive page\nThe AI lab grew. hide by Ann Roe Share it.")
+    assert not {"Jane Doe", "Ann Roe"} & set(byline)
+
+
 def test_a_letter_after_a_versioned_name_is_a_new_member() -> None:
     found = _found("Huawei will test the Ascend 910D, its AI chip, against the Ascend 910B.")
     assert found["Ascend 910D"].family == "ascend-910b"

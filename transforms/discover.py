@@ -32,6 +32,7 @@ from transforms.discover_families import (
 from transforms.discover_laws import discover_laws_and_regulators
 from transforms.discover_lists import discover_lists
 from transforms.discover_text import (
+    AI_LAB,
     COMPANY,
     PERSON,
     POSSESSIVE,
@@ -98,6 +99,8 @@ _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
 )
+_LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
+_MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
 _OPEN_QUOTES = frozenset('"“‘')
 _CLOSE_QUOTE = re.compile(r"[,.!?]?[\"”’]")
 
@@ -164,7 +167,27 @@ def discover_entities(
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add)
+    _type_model_builders(haystack, found)
     return _mentions(haystack, body_start, found)
+
+
+def _type_model_builders(haystack: str, found: dict[str, Found]) -> None:
+    """A company named like a lab ("Sarvam AI", "Soket Labs") in a sentence about models is a lab.
+
+    Rule E3 of the labels: an organisation whose main business is building AI models.
+    """
+    for entry in found.values():
+        if entry.type != COMPANY or not _LAB_NAME.search(entry.name):
+            continue
+        if any(_MODEL_TALK.search(haystack, *_sentence(haystack, s, e)) for s, e, _ in entry.hits):
+            entry.type = AI_LAB
+
+
+def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end), at most 150 characters either side."""
+    opened = max(haystack.rfind(". ", 0, start) + 2, start - 150, 0)
+    closed = haystack.find(". ", end)
+    return opened, min(closed if closed >= 0 else len(haystack), end + 150)
 
 
 def _chunks(

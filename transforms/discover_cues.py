@@ -105,7 +105,8 @@ def _apposition_role(after: str) -> str:
     """The role word in an apposition right after a name, within its first six words.
 
     A business noun or a relative pronoun before any role means the name is an
-    organisation's ("Kestrel, a startup whose chief executive ..."); a name right after
+    organisation's ("Kestrel, a startup whose chief executive ..."), unless the noun owns
+    the role ("Jane Doe, the company's co-founder"); a name right after
     the apposition is the one it describes ("a view of the Eiffel Tower, Meta's chief AI
     scientist, Yann LeCun").
     """
@@ -115,8 +116,10 @@ def _apposition_role(after: str) -> str:
     # After an article or an owner the role may come late ("a former member of"); after a
     # bare qualifier it comes at once ("associate director of").
     reach = 7 if describing.group(0)[2:3].isupper() or _ARTICLE.match(after, 1) else 3
-    for word in lowered_words(describing.group(0))[:reach]:
-        if word in BUSINESS_NOUNS or word in _NOT_A_PERSON:
+    words = lowered_words(describing.group(0))[:reach]
+    for word, following in zip(words, [*words[1:], ""], strict=True):
+        owner = following == "s"  # "the company's co-founder": the company owns the role
+        if (word in BUSINESS_NOUNS and not owner) or word in _NOT_A_PERSON:
             return ""
         if word in ROLE_WORDS and word != "who":
             return word

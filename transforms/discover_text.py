@@ -14,6 +14,7 @@ from typing import Protocol
 from transforms.discover_words import COMMON_CAPITALISED
 
 PERSON, COMPANY, PRODUCT, REGULATOR, LAW = "person", "company", "product", "regulator", "law"
+AI_LAB = "ai_lab"
 UP = r"A-ZÀ-ÖØ-Þ"
 TOKEN = rf"(?:[{UP}][\w'’.&+/-]*\w|[{UP}]|[a-z]{{1,2}}[{UP}][\w'’.&+-]*\w)"
 _SENTENCE_END = frozenset('.!?\n"“”:;')

@@ -75,7 +75,8 @@ ORG_SUFFIXES = _words(
     Semiconductor Semiconductors Networks Software Computing Analytics Therapeutics
     Bank Studios Games Motors Airlines Pharmaceuticals Electronics Energy
     Telecom Communications Entertainment Interactive Industries Investments
-    Management Securities Financial Insurance Solutions Dynamics Aerospace Electric"""
+    Management Securities Financial Insurance Solutions Dynamics Aerospace Electric
+    Enterprises"""
 )
 # Organisations outside the six entity types (rule E4): universities, unions, NGOs, venues.
 EXCLUDED_ORG_WORDS = _words(

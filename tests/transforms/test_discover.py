@@ -85,6 +85,18 @@ def test_romanised_initialled_and_founding_people_and_a_based_company_are_found(
     assert not {"Jane Doe", "Ann Roe"} & set(byline)
 
 
+def test_a_lab_named_company_that_builds_models_is_a_lab_and_a_founder_a_person() -> None:
+    found = _found(
+        "The startup Kestrel AI trains foundation models for Indian languages. The startup "
+        "Okapi AI sells AI payroll software. But Jonas Andrulis, the company's co-founder, "
+        "told a daily that Lee Enterprises signed an AI deal."
+    )
+    assert found["Kestrel AI"].type == "ai_lab"
+    assert found["Okapi AI"].type == "company"
+    assert found["Jonas Andrulis"].type == "person"
+    assert found["Lee Enterprises"].type == "company"
+
+
 def test_a_letter_after_a_versioned_name_is_a_new_member() -> None:
     found = _found("Huawei will test the Ascend 910D, its AI chip, against the Ascend 910B.")
     assert found["Ascend 910D"].family == "ascend-910b"

@@ -12,7 +12,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -30,15 +31,22 @@ NEWSFLOW = Path(sys.executable).with_name("newsflow")
 SEED = "Title: Lab notes\nPublished: 2024-03-04\n\n" + "The lab released a model today. " * 30
 
 
-@pytest.fixture
-def site() -> Iterator[tuple[LoopbackServer, threading.Event]]:
+@contextmanager
+def two_feed_site(
+    fast_pages: Mapping[str, bytes] | None = None,
+) -> Iterator[tuple[LoopbackServer, threading.Event]]:
+    """Feeds a and b, an item each linking to ``/page-a``, ``/page-b``.
+
+    A page answers at once with its body in ``fast_pages``, else only once the event is set.
+    """
     release = threading.Event()
+    fast_pages = fast_pages or {}
     with serve("127.0.0.1") as server:
         base = server.url("").rstrip("/")
         for name in ("a", "b"):
             feed = (
                 f'<rss version="2.0"><channel><title>{name}</title><item><guid>{name}</guid>'
-                f"<link>{base}/slow-{name}</link><title>Page {name}</title></item></channel></rss>"
+                f"<link>{base}/page-{name}</link><title>Page {name}</title></item></channel></rss>"
             ).encode()
             server.add(f"/feed-{name}.xml", feed)
 
@@ -46,11 +54,22 @@ def site() -> Iterator[tuple[LoopbackServer, threading.Event]]:
             release.wait(60)
             handler.reply(ARTICLE, content_type="text/html; charset=utf-8")
 
-        server.routes["/slow-a"] = slow
-        server.routes["/slow-b"] = slow
+        for name in ("a", "b"):
+            if name in fast_pages:
+                server.add(
+                    f"/page-{name}", fast_pages[name], content_type="text/html; charset=utf-8"
+                )
+            else:
+                server.routes[f"/page-{name}"] = slow
         server.add("/robots.txt", b"User-agent: *\nAllow: /\n", content_type="text/plain")
         yield server, release
         release.set()
+
+
+@pytest.fixture
+def site() -> Iterator[tuple[LoopbackServer, threading.Event]]:
+    with two_feed_site() as served:
+        yield served
 
 
 def _sources(tmp_path: Path, server: LoopbackServer, name: str) -> Path:
@@ -121,7 +140,7 @@ def test_a_killed_run_is_marked_crashed_and_a_live_one_is_left_running(
     db = tmp_path / "data" / "news.duckdb"
     killed = _start_ingest(tmp_path, db, _sources(tmp_path, server, "a"))
     try:
-        _wait_for(lambda: "/slow-a" in server.seen.paths, "run A fetching its page", killed)
+        _wait_for(lambda: "/page-a" in server.seen.paths, "run A fetching its page", killed)
     finally:
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait()
@@ -130,7 +149,7 @@ def test_a_killed_run_is_marked_crashed_and_a_live_one_is_left_running(
 
     live = _start_ingest(tmp_path, db, _sources(tmp_path, server, "b"))
     try:
-        _wait_for(lambda: "/slow-b" in server.seen.paths, "run B fetching its page", live)
+        _wait_for(lambda: "/page-b" in server.seen.paths, "run B fetching its page", live)
         statuses = _runs(db)
         assert statuses[dead] == "crashed"  # run B found A's lock free when it started
         [running] = [run for run, status in statuses.items() if status == "running"]

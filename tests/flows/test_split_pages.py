@@ -15,9 +15,9 @@ import duckdb
 import pytest
 
 from flows.ingest import ingest
-from tests.flows.test_crashed_runs import _sources, _start_ingest, _wait_for
+from tests.flows.test_crashed_runs import _sources, _start_ingest, _wait_for, two_feed_site
 from tests.flows.test_feed_ingest import ARTICLE
-from tests.loopback import Handler, LoopbackServer, serve
+from tests.loopback import LoopbackServer
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -25,26 +25,8 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 @pytest.fixture
 def site() -> Iterator[tuple[LoopbackServer, threading.Event]]:
     """Feed A's page answers once released; feed B's at once."""
-    release = threading.Event()
-    with serve("127.0.0.1") as server:
-        base = server.url("").rstrip("/")
-        for name in ("a", "b"):
-            feed = (
-                f'<rss version="2.0"><channel><title>{name}</title><item><guid>{name}</guid>'
-                f"<link>{base}/page-{name}</link><title>Page {name}</title></item></channel></rss>"
-            ).encode()
-            server.add(f"/feed-{name}.xml", feed)
-
-        def slow(handler: Handler) -> None:
-            release.wait(60)
-            handler.reply(ARTICLE, content_type="text/html; charset=utf-8")
-
-        server.routes["/page-a"] = slow
-        other = ARTICLE.replace(b"Paragraph", b"Another paragraph")
-        server.add("/page-b", other, content_type="text/html; charset=utf-8")
-        server.add("/robots.txt", b"User-agent: *\nAllow: /\n", content_type="text/plain")
-        yield server, release
-        release.set()
+    with two_feed_site({"b": ARTICLE.replace(b"Paragraph", b"Another paragraph")}) as served:
+        yield served
 
 
 def test_a_run_leaves_the_pending_page_of_a_live_run_to_it(

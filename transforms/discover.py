@@ -22,6 +22,7 @@ from transforms.discover_cues import (
     is_person,
     org_cue,
     person_cue,
+    type_model_builders,
 )
 from transforms.discover_families import (
     Families,
@@ -31,8 +32,8 @@ from transforms.discover_families import (
 )
 from transforms.discover_laws import discover_laws_and_regulators
 from transforms.discover_lists import discover_lists
+from transforms.discover_skips import is_byline, is_compound, is_quoted_title
 from transforms.discover_text import (
-    AI_LAB,
     COMPANY,
     PERSON,
     POSSESSIVE,
@@ -48,7 +49,6 @@ from transforms.discover_text import (
 from transforms.discover_words import (
     ACRONYM_STOP,
     COMMON_CAPITALISED,
-    COMPOUND_TAILS,
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
     GIVEN_NAMES,
@@ -70,27 +70,10 @@ MIN_FREQUENT = 3
 # Capitalised words in a row; a version number may follow a name ("RTX 3080", "Llama 3.1").
 _PARTICLE = r"(?:de|van|von|der|den|da|du|di|la|le|bin|al)"
 _RUN = re.compile(rf"(?<![\w.-]){TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{TOKEN}|\d[\w.]*\b))*")
-# Bylines and credits are not the story's actors (rule E4): "By Jane Doe archive page",
-# "Posted by Jane Doe", "Jane Doe/Getty Images".
-_BYLINE = re.compile(
-    rf"(?:\bBy|\bby|Posted by|Written by|Reporting by|Editing by|Credit:|Photo:|Image:"
-    rf"|Photograph:|Illustration:)"
-    rf"[ \t]+(?:{TOKEN}[ \t]+){{0,8}}$"
-)
-# ...but "founded by Jane Doe" and "a post by Jane Doe" are prose.
-_PROSE_BY = re.compile(
-    rf"\b(?i:founded|co-founded|cofounded|led|run|headed|owned|backed|acquired|created|developed"
-    rf"|built|signed|sued|filed|chaired|appointed|hired|replaced|joined|funded|launched|started"
-    rf"|proposed|introduced|sponsored|made|post|paper|study|report|essay|letter|comments|remarks)"
-    rf"(?:[ \t]+[\w,]+){{0,3}}[ \t]+by[ \t]+(?:{TOKEN}[ \t]+){{0,8}}$"  # "founded in 2017 by"
-)
-_CODE_MARKS = ("{", "}", "=>", "//", "();", "===")
-_AFTER_BYLINE = re.compile(r"[ \t]*(?:archive page|/|\|| ,)")
 # Patterns tried for every run of capitalised words, compiled once (a string pattern is looked
 # up in re's cache on every call).
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
 _NON_SPACE = re.compile(r"\S+")
-_COMPOUND = re.compile(r"-[a-z]")
 _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
@@ -99,10 +82,6 @@ _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
 )
-_LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
-_MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
-_OPEN_QUOTES = frozenset('"“‘')
-_CLOSE_QUOTE = re.compile(r"[,.!?]?[\"”’]")
 
 
 def discover_entities(
@@ -157,8 +136,8 @@ def discover_entities(
         if (
             overlaps(caps, match.start(), match.end())
             or in_navigation(haystack, match.start(), match.end(), body_start)
-            or _is_byline(haystack, match.start(), match.end())
-            or _is_quoted_title(haystack, match.start(), match.end())
+            or is_byline(haystack, match.start(), match.end())
+            or is_quoted_title(haystack, match.start(), match.end())
         ):
             continue
         for _, words in _chunks(haystack, match.start(), match.group(0), known, taken):
@@ -167,27 +146,8 @@ def discover_entities(
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add)
-    _type_model_builders(haystack, found)
+    type_model_builders(haystack, found)
     return _mentions(haystack, body_start, found)
-
-
-def _type_model_builders(haystack: str, found: dict[str, Found]) -> None:
-    """A company named like a lab ("Sarvam AI", "Soket Labs") in a sentence about models is a lab.
-
-    Rule E3 of the labels: an organisation whose main business is building AI models.
-    """
-    for entry in found.values():
-        if entry.type != COMPANY or not _LAB_NAME.search(entry.name):
-            continue
-        if any(_MODEL_TALK.search(haystack, *_sentence(haystack, s, e)) for s, e, _ in entry.hits):
-            entry.type = AI_LAB
-
-
-def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around [start, end), at most 150 characters either side."""
-    opened = max(haystack.rfind(". ", 0, start) + 2, start - 150, 0)
-    closed = haystack.find(". ", end)
-    return opened, min(closed if closed >= 0 else len(haystack), end + 150)
 
 
 def _chunks(
@@ -207,7 +167,7 @@ def _chunks(
         blocked = overlaps(known, position, position + len(word)) or overlaps(
             taken, position, position + len(word)
         )
-        compound = _is_compound(haystack, word)
+        compound = is_compound(haystack, word)
         common = (bare.lower() in COMMON_CAPITALISED or bare.upper() in ACRONYM_STOP) and not (
             current and bare in ORG_SUFFIXES
         )
@@ -226,20 +186,6 @@ def _chunks(
     if current:
         chunks.append((current[0][0], current))
     return chunks
-
-
-def _is_compound(haystack: str, word: str) -> bool:
-    """ "Okafor-style", "Meta-backed": a name joined to a word; not "Kyung-hoon" (a given name).
-
-    The joined word is one of the usual compound tails, or the text also writes it alone.
-    """
-    match = _COMPOUND.search(word)
-    if match is None:
-        return False
-    tail = POSSESSIVE.sub("", word[match.start() + 1 :].rstrip(".,;:"))
-    if tail in COMPOUND_TAILS or not tail.isalpha():
-        return True
-    return re.search(rf"(?<![\w-]){tail}\b", haystack) is not None
 
 
 def _classify(
@@ -442,24 +388,3 @@ def _part_of_person(key: str, found: dict[str, Found]) -> bool:
     return any(
         other.type == PERSON and other_key.endswith(f" {key}") for other_key, other in found.items()
     )
-
-
-def _is_quoted_title(haystack: str, start: int, end: int) -> bool:
-    """Capitalised words that fill a quotation are a work's title (a song, book or film)."""
-    opened = haystack[start - 1 : start] in _OPEN_QUOTES
-    return opened and _CLOSE_QUOTE.match(haystack, end) is not None
-
-
-def _is_byline(haystack: str, start: int, end: int) -> bool:
-    """A byline, a picture credit ("Jane Doe/AP") or script code kept by a scrape."""
-    if haystack.startswith(("By ", "Posted by ", "Written by "), start):
-        return True
-    if "/" in haystack[start:end] or any(
-        mark in haystack[max(start - 60, 0) : end + 60] for mark in _CODE_MARKS
-    ):
-        return True
-    line_start = haystack.rfind("\n", 0, start) + 1
-    before = haystack[max(start - 80, line_start) : start]
-    if _BYLINE.search(before) and not _PROSE_BY.search(before):
-        return True
-    return bool(_AFTER_BYLINE.match(haystack, end))

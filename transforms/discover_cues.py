@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 
 from transforms.discover_text import (
+    AI_LAB,
     COMPANY,
     PRODUCT,
     VERSIONED,
+    Found,
     lowered_words,
     whole_word_starts,
 )
@@ -40,6 +42,9 @@ _DESCRIBING = re.compile(
     r",[ \t]+(?:a|an|the|former|[A-Z][\w.-]*['’]s|[a-z][\w-]*)\b([^,.;:()\n]*)"
 )
 _NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
+# A company named like a lab, and a sentence about models (rule E3: building models).
+_LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
+_MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
 _ARTICLE = re.compile(r"[ \t]+(?:a|an|the|former)\b")
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
@@ -178,3 +183,22 @@ def company_or_product(haystack: str, name: str) -> str:
         product += bool(following) and (following[0] in PRODUCT_NEXT or following[0].isdigit())
         product += bool(previous) and previous[0] in PRODUCT_PREVIOUS
     return PRODUCT if product > company else COMPANY
+
+
+def type_model_builders(haystack: str, found: dict[str, Found]) -> None:
+    """A company named like a lab ("Sarvam AI", "Soket Labs") in a sentence about models is a lab.
+
+    Rule E3 of the labels: an organisation whose main business is building AI models.
+    """
+    for entry in found.values():
+        if entry.type != COMPANY or not _LAB_NAME.search(entry.name):
+            continue
+        if any(_MODEL_TALK.search(haystack, *_sentence(haystack, s, e)) for s, e, _ in entry.hits):
+            entry.type = AI_LAB
+
+
+def _sentence(haystack: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end), at most 150 characters either side."""
+    opened = max(haystack.rfind(". ", 0, start) + 2, start - 150, 0)
+    closed = haystack.find(". ", end)
+    return opened, min(closed if closed >= 0 else len(haystack), end + 150)

@@ -125,7 +125,7 @@ def test_tags_survive_the_spool(tmp_path: Path) -> None:
 
 def test_discovered_entities_are_stored_with_origin_and_cue(db_path: Path) -> None:
     con = connect_warehouse(db_path)
-    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
+    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its app. " * 2
     tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
     load_batch(
         con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW
@@ -142,7 +142,7 @@ def test_discovered_entities_are_stored_with_origin_and_cue(db_path: Path) -> No
 
 def test_a_discovered_name_the_catalog_learns_links_to_the_catalog_entity(db_path: Path) -> None:
     con = connect_warehouse(db_path)
-    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its model. " * 2
+    text = "Kestrel Labs CEO Jane Okafor said the startup would ship its app. " * 2
     tagged = tag_article(article_for("d", "Kestrel Labs ships", text))
     load_batch(
         con, assign_stories=assign_stories, run_id="r1", tagged=[tagged], failures=[], now=NOW

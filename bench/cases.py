@@ -269,18 +269,33 @@ def case_memory(ctx: Context) -> dict[str, Any]:
         "peak_tree_pss_mb": run.child.peak_tree_pss / MB,
         "peak_process_rss_mb": run.child.peak_process_rss / MB,
         "peak_tree_processes_mb": _processes_mb(run),
+        "timeline": _timeline_mb(run),
         "served_articles_loaded": served.articles_new,
         "served_seconds": served.seconds,
         "served_peak_tree_rss_mb": served.child.peak_tree_rss / MB,
         "served_peak_tree_pss_mb": served.child.peak_tree_pss / MB,
         "served_peak_process_rss_mb": served.child.peak_process_rss / MB,
         "served_peak_tree_processes_mb": _processes_mb(served),
+        "served_timeline": _timeline_mb(served),
     }
 
 
 def _processes_mb(run: IngestRun) -> list[tuple[str, float]]:
     """Each process of the tree at its RSS peak, in MB: which ones peak together."""
     return [(name, round(rss / MB, 1)) for name, rss in run.child.peak_tree_processes]
+
+
+def _timeline_mb(run: IngestRun) -> list[dict[str, Any]]:
+    """The run's memory timeline in MB: each window's highest tree sample and what held it."""
+    return [
+        {
+            "s": round(sample.seconds, 1),
+            "rss_mb": round(sample.rss / MB, 1),
+            "pss_mb": round(sample.pss / MB, 1),
+            "processes_mb": [(name, round(rss / MB, 1)) for name, rss in sample.processes],
+        }
+        for sample in run.child.timeline
+    ]
 
 
 def case_polite(ctx: Context) -> dict[str, Any]:

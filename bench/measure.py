@@ -11,9 +11,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SAMPLE_SECONDS = 0.1
+TIMELINE_SECONDS = 5.0  # one timeline point per this many seconds: the window's highest sample
 _PROC = Path("/proc")
 _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 _NAME_CHARS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class TreeSample:
+    """One sample of the tree: seconds after the start, RSS, PSS and each process's RSS."""
+
+    seconds: float
+    rss: int
+    pss: int
+    processes: tuple[tuple[str, int], ...]  # (process, RSS bytes), largest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +42,9 @@ class ChildRun:
     # At the peak-RSS sample: (process, RSS bytes) for each process of the tree, largest first,
     # so a report can say which processes peak together and what each holds then.
     peak_tree_processes: tuple[tuple[str, int], ...] = ()
+    # The highest sample of each ``TIMELINE_SECONDS`` window, in order: which phase of a
+    # run holds what, not only the one peak.
+    timeline: tuple[TreeSample, ...] = ()
 
 
 def run_child(
@@ -71,6 +85,7 @@ def run_child(
         peak_process_rss=sampler.peak_single,
         process_cpu_seconds=sampler.cpu_seconds,
         peak_tree_processes=sampler.peak_processes,
+        timeline=tuple(sampler.timeline),
     )
 
 
@@ -85,11 +100,14 @@ class _TreeSampler(threading.Thread):
         self.peak_single = 0
         self.cpu_seconds = 0.0
         self.peak_processes: tuple[tuple[str, int], ...] = ()
+        self.timeline: list[TreeSample] = []
         self._names: dict[int, str] = {}
         self._done = threading.Event()
 
     def run(self) -> None:
+        start = time.perf_counter()
         while not self._done.is_set():
+            seconds = time.perf_counter() - start
             rss = pss = 0
             processes: list[tuple[str, int]] = []
             for pid in _descendants(self.pid):
@@ -100,12 +118,23 @@ class _TreeSampler(threading.Thread):
                 if pid not in self._names:
                     self._names[pid] = _process_name(pid)
                 processes.append((self._names[pid], process_rss))
+            ranked = tuple(sorted(processes, key=lambda p: -p[1]))
             if rss > self.peak_rss:
-                self.peak_processes = tuple(sorted(processes, key=lambda p: -p[1]))
+                self.peak_processes = ranked
+            self._add_to_timeline(TreeSample(seconds, rss, pss, ranked))
             self.peak_rss = max(self.peak_rss, rss)
             self.peak_pss = max(self.peak_pss, pss)
             self.cpu_seconds = max(self.cpu_seconds, _cpu_seconds(self.pid))
             self._done.wait(SAMPLE_SECONDS)
+
+    def _add_to_timeline(self, sample: TreeSample) -> None:
+        """Keep ``sample`` if it opens a new window or tops the highest of its window."""
+        window = int(sample.seconds // TIMELINE_SECONDS)
+        last = self.timeline[-1] if self.timeline else None
+        if last is None or int(last.seconds // TIMELINE_SECONDS) != window:
+            self.timeline.append(sample)
+        elif sample.rss > last.rss:
+            self.timeline[-1] = sample
 
     def stop(self) -> None:
         self._done.set()

@@ -1,7 +1,7 @@
 """The briefing's charts: Vega-Altair specs rendered offline to inline SVG by vl-convert.
 
 vl-convert runs Vega in an embedded engine and returns plain SVG, so the briefing needs no
-JavaScript and makes no request. Colours and type come from flows.chart_style.
+JavaScript and makes no request. Colours and type come from flows.chart_theme.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from flows.chart_style import FALLING, OTHER_COLOUR, PALETTE, RISING, themed, whole_axis
+from flows.chart_style import themed, whole_axis
+from flows.chart_theme import FALLING, OTHER_COLOUR, PALETTE, RISING
 from warehouse.briefing import OTHER, Briefing, Count, PeriodCount
 
 POINTS_UP_TO = 60  # periods per line drawn with a point on each; beyond, points only clutter

@@ -5,20 +5,26 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import altair as alt
 import duckdb
 import pytest
 
 from flows.artifacts import TopicsChartDrawer, chart_and_briefing_markdown
 from flows.briefing import write_briefing
 from flows.briefing_link import LatestBriefing, latest_briefing, remember_briefing
+from flows.chart_style import themed, whole_axis
+from flows.chart_theme import PALETTE
 from flows.cli import main
 from flows.report import report_window
+from flows.run_chart import run_topics_spec
 from tests.conftest import ROOT
 from tests.factories import failure, tagged_article
 from transforms import assign_stories
@@ -436,6 +442,31 @@ def test_the_run_summary_chart_is_a_png_drawn_in_a_child_process() -> None:
     png = TopicsChartDrawer().draw({"regulation": 3, "open-source": 1})
     assert png is not None and png.startswith(b"\x89PNG\r\n\x1a\n")
     assert TopicsChartDrawer().draw({}) is None
+
+
+def test_the_run_summary_chart_is_the_chart_altair_would_write_in_the_shared_look() -> None:
+    topics = {"regulation": 3, "open-source": 1}
+    rows = [{"topic": topic, "articles": n} for topic, n in topics.items()]
+    chart = (
+        alt.Chart(alt.Data(values=rows), title="Articles loaded by topic")
+        .mark_bar(color=PALETTE[0])
+        .encode(
+            y=alt.Y("topic:N", title="Topic", sort="-x"),
+            x=alt.X("articles:Q", title="Articles (new or updated)", axis=whole_axis()),
+        )
+        .properties(width=320, height=alt.Step(18))
+    )
+
+    assert run_topics_spec(topics) == themed(chart).to_dict()
+
+
+def test_the_run_summary_chart_child_does_not_import_altair() -> None:
+    probe = "import sys, flows.run_chart; print('altair' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+
+    assert out.strip() == "False"
 
 
 def test_the_run_summary_shows_its_chart_and_links_the_latest_briefing(tmp_path: Path) -> None:

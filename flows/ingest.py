@@ -31,6 +31,7 @@ from transforms import (
     TaggedArticle,
     TransformedBatch,
     split_results,
+    stop_worker_server,
 )
 from warehouse import LoadCounts, PublishStats, Warehouse, select_due_pages
 
@@ -170,6 +171,8 @@ def ingest(
             feeds = _poll_feeds(run, sources_file, force)
             requests = _pages_to_fetch(run, sources_file, feeds, seeds)
             failures += feeds.failures + _fetch_pages(run, transformer, requests, batch_size)
+        # Extraction is over: its forkserver and tracker (~60 MB) go before the loads and report.
+        stop_worker_server()
         counts = _load_staged(run)
         published = run.finish(counts)
         _log_if_offline(feeds)

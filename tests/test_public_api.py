@@ -52,6 +52,7 @@ PINNED = {
         "canonical_links",
         "split_results",
         "start_worker_server",
+        "stop_worker_server",
         "tag_article",
         "to_raw_document",
         "transform_documents",

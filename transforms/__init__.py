@@ -23,7 +23,7 @@ if TYPE_CHECKING:
         split_results,
         transform_documents,
     )
-    from transforms.pool import start_worker_server
+    from transforms.pool import start_worker_server, stop_worker_server
     from transforms.rawpage import RawPage, to_raw_document
     from transforms.records import TaggedArticle
     from transforms.stories import assign_stories
@@ -42,6 +42,7 @@ _MODULE_OF = {
     "canonical_links": "transforms.normalise",
     "split_results": "transforms.pipeline",
     "start_worker_server": "transforms.pool",
+    "stop_worker_server": "transforms.pool",
     "tag_article": "transforms.tagging",
     "to_raw_document": "transforms.rawpage",
     "transform_documents": "transforms.pipeline",
@@ -60,6 +61,7 @@ __all__ = [
     "canonical_links",
     "split_results",
     "start_worker_server",
+    "stop_worker_server",
     "tag_article",
     "to_raw_document",
     "transform_documents",

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import flows.ingest
+import flows.run
 from flows.ingest import ingest
 from tests.conftest import FIXTURES, ROOT
+from transforms import start_worker_server
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -147,3 +152,42 @@ def test_poison_seeds_are_failure_rows_and_every_good_seed_loads(
     ]
     assert runs == [("completed",)]
     assert longest is not None and longest[0] < 200
+
+
+def _pool_processes() -> list[str]:
+    """This process's children that serve the extraction pool (its forkserver, its tracker)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except (OSError, ValueError):
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid() and "multiprocessing" in cmdline:
+            found.append(cmdline)
+    return found
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+def test_the_extraction_pool_is_gone_before_the_run_loads_and_reports(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    start_worker_server()  # as `newsflow ingest` does, first thing
+    assert _pool_processes()
+    seen: dict[str, list[str]] = {}
+    real_load, real_report = flows.ingest.load_task, flows.run.report_run_task
+
+    def load_task(*args: object) -> object:
+        seen.setdefault("load", _pool_processes())
+        return real_load(*args)
+
+    def report_run_task(*args: object) -> object:
+        seen["report"] = _pool_processes()
+        return real_report(*args)
+
+    monkeypatch.setattr(flows.ingest, "load_task", load_task)
+    monkeypatch.setattr(flows.run, "report_run_task", report_run_task)
+    summary = ingest(seeds_dir=str(ROOT / "seeds"), db_path=str(db_path))
+
+    assert summary.counts.new == 1
+    assert seen == {"load": [], "report": []}

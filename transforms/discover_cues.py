@@ -39,13 +39,12 @@ _SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]")
 # An apposition that describes its head: "Jane Doe, a former member of ...", "Jane Doe,
 # Japan's digital minister", "Jane Doe, the company's chief executive".
 _DESCRIBING = re.compile(
-    r",[ \t]+(?:a|an|the|former|[A-Z][\w.-]*['’]s|[a-z][\w-]*)\b([^,.;:()\n]*)"
+    r",[ \t]+(?:(?P<lead>a|an|the|former|[A-Z][\w.-]*['’]s)|[a-z][\w-]*)\b[^,.;:()\n]*"
 )
 _NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
 # A company named like a lab, and a sentence about models (rule E3: building models).
 _LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
 _MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
-_ARTICLE = re.compile(r"[ \t]+(?:a|an|the|former)\b")
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -120,7 +119,7 @@ def _apposition_role(after: str) -> str:
         return ""
     # After an article or an owner the role may come late ("a former member of"); after a
     # bare qualifier it comes at once ("associate director of").
-    reach = 7 if describing.group(0)[2:3].isupper() or _ARTICLE.match(after, 1) else 3
+    reach = 7 if describing.group("lead") else 3
     words = lowered_words(describing.group(0))[:reach]
     for word, following in zip(words, [*words[1:], ""], strict=True):
         owner = following == "s"  # "the company's co-founder": the company owns the role

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from transforms.discover_text import POSSESSIVE, TOKEN
+from transforms.discover_text import POSSESSIVE, TOKEN, whole_word_starts
 from transforms.discover_words import COMPOUND_TAILS
 
 _BYLINE = re.compile(
@@ -63,4 +63,4 @@ def is_compound(haystack: str, word: str) -> bool:
     tail = POSSESSIVE.sub("", word[match.start() + 1 :].rstrip(".,;:"))
     if tail in COMPOUND_TAILS or not tail.isalpha():
         return True
-    return re.search(rf"(?<![\w-]){tail}\b", haystack) is not None
+    return bool(whole_word_starts(haystack, tail))

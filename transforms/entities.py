@@ -225,8 +225,10 @@ def _resolve(
 ) -> int | None:
     """Which entity a matched string stands for here, or None."""
     surnames = [n.entity for n in hit.values if n.kind == _SURNAME and n.entity in introduced]
-    if surnames and not _vetoed(entities[surnames[0]], haystack, hit.start, hit.end):
-        return max(surnames, key=lambda e: introduced[e])
+    if surnames:
+        latest = max(surnames, key=lambda e: introduced[e])
+        if not _vetoed(entities[latest], haystack, hit.start, hit.end):
+            return latest
     for name in hit.values:
         if name.kind == _FULL and not _vetoed(entities[name.entity], haystack, hit.start, hit.end):
             introduced[name.entity] = hit.start

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from transforms.discover_cues import (
+    ROLE_CUES,
     company_or_product,
     is_brand,
     is_person,
@@ -265,7 +266,7 @@ def _never_an_entity(chunk: _Chunk) -> bool:
     tokens = chunk.tokens
     return (
         not tokens
-        or any(t in PLACES or t in DEMONYMS for t in tokens)
+        or (any(t in PLACES or t in DEMONYMS for t in tokens) and not _introduced_person(chunk))
         or " ".join(tokens) in OUTLETS
         or tokens[0] in OUTLETS
         or tokens[0] in UNIVERSITIES
@@ -275,6 +276,19 @@ def _never_an_entity(chunk: _Chunk) -> bool:
             and tokens[-1] not in ORG_SUFFIXES  # "Wolf River Electric"
             and person_cue(tokens, chunk.before, chunk.after) not in ROLE_WORDS
         )
+    )
+
+
+def _introduced_person(chunk: _Chunk) -> bool:
+    """A given name a role or speech word introduces: "CEO Drew Houston", "said Christian Laforte".
+
+    Surnames and given names may be place words or demonyms; the cue says which they are.
+    """
+    tokens = chunk.tokens
+    return (
+        len(tokens) >= 2
+        and tokens[0] in GIVEN_NAMES
+        and person_cue(tokens, chunk.before, chunk.after) in ROLE_CUES
     )
 
 

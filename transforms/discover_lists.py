@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from transforms.discover_families import Families
-from transforms.discover_text import COMPANY, PERSON, POSSESSIVE, PRODUCT, TOKEN, UP, Add, Found
+from transforms.discover_text import (
+    COMPANY,
+    PERSON,
+    POSSESSIVE,
+    PRODUCT,
+    TOKEN,
+    UP,
+    Add,
+    Found,
+)
 from transforms.discover_words import (
     ACRONYM_STOP,
     COMMON_CAPITALISED,
@@ -27,6 +36,7 @@ _LIST = re.compile(
 
 
 _LIST_ITEMS = re.compile(_LIST_ITEM)
+_OWNER = re.compile(r"['’]s ")
 _PAIR = re.compile(
     rf"({_UPPER_WORD}[ \t]+{_UPPER_WORD}),?[ \t]+and[ \t]+"
     rf"({_UPPER_WORD}[ \t]+(?:{_UPPER_WORD}[ \t]+)?{_UPPER_WORD})\b"
@@ -34,13 +44,18 @@ _PAIR = re.compile(
 
 
 def discover_lists(
-    haystack: str, body_start: int, families: Families, found: dict[str, Found], add: Add
+    haystack: str,
+    body_start: int,
+    families: Families,
+    found: dict[str, Found],
+    add: Add,
 ) -> None:
     """Names listed with known companies are companies ("Nvidia, Gigabyte, MSI and EVGA").
 
     A list of three or more capitalised names that holds catalog or discovered companies
     or products, and nothing of another type, types its other members too; a person's
-    name paired by "and" with another two-word name makes that one a person too.
+    name paired by "and" with another two-word name makes that one a person too. An item
+    with an owner's possessive inside is two names, not a new one ("Google's Gemini").
     """
     for match in _LIST.finditer(haystack, body_start):
         items = [
@@ -64,6 +79,7 @@ def discover_lists(
             words = bare.split()
             if (
                 bare.lower() in found
+                or _OWNER.search(bare)
                 or words[0] in GIVEN_NAMES
                 or any(
                     w in PLACES or w in DEMONYMS or w.lower() in COMMON_CAPITALISED for w in words

@@ -314,4 +314,7 @@ ORG_TITLES = _words(
     president spokesperson spokesman spokeswoman executives"""
 )
 # CamelCase words of ordinary vocabulary, not brands.
-CAMEL_WORDS = frozenset({"VoIP", "PhD", "PhDs", "WiFi", "eBook", "eBooks", "YouTuber", "YouTubers"})
+CAMEL_WORDS = frozenset(
+    """VoIP PhD PhDs WiFi eBook eBooks YouTuber YouTubers GenAI DevOps MLOps LLMOps FinOps
+    FinTech EdTech MedTech HealthTech AdTech DeepTech eCommerce""".split()
+)

@@ -220,6 +220,30 @@ def test_names_listed_with_companies_are_companies_and_paired_names_people() -> 
     assert found["Kwame Mensah"].type == "person"
 
 
+def test_an_owned_name_in_a_list_is_two_known_names_not_a_new_company() -> None:
+    found = _found(
+        "The study tested ChatGPT, Google’s Gemini, Microsoft's Copilot and Perplexity. "
+        "Stores list Nvidia, Gigabyte, Zotac and Palit."
+    )
+    assert set(found) == {"Gigabyte", "Zotac", "Palit"}
+
+
+def test_a_person_a_role_introduces_may_have_a_place_or_a_demonym_in_the_name() -> None:
+    found = _found(
+        "Dropbox cut 500 jobs. Co-founder and CEO Drew Houston blamed AI, said chief "
+        "technology officer Christian Laforte. Later, Christian groups in Houston met."
+    )
+    assert {name: e.type for name, e in found.items()} == {
+        "Drew Houston": "person",
+        "Christian Laforte": "person",
+    }
+
+
+def test_camel_case_jargon_is_not_a_brand() -> None:
+    found = _found("Vendors sell GenAI agents. The GenAI hype and DevOps teams grew.")
+    assert found == {}
+
+
 def test_a_family_named_only_as_the_stem_of_its_new_version_is_not_tagged_itself() -> None:
     tagged = tag_article(article_for("t", "", "Anthropic released Claude 7, an AI model."))
     assert {e.name for e in tagged.entities} == {"Anthropic", "Claude 7"}

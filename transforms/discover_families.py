@@ -2,7 +2,8 @@
 
 A version the catalog does not list yet is a new member of a family it knows: a version
 after a family ("Llama 3.1"), a tier and a version after it ("Claude Opus 4.5"), or a point
-release of a version the catalog lists ("GPT-5.1" after GPT-5). A versioned product right
+release of a version the catalog lists ("GPT-5.1" after GPT-5). A tier the catalog lists as
+an alias is a member too ("Gemini 2.5 Pro" of Gemini 2.5). A versioned product right
 after a catalog company or lab keeps its maker's name ("Mistral Medium 3").
 """
 
@@ -24,6 +25,9 @@ _POINT_RELEASE = re.compile(
     # ...or a model tier after it: "Gemini 2.5 Pro", "GPT-5 mini" ("GPT-4 Turbo" is listed).
     r"|[ -](?:Pro|Flash|Ultra|Nano|Mini|mini|Lite|Max|Plus|Turbo|Heavy|Thinking|Instant|Coder)\b"
 )
+# A catalog alias that names a tier of its entity ("Gemini 2.5 Pro" of Gemini 2.5): the tier
+# is its own product, as "GPT-4 Turbo" is not GPT-4 (labeling rule E2).
+_TIER_ALIAS = re.compile(r"[ -](?:Pro|pro|Flash|Ultra|Nano|Mini|mini|Lite|Turbo|Heavy|preview)$")
 _MAKER = re.compile(r"(?:^|[^\w.-])((?:[\w.&-]+ )?[\w.&-]+) $")
 
 
@@ -36,6 +40,7 @@ class Families:
     versioned: dict[str, CatalogEntity] = field(default_factory=dict)  # "gpt-5" -> GPT-5
     types: dict[str, str] = field(default_factory=dict)  # catalog name or alias -> type
     makers: frozenset[str] = frozenset()  # names and aliases of catalog companies and labs
+    tiers: dict[str, CatalogEntity] = field(default_factory=dict)  # "gemini 2.5 pro" -> Gemini 2.5
 
 
 @cache
@@ -50,20 +55,24 @@ def build_families(catalog: tuple[CatalogEntity, ...]) -> Families:
     versioned: dict[str, CatalogEntity] = {}
     known: set[str] = set()
     types: dict[str, str] = {}
+    tiers: dict[str, CatalogEntity] = {}
     for entity in catalog:
         names = (entity.name, *entity.aliases)
-        known.update(n.lower() for n in names)
         types.update((n, entity.type) for n in names)
+        if entity.type == PRODUCT:
+            tiers.update((n.lower(), entity) for n in entity.aliases if _TIER_ALIAS.search(n))
+        known.update(n.lower() for n in names if n.lower() not in tiers)
         if entity.type != PRODUCT:
             continue
         if VERSIONED.search(entity.name):
             versioned.update((n.lower(), entity) for n in names if VERSIONED.search(n))
             for stem in (n for n in entity.aliases if not VERSIONED.search(n)):
                 by_stem.setdefault(stem.lower(), entity)  # "Ascend" of "Ascend 910B"
-        else:
-            by_stem.setdefault(entity.name.lower(), entity)
+        else:  # "Ernie" of Ernie Bot is a stem too ("Ernie 4.5")
+            for stem in (entity.name, *entity.aliases):
+                by_stem.setdefault(stem.lower(), entity)
     makers = frozenset(name for name, type_ in types.items() if type_ in {"company", "ai_lab"})
-    return Families(by_stem, frozenset(known), versioned, types, makers)
+    return Families(by_stem, frozenset(known), versioned, types, makers, tiers)
 
 
 def discover_versions(
@@ -80,6 +89,9 @@ def discover_versions(
     """
     for start, end in known:
         stem = haystack[start:end].lower()
+        if (tiered := families.tiers.get(stem)) is not None:
+            add(haystack[start:end], PRODUCT, "tier", start, family=tiered.entity_id)
+            continue
         entity = families.by_stem.get(stem)
         if entity is not None:  # at ``end``, without a copy of the rest
             version = _TIER_VERSION.match(haystack, end) or _VERSION.match(haystack, end)

@@ -146,6 +146,25 @@ def test_a_point_release_of_a_catalog_version_and_a_tiered_version_are_new_membe
     assert "GPT-5.1" not in _found("GPT-5. 1 more thing: it is an AI model.")
 
 
+def test_a_tier_the_catalog_lists_as_an_alias_and_a_version_of_an_alias_are_members() -> None:
+    tagged = tag_article(
+        article_for(
+            "t",
+            "",
+            "Google released Gemini 2.5 Pro and Gemini 2.5 Flash. Baidu launched Ernie 4.5 "
+            "Turbo. GPT-3.5 Turbo costs less than GPT-3.5.",
+        )
+    )
+    products = {e.name: (e.origin, e.family) for e in tagged.entities if e.type == "product"}
+    assert products == {
+        "Gemini 2.5 Pro": ("discovered", "gemini-2-5"),
+        "Gemini 2.5 Flash": ("discovered", "gemini-2-5"),
+        "Ernie 4.5 Turbo": ("discovered", "ernie-bot"),
+        "GPT-3.5 Turbo": ("discovered", "gpt-3-5"),
+        "GPT-3.5": ("catalog", None),
+    }
+
+
 def test_a_product_code_named_as_a_chip_or_a_model_is_a_product() -> None:
     found = _found(
         "AMD's MI355X accelerators and the new XR90 chips ship in AI servers; the 2024 "

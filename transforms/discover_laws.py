@@ -50,6 +50,8 @@ _HEADS = re.compile(
 )
 # "Japan's Digital Agency", "the Bundestag and Japan's ...": the name starts after a possessive.
 _OWNER = re.compile(r".*['’]s[ \t]+")
+# "the City Council", "a Task Force": a kind of body, not its name, without a place before it.
+_KINDS = frozenset({"City", "County", "Town", "District", "Borough", "Parish", "Task"})
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -72,7 +74,10 @@ def discover_laws_and_regulators(
             if name.endswith(".") and name.split(" ")[-1].count(".") == 1:
                 name = name[:-1]  # the sentence's full stop, not "U.S."
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
-            if any(word.lower() in TITLE_WORDS for word in name.split()):
+            words = name.split()
+            if any(word.lower() in TITLE_WORDS for word in words) or (
+                len(words) == 2 and words[0] in _KINDS
+            ):
                 continue
             if name and " " in name.strip() and not overlaps(known, start, start + len(name)):
                 if not any(w in EXCLUDED_ORG_WORDS for w in name.split()):

@@ -113,6 +113,8 @@ REGULATOR_HEADS = (
     "Inspectorate",
     "Directorate",
     "Commissioner",
+    "Council",
+    "Force",
 )
 LAW_HEADS = (
     "Act",

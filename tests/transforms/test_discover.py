@@ -191,6 +191,17 @@ def test_laws_and_regulators_are_found_by_their_head_words() -> None:
     assert found["SB 2417"].type == "law"
 
 
+def test_councils_and_forces_are_bodies_but_a_bare_kind_of_body_is_no_name() -> None:
+    found = _found(
+        "The Tucson City Council voted no. The Hong Kong Police Force arrested two men. "
+        "The City Council met again and a Task Force was formed."
+    )
+    assert {name: e.type for name, e in found.items()} == {
+        "Tucson City Council": "regulator",
+        "Hong Kong Police Force": "regulator",
+    }
+
+
 def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name() -> None:
     found = _found(
         "The AI rules of Japan's Digital Agency and the Assembly Privacy Committee differ. The "

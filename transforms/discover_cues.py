@@ -42,6 +42,8 @@ _DESCRIBING = re.compile(
     r",[ \t]+(?:(?P<lead>a|an|the|former|[A-Z][\w.-]*['’]s)|[a-z][\w-]*)\b[^,.;:()\n]*"
 )
 _NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
+# A dash opens an apposition as a comma does: "Marius Hobbhahn—the CEO of Apollo Research".
+_DASH = re.compile(r"^[ \t]*[—–][ \t]*")
 # A company named like a lab, and a sentence about models (rule E3: building models).
 _LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
 _MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
@@ -87,6 +89,7 @@ def is_person(tokens: list[str], before: str, after: str, lower_words: set[str])
 
 def person_cue(tokens: list[str], before: str, after: str) -> str:
     """The role or speech word that shows a person ("" when none)."""
+    after = _DASH.sub(", ", after, count=1)
     previous = lowered_words(before.split("\n")[-1])[-4:]
     if previous and previous[-1] in SPEECH_BEFORE:
         return previous[-1]
@@ -132,6 +135,7 @@ def _apposition_role(after: str) -> str:
 
 def org_cue(before: str, after: str) -> str:
     """A business word right before or after a name ("startup X", "X CEO", "X, a company")."""
+    after = _DASH.sub(", ", after, count=1)
     previous = lowered_words(before.split("\n")[-1])[-2:]
     if previous and previous[-1] in BUSINESS_NOUNS:
         return previous[-1]

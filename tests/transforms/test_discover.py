@@ -41,6 +41,15 @@ def test_a_person_described_by_an_apposition_is_found_and_a_described_org_is_not
     assert "Eiffel Tower" not in found  # the apposition describes the name after it
 
 
+def test_a_dash_opens_an_apposition_as_a_comma_does() -> None:
+    found = _found(
+        "Late in the year, Marius Hobbhahn—the CEO of a research lab—wrote that models "
+        "lie. Investors backed Kestrel Dynamo – a startup building robots – in May."
+    )
+    assert (found["Marius Hobbhahn"].type, found["Marius Hobbhahn"].cue) == ("person", "ceo")
+    assert found["Kestrel Dynamo"].type == "company"
+
+
 def test_a_title_before_a_name_is_not_part_of_it() -> None:
     found = _found(
         "The AI firm's Chief Information Officer Zulfi Okonjo said so. Representative Jane "

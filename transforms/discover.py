@@ -53,9 +53,11 @@ from transforms.discover_words import (
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
     GIVEN_NAMES,
+    LAW_HEADS,
     ORG_SUFFIXES,
     OUTLETS,
     PLACES,
+    REGULATOR_HEADS,
     ROLE_WORDS,
     TITLE_WORDS,
     UNIVERSITIES,
@@ -79,6 +81,7 @@ _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
 # A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
+_HEAD_WORDS = frozenset((*REGULATOR_HEADS, *LAW_HEADS))  # a body's or law's kind, not its name
 _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
@@ -267,6 +270,7 @@ def _never_an_entity(chunk: _Chunk) -> bool:
     return (
         not tokens
         or (any(t in PLACES or t in DEMONYMS for t in tokens) and not _introduced_person(chunk))
+        or (len(tokens) == 1 and tokens[0] in _HEAD_WORDS)  # "the Biden Administration raised"
         or " ".join(tokens) in OUTLETS
         or tokens[0] in OUTLETS
         or tokens[0] in UNIVERSITIES

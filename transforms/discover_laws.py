@@ -21,11 +21,13 @@ from transforms.discover_text import (
 from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_HEADS, TITLE_WORDS
 
 _CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
-_CAP = rf"[{UP}][\w'’.&-]*"
+# A capitalised word; a full stop inside it only in an abbreviation ("U.S."), not a sentence's.
+_CAP = rf"[{UP}](?:[\w'’&-]|\.(?=\w)|(?<=\.[A-Z])\.)*"
 # "the court on Wednesday": a date after a body is not part of its name.
 _WHEN = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
-    r"|April|May|June|July|August|September|October|November|December)\b"
+    r"|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
 )
 _OWNER_WORD = rf"[{UP}][\w.&-]*['’]s\b"  # "Japan's": another body's owner
 _HEAD_WORD = rf"(?:{'|'.join(REGULATOR_HEADS)})\b"
@@ -52,6 +54,10 @@ _HEADS = re.compile(
 _OWNER = re.compile(r".*['’]s[ \t]+")
 # "the City Council", "a Task Force": a kind of body, not its name, without a place before it.
 _KINDS = frozenset({"City", "County", "Town", "District", "Borough", "Parish", "Task"})
+# "Cape Canaveral Space Force Station": a capitalised word after the head names a place.
+_PLACE_AFTER = re.compile(
+    r" (?:Station|Base|Building|Headquarters|Plaza|Square|Park|Center|Centre)\b"
+)
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -75,8 +81,10 @@ def discover_laws_and_regulators(
                 name = name[:-1]  # the sentence's full stop, not "U.S."
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             words = name.split()
-            if any(word.lower() in TITLE_WORDS for word in words) or (
-                len(words) == 2 and words[0] in _KINDS
+            if (
+                any(word.lower() in TITLE_WORDS for word in words)
+                or (len(words) == 2 and words[0] in _KINDS)
+                or _PLACE_AFTER.match(haystack, match.end())
             ):
                 continue
             if name and " " in name.strip() and not overlaps(known, start, start + len(name)):

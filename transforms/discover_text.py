@@ -62,8 +62,9 @@ def overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 def starts_sentence(text: str, start: int) -> bool:
-    """True when ``start`` begins a sentence (a capital there says little)."""
-    before = text[max(start - 8, 0) : start].rstrip(" \t")
+    """True when ``start`` begins a sentence (a capital there says little), also after
+    a closing bracket ("(... directors.) Similarly")."""
+    before = text[max(start - 8, 0) : start].rstrip(" \t").rstrip(")]")
     return not before or before[-1] in _SENTENCE_END
 
 

@@ -165,6 +165,7 @@ VERSION_STOP = _words(
     Top No Number Q FY Series Round Class Type Category Tier Grade Vol Volume Issue
     Episode Season Rule Item Point Gate Pier Line Floor Suite Interstate Highway
     Terminal Flight Act Bill Proposition Prop Amendment Question Exhibit Appendix
+    Apache GPL GPLv LGPL AGPL CC
     The A In On At By For From To Of And Since Until After Before About Over Under"""
 )
 PERSON_PARTICLES = _words("de del della der den di da du van von la le al bin ibn st")

@@ -211,6 +211,27 @@ def test_councils_and_forces_are_bodies_but_a_bare_kind_of_body_is_no_name() -> 
     }
 
 
+def test_a_bodys_name_stops_at_a_sentence_a_date_or_a_place_it_names() -> None:
+    found = _found(
+        "In May, the Biden Administration raised tariffs on EVs. The Administration said more. "
+        "The suit, filed with the Tokyo District Court on Aug. 7, names the U.S. Department "
+        "of Labor. Satellites left Cape Canaveral Space Force Station, and the fair was held "
+        "at the Montego Bay Convention Centre."
+    )
+    assert {name: e.type for name, e in found.items()} == {
+        "Tokyo District Court": "regulator",
+        "U.S. Department of Labor": "regulator",
+    }
+
+
+def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
+    found = _found(
+        "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "
+        "Similarly, the CEOs of Kestrel Labs and Bank of America agreed."
+    )
+    assert set(found) == {"Kestrel Labs"}
+
+
 def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name() -> None:
     found = _found(
         "The AI rules of Japan's Digital Agency and the Assembly Privacy Committee differ. The "

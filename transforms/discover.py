@@ -43,6 +43,7 @@ from transforms.discover_text import (
     VERSIONED,
     Add,
     Found,
+    heading_lines,
     overlaps,
     starts_sentence,
     whole_word_starts,
@@ -127,7 +128,7 @@ def discover_entities(
     discover_versions(haystack, body_start, known, families, add)
     frequent: Counter[str] = Counter()
     firsts: dict[str, int] = {}
-    caps = caps_lines(haystack)
+    caps = sorted({*caps_lines(haystack), *heading_lines(haystack)})
     for match in _RUN.finditer(haystack, body_start):
         word = match.group(0)
         if " " not in word and (

@@ -21,6 +21,7 @@ _SENTENCE_END = frozenset('.!?\n"“”:;')
 POSSESSIVE = re.compile(r"['’]s?$")
 VERSIONED = re.compile(r"\d")
 _WORD = re.compile(r"[\w-]+")
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
 @dataclass(slots=True)
@@ -103,3 +104,24 @@ def whole_word_starts(haystack: str, name: str) -> list[int]:
 def _in_word(character: str) -> bool:
     """What ``[\\w-]`` matches (re's ``\\w`` is exactly ``isalnum()`` or ``_``)."""
     return character.isalnum() or character in "_-"
+
+
+def heading_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of Title Case subheadings ("The Problem With Point Solutions"), where case
+    says nothing of names: three to fourteen words, every long word capitalised, no comma
+    or full stop.
+    """
+    spans = []
+    start = 0
+    for line in text.split("\n"):
+        words = _LONG_WORD.findall(line)
+        if (
+            3 <= len(line.split()) <= 14
+            and len(words) >= 3
+            and all(word[0].isupper() for word in words)
+            and "," not in line  # "Jane Doe, Head of Research at Acme" is a credit
+            and not line.rstrip().endswith((".", ";"))
+        ):
+            spans.append((start, start + len(line)))
+        start += len(line) + 1
+    return spans

@@ -41,6 +41,15 @@ def test_a_person_described_by_an_apposition_is_found_and_a_described_org_is_not
     assert "Eiffel Tower" not in found  # the apposition describes the name after it
 
 
+def test_a_title_case_subheading_names_nothing_but_a_credit_line_does() -> None:
+    found = _found(
+        "Vendors sell many narrow tools.\n\nThe Problem With Point Solutions\n\nBuyers want "
+        "fewer tools.\n- Rachel Whitby, Developer Experience Lead at Kestrel Dynamo"
+    )
+    assert "Point Solutions" not in found
+    assert found["Rachel Whitby"].type == "person"
+
+
 def test_a_dash_opens_an_apposition_as_a_comma_does() -> None:
     found = _found(
         "Late in the year, Marius Hobbhahn—the CEO of a research lab—wrote that models "

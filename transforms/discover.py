@@ -83,6 +83,7 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
 # A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
 _HEAD_WORDS = frozenset((*REGULATOR_HEADS, *LAW_HEADS))  # a body's or law's kind, not its name
+_OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
 _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
@@ -310,7 +311,9 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         and tokens[-1].rstrip(".") in ORG_SUFFIXES
         and all(t.lower() not in lower_words for t in tokens[:-1])
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
-        add(chunk.name.rstrip(",;:"), COMPANY, tokens[-1], start)
+        # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.
+        owned = tokens[-1] == "AI" and _owner_before(chunk.before) in families.makers
+        add(chunk.name.rstrip(",;:"), PRODUCT if owned else COMPANY, tokens[-1], start)
         return True
     if len(tokens) == 1 and _MODEL_CODE.fullmatch(tokens[0]) and _HARDWARE_NEXT.match(chunk.after):
         add(tokens[0], PRODUCT, "code", start)  # "B200 chips", "the MI355X accelerator"
@@ -330,6 +333,12 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         add(chunk.name, PERSON, person_cue(tokens, chunk.before, chunk.after), start)
         return True
     return False
+
+
+def _owner_before(before: str) -> str:
+    """The owner right before a name ("Samsung" in "Samsung's Galaxy AI"), or ""."""
+    match = _OWNER_BEFORE.search(before)
+    return match.group(1) if match else ""
 
 
 def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:

@@ -183,6 +183,12 @@ def test_a_tier_the_catalog_lists_as_an_alias_and_a_version_of_an_alias_are_memb
     }
 
 
+def test_an_ai_named_thing_a_known_maker_owns_is_its_product() -> None:
+    found = _found("Samsung’s Galaxy AI reached new phones. Kestrel AI raised money.")
+    assert found["Galaxy AI"].type == "product"
+    assert found["Kestrel AI"].type == "company"
+
+
 def test_a_product_code_named_as_a_chip_or_a_model_is_a_product() -> None:
     found = _found(
         "AMD's MI355X accelerators and the new XR90 chips ship in AI servers; the 2024 "

@@ -22,7 +22,7 @@ from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_H
 
 _CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
 # A capitalised word; a full stop inside it only in an abbreviation ("U.S."), not a sentence's.
-_CAP = rf"[{UP}](?:[\w'’&-]|\.(?=\w)|(?<=\.[A-Z])\.)*"
+_CAP = rf"(?:[{UP}]|[a-z](?=[{UP}]))(?:[\w'’&-]|\.(?=\w)|(?<=\.[A-Z])\.)*"  # or "eSafety"
 # "the court on Wednesday": a date after a body is not part of its name.
 _WHEN = (
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
@@ -82,7 +82,7 @@ def discover_laws_and_regulators(
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             words = name.split()
             if (
-                any(word.lower() in TITLE_WORDS for word in words)
+                any(word.lower() in TITLE_WORDS for word in words[:-1])  # "eSafety Commissioner"
                 or (len(words) == 2 and words[0] in _KINDS)
                 or _PLACE_AFTER.match(haystack, match.end())
             ):

@@ -239,6 +239,11 @@ def test_a_bodys_name_stops_at_a_sentence_a_date_or_a_place_it_names() -> None:
     }
 
 
+def test_a_body_headed_by_a_title_and_spelled_in_camel_case_is_a_regulator() -> None:
+    found = _found("The law would widen the powers of Australia’s eSafety Commissioner.")
+    assert {name: e.type for name, e in found.items()} == {"eSafety Commissioner": "regulator"}
+
+
 def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
     found = _found(
         "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "

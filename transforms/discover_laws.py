@@ -82,7 +82,7 @@ def discover_laws_and_regulators(
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             words = name.split()
             if (
-                any(word.lower() in TITLE_WORDS for word in words[:-1])  # "eSafety Commissioner"
+                any(w.lower() in TITLE_WORDS and w not in REGULATOR_HEADS for w in words)
                 or (len(words) == 2 and words[0] in _KINDS)
                 or _PLACE_AFTER.match(haystack, match.end())
             ):

@@ -83,8 +83,13 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
 # A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
 _HEAD_WORDS = frozenset((*REGULATOR_HEADS, *LAW_HEADS))  # a body's or law's kind, not its name
+# Nouns that introduce a company at a sentence's start and are no part of its name.
+_DESCRIBING_NOUNS = frozenset(
+    "startup start-up firm chipmaker automaker carmaker rival giant conglomerate".split()
+)
 _OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
 _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
+_HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Z])")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
 )
@@ -247,15 +252,17 @@ class _Chunk:
 
 
 def _trim(haystack: str, words: list[tuple[int, str]], lower_words: set[str]) -> _Chunk | None:
-    """Drop a leading date, and a sentence's first word that the text also writes in lower case."""
+    """Drop a leading date, and a sentence's first word that the text also writes in lower case
+    or that describes the company it introduces ("Startup Kestrel AI")."""
     while words and words[0][1][0].isdigit():  # "17 Nov 2023": a date, not a name
         words = words[1:]
     if not words:
         return None
     tokens = [POSSESSIVE.sub("", w.rstrip(".,;:")) for _, w in words]
+    first = tokens[0].lower()
     if starts_sentence(haystack, words[0][0]) and (
-        tokens[0].lower() in lower_words or tokens[0].lower() in COMMON_CAPITALISED
-    ):
+        first in lower_words or first in COMMON_CAPITALISED or first in _DESCRIBING_NOUNS
+    ):  # "Startup Sarvam AI released ..."
         words, tokens = words[1:], tokens[1:]
         if not tokens:
             return None
@@ -317,6 +324,11 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         return True
     if len(tokens) == 1 and _MODEL_CODE.fullmatch(tokens[0]) and _HARDWARE_NEXT.match(chunk.after):
         add(tokens[0], PRODUCT, "code", start)  # "B200 chips", "the MI355X accelerator"
+        return True
+    if len(tokens) == 1 and (hyphened := _HYPHEN_VERSION.fullmatch(tokens[0])):
+        stem = hyphened.group(1)  # "Smaug-72B", "Sarvam-M", not "Covid-19" or "Paris-8"
+        if stem not in VERSION_STOP and stem not in PLACES:
+            add(tokens[0], PRODUCT, "version", start)
         return True
     if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
         version = _DECADE_S.sub("", tokens[-1])

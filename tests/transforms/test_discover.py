@@ -189,6 +189,20 @@ def test_an_ai_named_thing_a_known_maker_owns_is_its_product() -> None:
     assert found["Kestrel AI"].type == "company"
 
 
+def test_a_hyphenated_name_with_a_size_or_a_letter_is_a_product() -> None:
+    found = _found(
+        "Startup Kestrel AI released Smaug-72B and Sarvam-M. The satellites Kuipersat-1 and "
+        "Kuipersat-2 flew. Covid-19 cases rose, and a lab in Paris-8 closed."
+    )
+    assert {name: e.type for name, e in found.items()} == {
+        "Kestrel AI": "company",
+        "Smaug-72B": "product",
+        "Sarvam-M": "product",
+        "Kuipersat-1": "product",
+        "Kuipersat-2": "product",
+    }
+
+
 def test_a_product_code_named_as_a_chip_or_a_model_is_a_product() -> None:
     found = _found(
         "AMD's MI355X accelerators and the new XR90 chips ship in AI servers; the 2024 "

@@ -44,9 +44,9 @@ from transforms.discover_text import (
     Add,
     Found,
     heading_lines,
+    mentions_of,
     overlaps,
     starts_sentence,
-    whole_word_starts,
 )
 from transforms.discover_words import (
     ACRONYM_STOP,
@@ -65,9 +65,8 @@ from transforms.discover_words import (
     VERSION_STOP,
 )
 from transforms.matcher import caps_lines, in_navigation
-from transforms.records import EntityMention, discovered_id
+from transforms.records import EntityMention
 
-MAX_EVIDENCE = 5
 # A bare capitalised name (no cue, no shape) counts as an entity from this many mid-sentence
 # mentions (never an acronym alone: too many are vocabulary).
 MIN_FREQUENT = 3
@@ -81,15 +80,16 @@ _NON_SPACE = re.compile(r"\S+")
 _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
-# A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
 _HEAD_WORDS = frozenset((*REGULATOR_HEADS, *LAW_HEADS))  # a body's or law's kind, not its name
 # Nouns that introduce a company at a sentence's start and are no part of its name.
 _DESCRIBING_NOUNS = frozenset(
     "startup start-up firm chipmaker automaker carmaker rival giant conglomerate".split()
 )
 _OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
-_MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
+# "Smaug-72B", "Sarvam-M": a name with a hyphened size, number or letter.
 _HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Z])")
+# A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
+_MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
     r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
 )
@@ -158,7 +158,7 @@ def discover_entities(
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add)
     type_model_builders(haystack, found)
-    return _mentions(haystack, body_start, found)
+    return mentions_of(haystack, body_start, found)
 
 
 def _chunks(
@@ -385,42 +385,6 @@ def _bare_name(chunk: _Chunk, lower_words: set[str]) -> bool:
     if len(tokens) == 1 and (tokens[0] in GIVEN_NAMES or tokens[0].isupper()):
         return False
     return not any(VERSIONED.search(t) or t in VERSION_STOP for t in tokens)
-
-
-def _mentions(haystack: str, body_start: int, found: dict[str, Found]) -> tuple[EntityMention, ...]:
-    """Count every mention of each discovered name (and a person's surname after it)."""
-    mentions = []
-    for entry in found.values():
-        hits = {start: (start, end, text) for start, end, text in entry.hits}
-        for start in whole_word_starts(haystack, entry.name):
-            hits.setdefault(start, (start, start + len(entry.name), entry.name))
-        if entry.type == PERSON:
-            first = min(hits)
-            surname = entry.name.split()[-1]
-            for start in whole_word_starts(haystack, surname):
-                if start > first and not any(s <= start < e for s, e, _ in hits.values()):
-                    hits[start] = (start, start + len(surname), surname)
-        ordered = sorted(hits.values())
-        mentions.append(
-            (
-                ordered[0][0],
-                EntityMention(
-                    entity_id=discovered_id(entry.name),
-                    name=entry.name,
-                    type=entry.type,
-                    wikidata_id=None,
-                    mentions=len(ordered),
-                    evidence=tuple(
-                        f"{text}@{'title' if s < body_start else s - body_start}"
-                        for s, _, text in ordered[:MAX_EVIDENCE]
-                    ),
-                    origin="discovered",
-                    cue=entry.cue,
-                    family=entry.family,
-                ),
-            )
-        )
-    return tuple(m for _, m in sorted(mentions, key=lambda item: item[0]))
 
 
 def _part_of_person(key: str, found: dict[str, Found]) -> bool:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from transforms.discover_words import COMMON_CAPITALISED
+from transforms.records import EntityMention, discovered_id
 
 PERSON, COMPANY, PRODUCT, REGULATOR, LAW = "person", "company", "product", "regulator", "law"
 AI_LAB = "ai_lab"
@@ -22,6 +23,7 @@ POSSESSIVE = re.compile(r"['’]s?$")
 VERSIONED = re.compile(r"\d")
 _WORD = re.compile(r"[\w-]+")
 _LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+MAX_EVIDENCE = 5
 
 
 @dataclass(slots=True)
@@ -33,6 +35,45 @@ class Found:
     cue: str
     family: str | None = None
     hits: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def mentions_of(
+    haystack: str, body_start: int, found: dict[str, Found]
+) -> tuple[EntityMention, ...]:
+    """Every mention of each discovered name (and a person's surname after it), in order of
+    first mention."""
+    mentions = []
+    for entry in found.values():
+        hits = {start: (start, end, text) for start, end, text in entry.hits}
+        for start in whole_word_starts(haystack, entry.name):
+            hits.setdefault(start, (start, start + len(entry.name), entry.name))
+        if entry.type == PERSON:
+            first = min(hits)
+            surname = entry.name.split()[-1]
+            for start in whole_word_starts(haystack, surname):
+                if start > first and not any(s <= start < e for s, e, _ in hits.values()):
+                    hits[start] = (start, start + len(surname), surname)
+        ordered = sorted(hits.values())
+        mentions.append(
+            (
+                ordered[0][0],
+                EntityMention(
+                    entity_id=discovered_id(entry.name),
+                    name=entry.name,
+                    type=entry.type,
+                    wikidata_id=None,
+                    mentions=len(ordered),
+                    evidence=tuple(
+                        f"{text}@{'title' if s < body_start else s - body_start}"
+                        for s, _, text in ordered[:MAX_EVIDENCE]
+                    ),
+                    origin="discovered",
+                    cue=entry.cue,
+                    family=entry.family,
+                ),
+            )
+        )
+    return tuple(m for _, m in sorted(mentions, key=lambda item: item[0]))
 
 
 class Add(Protocol):

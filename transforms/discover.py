@@ -43,6 +43,7 @@ from transforms.discover_text import (
     VERSIONED,
     Add,
     Found,
+    as_written,
     heading_lines,
     mentions_of,
     overlaps,
@@ -127,8 +128,9 @@ def discover_entities(
         if key in families.known or len(name) < 2 or _part_of_person(key, found):
             return
         entry = found.setdefault(key, Found(name, type_, cue, family))
-        entry.hits.append((start, start + len(name), name))
-        insort(taken, (start, start + len(name)))
+        written = as_written(haystack, start, name)
+        entry.hits.append((start, start + len(written), written))
+        insort(taken, (start, start + len(written)))
 
     discover_laws_and_regulators(haystack, body_start, known, lower_words, add)
     discover_versions(haystack, body_start, known, families, add)

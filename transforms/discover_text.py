@@ -84,6 +84,14 @@ class Add(Protocol):
     ) -> None: ...
 
 
+def as_written(haystack: str, start: int, name: str) -> str:
+    """The name as the text writes it at ``start``: "Kestrel  Labs" with its two spaces."""
+    if haystack.startswith(name, start):
+        return name
+    written = re.compile(r"[ \t]+".join(map(re.escape, name.split()))).match(haystack, start)
+    return written.group(0) if written else name
+
+
 def trim_leading(haystack: str, start: int, name: str, lower_words: set[str]) -> tuple[int, str]:
     """Drop a sentence's capitalised first word and a leading article from a matched name."""
     words = name.split(" ")

@@ -50,6 +50,11 @@ def test_a_title_case_subheading_names_nothing_but_a_credit_line_does() -> None:
     assert found["Rachel Whitby"].type == "person"
 
 
+def test_evidence_quotes_a_name_as_written_with_its_spacing() -> None:
+    found = _found("Kestrel  Labs raised money. Kestrel Labs grew.")
+    assert found["Kestrel Labs"].evidence == ("Kestrel  Labs@0", "Kestrel Labs@28")
+
+
 def test_a_dash_opens_an_apposition_as_a_comma_does() -> None:
     found = _found(
         "Late in the year, Marius Hobbhahn—the CEO of a research lab—wrote that models "

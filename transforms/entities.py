@@ -9,6 +9,7 @@ from functools import cache
 
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_cues import has_role_cue
+from transforms.discover_words import DEMONYMS, PLACES
 from transforms.matcher import (
     Hit,
     PhraseMatcher,
@@ -50,6 +51,7 @@ _FULL, _SURNAME = "full", "surname"
 # A word hyphenated at a line break in a hard-wrapped scrape ("Deep-\nMind").
 _SOFT_BREAK = re.compile(r"(?<=[^\W\d_])-\n(?=[^\W\d_])")
 _PUNCTUATION = ".,;:!?()'’\"“”"
+_POSSESSIVE_END = re.compile(r"['’]s$")
 # Head words of what is named after a person: "the Alan Turing Institute" is not Turing.
 _NAMED_AFTER_PEOPLE = frozenset(
     """Institute Foundation Prize Award Awards University College School Center Centre
@@ -247,11 +249,24 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
         word = following[0].strip(_PUNCTUATION) if following else ""
         if word in entity.veto_next or (entity.type == "person" and word in _NAMED_AFTER_PEOPLE):
             return True
-    if entity.veto_prev:
-        preceding = haystack[max(start - 40, 0) : start].rsplit(maxsplit=1)
-        if preceding and preceding[-1].strip(_PUNCTUATION) in entity.veto_prev:
-            return True
-    return False
+    preceding = haystack[max(start - 40, 0) : start].rsplit(maxsplit=1)
+    previous = preceding[-1].strip(_PUNCTUATION) if preceding else ""
+    if previous in entity.veto_prev:
+        return True
+    return bool(entity.context) and _another_countrys(entity, previous)
+
+
+def _another_countrys(entity: CatalogEntity, previous: str) -> bool:
+    """A body or law whose name needs context, named after another country's name or
+    demonym, is that country's: "Japan's House of Representatives" is not the US Congress.
+    """
+    if entity.type not in ("regulator", "law"):
+        return False
+    country = _POSSESSIVE_END.sub("", previous)
+    if country not in PLACES and country not in DEMONYMS:
+        return False
+    own = (entity.name, *entity.aliases, *entity.context)
+    return not any(country in words for words in own)
 
 
 def early_end(title: str, text: str) -> float:

@@ -162,3 +162,10 @@ def test_a_name_hyphenated_at_a_line_break_matches_joined_and_whole() -> None:
     mentions, _ = match_entities("", "Researchers at Google Deep-\nMind and Open-\nAI agreed.")
     found = {m.name: m.evidence for m in mentions}
     assert found == {"Google DeepMind": ("Google Deep-\nMind@15",), "OpenAI": ("Open-\nAI@37",)}
+
+
+def test_a_body_named_after_another_countrys_name_is_that_countrys() -> None:
+    japan = match_entities("", "The bill passed Japan's House of Representatives, Washington saw.")
+    us = match_entities("", "The bill passed the House of Representatives in the US.")
+    assert [e.name for e in japan[0]] == []
+    assert [e.name for e in us[0]] == ["US Congress"]

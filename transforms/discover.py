@@ -87,6 +87,7 @@ _DESCRIBING_NOUNS = frozenset(
     "startup start-up firm chipmaker automaker carmaker rival giant conglomerate".split()
 )
 _OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
+_EVENT_NEXT = re.compile(r"[ \t]+(?:show|conference|summit|expo|fair|festival|forum)\b")
 # "Smaug-72B", "Sarvam-M": a name with a hyphened size, number or letter.
 _HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Z])")
 # A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
@@ -282,6 +283,7 @@ def _never_an_entity(chunk: _Chunk) -> bool:
         not tokens
         or (any(t in PLACES or t in DEMONYMS for t in tokens) and not _introduced_person(chunk))
         or (len(tokens) == 1 and tokens[0] in _HEAD_WORDS)  # "the Biden Administration raised"
+        or _EVENT_NEXT.match(chunk.after) is not None  # "the Consumer Electronics show"
         or " ".join(tokens) in OUTLETS
         or tokens[0] in OUTLETS
         or tokens[0] in UNIVERSITIES

@@ -256,6 +256,7 @@ OUTLETS = frozenset(
     {
         "VentureBeat",
         "Verge",
+        "Times",  # "the Times", a newspaper's short name
         "The Verge",
         "TechCrunch",
         "Wired",

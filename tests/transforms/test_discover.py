@@ -263,6 +263,14 @@ def test_a_body_headed_by_a_title_and_spelled_in_camel_case_is_a_regulator() -> 
     assert {name: e.type for name, e in found.items()} == {"eSafety Commissioner": "regulator"}
 
 
+def test_an_event_and_a_newspapers_short_name_are_not_companies() -> None:
+    found = _found(
+        "Gadgets abounded at the Consumer Electronics show. The Times reported that "
+        "Kestrel Labs grew. The Times said so, and the Times added more."
+    )
+    assert set(found) == {"Kestrel Labs"}
+
+
 def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
     found = _found(
         "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "

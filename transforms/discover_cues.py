@@ -45,8 +45,13 @@ _NAME_NEXT = re.compile(r",[ \t]+[A-Z]")
 # A dash opens an apposition as a comma does: "Marius Hobbhahn—the CEO of Apollo Research".
 _DASH = re.compile(r"^[ \t]*[—–][ \t]*")
 # A company named like a lab, and a sentence about models (rule E3: building models).
-_LAB_NAME = re.compile(r"(?: AI| Labs|\.ai)$")
+_LAB_NAME = re.compile(r"(?: AI| Labs|\.ai|\.AI)$")
 _MODEL_TALK = re.compile(r"\b(?:models?|LLMs?|foundation|language model|research lab)\b")
+# ...or any company said to build or release one: "Zhipu released its GLM-4.5 model".
+_MODEL_BUILDING = re.compile(
+    r"\b(?:trained|trains|built|builds|developed|develops|released|releases|launched|launches"
+    r"|unveiled|unveils|open-sourced)\b[^.\n]{0,60}\b(?:models?|LLMs?)\b"
+)
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -194,9 +199,10 @@ def type_model_builders(haystack: str, found: dict[str, Found]) -> None:
     Rule E3 of the labels: an organisation whose main business is building AI models.
     """
     for entry in found.values():
-        if entry.type != COMPANY or not _LAB_NAME.search(entry.name):
+        if entry.type != COMPANY:
             continue
-        if any(_MODEL_TALK.search(haystack, *_sentence(haystack, s, e)) for s, e, _ in entry.hits):
+        talk = _MODEL_TALK if _LAB_NAME.search(entry.name) else _MODEL_BUILDING
+        if any(talk.search(haystack, *_sentence(haystack, s, e)) for s, e, _ in entry.hits):
             entry.type = AI_LAB
 
 

@@ -120,6 +120,15 @@ def test_a_lab_named_company_that_builds_models_is_a_lab_and_a_founder_a_person(
     assert found["Lee Enterprises"].type == "company"
 
 
+def test_a_company_said_to_release_its_own_model_is_a_lab() -> None:
+    found = _found(
+        "The startup Kestrel Dynamo released its open-weight language model in May. The "
+        "startup Okapi Dynamo uses models from OpenAI."
+    )
+    assert found["Kestrel Dynamo"].type == "ai_lab"
+    assert found["Okapi Dynamo"].type == "company"
+
+
 def test_a_letter_after_a_versioned_name_is_a_new_member() -> None:
     found = _found("Huawei will test the Ascend 910D, its AI chip, against the Ascend 910B.")
     assert found["Ascend 910D"].family == "ascend-910b"

@@ -30,7 +30,6 @@ TITLE_DISCOUNT = 0.75  # ...lowers the topic's threshold by this factor
 BRIEF_WORDS, MIN_WORDS = 100, 10
 BRIEF_CUE = 1.0  # ...but its title and sentence still need one full-weight term
 _LINE_BREAK = re.compile(r"\n+")
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,23 +154,14 @@ class _Layout:
     body_start: int
     lead_start: int  # offset into the body: after a scrape's menus
     starts: list[int]  # where each paragraph starts (paragraph 0: the title)
-    # Without a title, the first sentence is the headline: a lead sums up its story as a
-    # headline does. Its end, as an offset into the body (0 with a title).
-    headline_end: int = 0
 
     @classmethod
     def of(cls, title: str, text: str) -> _Layout:
         haystack = f"{title}\n{text}"
         starts = [0, *(m.end() for m in _LINE_BREAK.finditer(haystack))]
-        headline_end = 0
-        if not title.strip():  # then the story starts at 0
-            end = _SENTENCE_END.search(text)
-            headline_end = end.end() if end else len(text)
-        return cls(haystack, len(title) + 1, story_start(title, text), starts, headline_end)
+        return cls(haystack, len(title) + 1, story_start(title, text), starts)
 
     def paragraph(self, position: int) -> int:
-        if position - self.body_start < self.headline_end:
-            return 0
         return bisect_right(self.starts, position) - 1
 
 
@@ -222,7 +212,7 @@ def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
         ):
             continue
         offset = hit.start - body_start
-        factor = _position_factor(taxonomy, offset, layout)
+        factor = _position_factor(taxonomy, offset, layout.lead_start)
         where = offset if offset >= 0 else "title"
         for term in hit.values:
             if term.required:
@@ -239,12 +229,11 @@ def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
     tally.gated.update(_gated(required, positions))
 
 
-def _position_factor(taxonomy: Taxonomy, offset: int, layout: _Layout) -> float:
-    """A term weighs most in the headline (the title, or an untitled text's first sentence),
-    then in the lead, then in the body."""
-    if offset < layout.headline_end:  # the title's offsets are negative
+def _position_factor(taxonomy: Taxonomy, offset: int, lead_start: int) -> float:
+    """A term weighs most in the title (negative offsets), then in the lead, then in the body."""
+    if offset < 0:
         return taxonomy.title_weight
-    if layout.lead_start <= offset < layout.lead_start + taxonomy.lead_chars:
+    if lead_start <= offset < lead_start + taxonomy.lead_chars:
         return taxonomy.lead_weight
     return 1.0
 

@@ -117,16 +117,6 @@ def test_funding_needs_its_amount_near_the_funding_words() -> None:
     assert "funding" in _topics(AI_LEAD + words + "It raised $300m.")
 
 
-def test_an_untitled_texts_first_sentence_is_its_headline() -> None:
-    filler = " The weather was mild and the office was quiet." * 12
-    story = "OpenAI launches a chatbot for AI agents." + filler + " The company released it."
-    untitled = measure_topics("", story, ())
-    titled = measure_topics("A quiet week", story, ())
-    assert untitled.scores["product-launch"] > titled.scores["product-launch"]
-    assert untitled.paragraphs["product-launch"].get(0, 0.0) > 0.0
-    assert "product-launch" in _topics(story)
-
-
 def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
     filler = " The weather was mild and the office was quiet." * 12  # an article, not a brief
     body = AI_LEAD + "The company released it to its users today." + filler

@@ -16,6 +16,7 @@ from bisect import insort
 from collections import Counter
 from dataclasses import dataclass
 
+from transforms.discover_chunks import split_run
 from transforms.discover_cues import (
     ROLE_CUES,
     company_or_product,
@@ -33,7 +34,7 @@ from transforms.discover_families import (
 )
 from transforms.discover_laws import discover_laws_and_regulators
 from transforms.discover_lists import discover_lists
-from transforms.discover_skips import is_byline, is_compound, is_quoted_title
+from transforms.discover_skips import is_byline, is_quoted_title
 from transforms.discover_text import (
     COMPANY,
     PERSON,
@@ -48,9 +49,9 @@ from transforms.discover_text import (
     mentions_of,
     overlaps,
     starts_sentence,
+    whole_word_starts,
 )
 from transforms.discover_words import (
-    ACRONYM_STOP,
     COMMON_CAPITALISED,
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
@@ -61,7 +62,6 @@ from transforms.discover_words import (
     PLACES,
     REGULATOR_HEADS,
     ROLE_WORDS,
-    TITLE_WORDS,
     UNIVERSITIES,
     VERSION_STOP,
 )
@@ -77,7 +77,6 @@ _RUN = re.compile(rf"(?<![\w.-]){TOKEN}(?:[ \t]+(?:{_PARTICLE}[ \t]+)*(?:{TOKEN}
 # Patterns tried for every run of capitalised words, compiled once (a string pattern is looked
 # up in re's cache on every call).
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]+\b")
-_NON_SPACE = re.compile(r"\S+")
 _DECADE_S = re.compile(r"(?<=\d)s$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _IN_PROSE = re.compile(r"\b[a-z][\w-]*[ \t]+$")
@@ -87,6 +86,10 @@ _DESCRIBING_NOUNS = frozenset(
     "startup start-up firm chipmaker automaker carmaker rival giant conglomerate".split()
 )
 _OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
+# Before a number, an adverb or a verb's -ing form is prose ("Roughly 3", "Containing 405").
+_NOT_A_NAME = re.compile(
+    "|".join((*map(re.escape, sorted(VERSION_STOP)), r"[A-Z][a-z]+ly", r"[A-Z][a-z]{4,}ing"))
+)
 _EVENT_NEXT = re.compile(r"[ \t]+(?:show|conference|summit|expo|fair|festival|forum)\b")
 # "Smaug-72B", "Sarvam-M": a name with a hyphened size, number or letter.
 _HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Z])")
@@ -154,7 +157,7 @@ def discover_entities(
             or is_quoted_title(haystack, match.start(), match.end())
         ):
             continue
-        for _, words in _chunks(haystack, match.start(), match.group(0), known, taken):
+        for _, words in split_run(haystack, match.start(), match.group(0), known, taken):
             _classify(haystack, words, lower_words, add, frequent, firsts, families)
     for name, count in frequent.items():
         if count >= MIN_FREQUENT and name.lower() not in found:
@@ -162,44 +165,6 @@ def discover_entities(
     discover_lists(haystack, body_start, families, found, add)
     type_model_builders(haystack, found)
     return mentions_of(haystack, body_start, found)
-
-
-def _chunks(
-    haystack: str,
-    start: int,
-    run: str,
-    known: list[tuple[int, int]],
-    taken: list[tuple[int, int]],
-) -> list[tuple[int, list[tuple[int, str]]]]:
-    """Split a run of capitalised words at catalog matches, taken spans and role words."""
-    words = [(start + m.start(), m.group(0)) for m in _NON_SPACE.finditer(run)]
-    chunks: list[tuple[int, list[tuple[int, str]]]] = []
-    current: list[tuple[int, str]] = []
-    after_title = False
-    for position, word in words:
-        bare = POSSESSIVE.sub("", word.rstrip(".,")) if not word.isupper() else word
-        blocked = overlaps(known, position, position + len(word)) or overlaps(
-            taken, position, position + len(word)
-        )
-        compound = is_compound(haystack, word)
-        common = (bare.lower() in COMMON_CAPITALISED or bare.upper() in ACRONYM_STOP) and not (
-            current and bare in ORG_SUFFIXES
-        )
-        # "Attorney General Jane Doe": "General" after a title is part of the title.
-        title = bare.lower() in TITLE_WORDS or (after_title and bare == "General")
-        after_title = title
-        if blocked or compound or common or title:
-            if current:
-                chunks.append((current[0][0], current))
-            current = []
-            continue
-        current.append((position, word))
-        if word.endswith(("'s", "’s", ",")):
-            chunks.append((current[0][0], current))
-            current = []
-    if current:
-        chunks.append((current[0][0], current))
-    return chunks
 
 
 def _classify(
@@ -248,6 +213,10 @@ class _Chunk:
     def after(self) -> str:
         end = self.start + len(self.name)
         return self.haystack[end : end + 60]
+
+    @property
+    def around(self) -> tuple[str, str]:
+        return self.before, self.after
 
     @property
     def starts_sentence(self) -> bool:
@@ -324,6 +293,8 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
         # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.
         owned = tokens[-1] == "AI" and _owner_before(chunk.before) in families.makers
+        if tokens[-1] == "AI" and not (owned or _named_twice(chunk) or org_cue(*chunk.around)):
+            return False  # "Illegal AI use", "Physical AI is hot": not a company's name
         add(chunk.name.rstrip(",;:"), PRODUCT if owned else COMPANY, tokens[-1], start)
         return True
     if len(tokens) == 1 and _MODEL_CODE.fullmatch(tokens[0]) and _HARDWARE_NEXT.match(chunk.after):
@@ -336,7 +307,7 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         return True
     if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
         version = _DECADE_S.sub("", tokens[-1])
-        if tokens[0] not in VERSION_STOP and not _YEAR.fullmatch(version):
+        if not _NOT_A_NAME.fullmatch(tokens[0]) and not _YEAR.fullmatch(version):
             name = " ".join((*tokens[:-1], version))
             # A catalog company or lab right before a versioned product begins its name.
             maker = maker_before(chunk.before, families.makers)
@@ -349,6 +320,10 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         add(chunk.name, PERSON, person_cue(tokens, chunk.before, chunk.after), start)
         return True
     return False
+
+
+def _named_twice(chunk: _Chunk) -> bool:
+    return len(whole_word_starts(chunk.haystack, chunk.name)) >= 2
 
 
 def _owner_before(before: str) -> str:

@@ -38,8 +38,8 @@ _REGULATOR_NAME = re.compile(
     rf"(?:(?!{_HEAD_WORD}){_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?|{_HEAD_WORD}[ \t]+(?={_CAP}))*"
     rf"{_HEAD_WORD}"
     rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?(?!{_WHEN}){_CAP}"
-    rf"(?:(?<!['’]s)[ \t]+(?:(?:and|&)[ \t]+(?!{_OWNER_WORD}))?(?!{_HEAD_WORD}){_CAP})*)?"
-)
+    rf"(?:(?<!['’]s)[ \t]+(?:(?:and|&)[ \t]+(?!{_OWNER_WORD}))?(?!{_HEAD_WORD}){_CAP})*){{0,2}}"
+)  # "... Court for the Northern District of California"
 _LAW_NAME = re.compile(
     rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
     r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d|(?<=Bill)[ \t]\d{1,5}\b)?"  # "Assembly Bill 2655"
@@ -58,6 +58,8 @@ _KINDS = frozenset({"City", "County", "Town", "District", "Borough", "Parish", "
 _PLACE_AFTER = re.compile(
     r" (?:Station|Base|Building|Headquarters|Plaza|Square|Park|Center|Centre)\b"
 )
+# "EU Competition Commissioner Teresa Ribera": a title before a person's name, not a body.
+_NAME_AFTER = re.compile(rf" [{UP}][a-z]")
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -81,8 +83,9 @@ def discover_laws_and_regulators(
                 name = name[:-1]  # the sentence's full stop, not "U.S."
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             words = name.split()
-            if (
+            if not words or (
                 any(w.lower() in TITLE_WORDS and w not in REGULATOR_HEADS for w in words)
+                or (words[-1].lower() in TITLE_WORDS and _NAME_AFTER.match(haystack, match.end()))
                 or (len(words) == 2 and words[0] in _KINDS)
                 or _PLACE_AFTER.match(haystack, match.end())
             ):

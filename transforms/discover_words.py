@@ -39,7 +39,7 @@ TITLE_WORDS = _words(
     professor prof dr mr mrs ms sir dame manager engineer analyst researcher scientist
     head candidate nominee vice officer representative congressman congresswoman attorney
     judge justice prince princess king queen sheikh emir composer novelist author artist
-    photographer filmmaker actor actress singer comedian lawyer""".replace("\n", " ")
+    photographer filmmaker actor actress singer comedian lawyer deputy""".replace("\n", " ")
 )
 SPEECH_VERBS = _words(
     """said says told tells wrote writes added adds explained explains noted notes argued
@@ -198,6 +198,12 @@ PLACES = _words(
     Vancouver Montreal Ottawa Sydney Melbourne Auckland Lagos Nairobi Cairo Riyadh
     Jerusalem Tel Aviv Tehran Istanbul Ankara Bangkok Jakarta Manila Hanoi Taipei
     Guizhou Guangdong Sichuan Xinjiang Tibet Hsinchu Kyoto Cambridge Oxford Westminster
+    Copenhagen Oslo Helsinki Warsaw Prague Budapest Lisbon Athens Milan Barcelona Frankfurt
+    Hamburg Edinburgh Lyon Marseille Brisbane Perth Johannesburg Accra Doha Kuwait Bahrain
+    Beirut Karachi Lahore Dhaka Bangladesh Lanka Colombo Nepal Hyderabad Chennai Kolkata
+    Pune Kuala Lumpur Wuhan Chengdu Nanjing Tianjin Busan Incheon Yokohama Nagoya Bogota
+    Caracas Quito Pittsburgh Baltimore Nashville Sacramento Tucson Albuquerque
+    Cleveland Cincinnati Indianapolis Milwaukee Minneapolis
     Europe's Earth Moon Mars Milky Way Pacific Atlantic Arctic Mediterranean Gulf Sound
     County State States Kingdom Republic United Union North South East West Central
     Northwest Northeast
@@ -319,6 +325,6 @@ ORG_TITLES = _words(
 )
 # CamelCase words of ordinary vocabulary, not brands.
 CAMEL_WORDS = frozenset(
-    """VoIP PhD PhDs WiFi eBook eBooks YouTuber YouTubers GenAI DevOps MLOps LLMOps FinOps
+    """VoIP PhD PhDs WiFi eBook eBooks YouTuber YouTubers GenAI DevOps MLOps LLMOps FinOps MoE
     FinTech EdTech MedTech HealthTech AdTech DeepTech eCommerce""".split()
 )

@@ -280,6 +280,26 @@ def test_an_event_and_a_newspapers_short_name_are_not_companies() -> None:
     assert set(found) == {"Kestrel Labs"}
 
 
+def test_an_ai_named_phrase_needs_a_second_sign_to_be_a_company() -> None:
+    found = _found(
+        "Illegal AI use is banned. Physical AI is hot. Okapi AI raised money. Containing "
+        "405 billion parameters, it is big. Roughly 3 of them work."
+    )
+    assert set(found) == {"Okapi AI"}
+
+
+def test_a_title_before_a_persons_name_is_no_body_and_a_courts_name_is_whole() -> None:
+    found = _found(
+        "EU Competition Commissioner Jane Okafor spoke. The case went to the U.S. "
+        "District Court for the Northern District of California on Monday."
+    )
+    court = "U.S. District Court for the Northern District of California"
+    assert {name: e.type for name, e in found.items()} == {
+        "Jane Okafor": "person",
+        court: "regulator",
+    }
+
+
 def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
     found = _found(
         "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "

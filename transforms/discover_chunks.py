@@ -39,6 +39,11 @@ def split_run(
         # "Attorney General Jane Doe": "General" after a title is part of the title.
         title = bare.lower() in TITLE_WORDS or (after_title and bare == "General")
         after_title = title
+        # "Home Affairs K Shanmugam": an initial after two words starts a person's name.
+        initial = len(bare) == 1 and bare.isupper() and sum(len(w) > 2 for _, w in current) >= 2
+        if initial and current:
+            chunks.append((current[0][0], current))
+            current = []
         if blocked or compound or common or title:
             if current:
                 chunks.append((current[0][0], current))

@@ -76,7 +76,8 @@ def has_role_cue(haystack: str, start: int, end: int) -> bool:
 def is_person(tokens: list[str], before: str, after: str, lower_words: set[str]) -> bool:
     """True when a name of two to four words reads as a person's in its context.
 
-    An initial may lead the name when a role introduces it ("professor B Ravindran").
+    An initial may lead the name when a role or speech word introduces it ("professor B
+    Ravindran", "K Shanmugam said").
     """
     initial = len(tokens[0]) == 1
     if any(
@@ -84,7 +85,7 @@ def is_person(tokens: list[str], before: str, after: str, lower_words: set[str])
     ):
         return False
     if initial:
-        return person_cue(tokens, before, after) in ROLE_WORDS
+        return person_cue(tokens, before, after) in ROLE_CUES
     if any(t.lower() in lower_words and t.lower() not in PERSON_PARTICLES for t in tokens[1:]):
         return False
     if tokens[0].lower() in lower_words and tokens[0] not in GIVEN_NAMES:

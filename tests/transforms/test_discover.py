@@ -64,6 +64,19 @@ def test_a_dash_opens_an_apposition_as_a_comma_does() -> None:
     assert found["Kestrel Dynamo"].type == "company"
 
 
+def test_a_person_is_known_by_an_initial_before_speech_or_a_surname_that_speaks() -> None:
+    found = _found(
+        "Chips went to Malaysia, the Minister for Law and Home Affairs K Shanmugam said. "
+        "NEW YORK (AP) — Armen Kirakosian remembers his first job. “It changed,” "
+        "Kirakosian said."
+    )
+    assert {name: e.type for name, e in found.items()} == {
+        "K Shanmugam": "person",
+        "Armen Kirakosian": "person",
+    }
+    assert found["Armen Kirakosian"].mentions == 2
+
+
 def test_a_title_before_a_name_is_not_part_of_it() -> None:
     found = _found(
         "The AI firm's Chief Information Officer Zulfi Okonjo said so. Representative Jane "

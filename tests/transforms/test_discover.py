@@ -13,6 +13,11 @@ def _found(text: str, title: str = "") -> dict[str, EntityMention]:
     return {e.name: e for e in tagged.entities if e.origin == "discovered"}
 
 
+def _types(text: str) -> dict[str, str]:
+    """Each discovered name's type."""
+    return {name: e.type for name, e in _found(text).items()}
+
+
 def test_people_are_found_by_role_speech_or_given_name_and_counted_by_surname() -> None:
     found = _found(
         "Kestrel Labs CEO Jane Okafor said the company would grow. Okafor added that "
@@ -217,11 +222,10 @@ def test_an_ai_named_thing_a_known_maker_owns_is_its_product() -> None:
 
 
 def test_a_hyphenated_name_with_a_size_or_a_letter_is_a_product() -> None:
-    found = _found(
+    assert _types(
         "Startup Kestrel AI released Smaug-72B and Sarvam-M. The satellites Kuipersat-1 and "
         "Kuipersat-2 flew. Covid-19 cases rose, and a lab in Paris-8 closed."
-    )
-    assert {name: e.type for name, e in found.items()} == {
+    ) == {
         "Kestrel AI": "company",
         "Smaug-72B": "product",
         "Sarvam-M": "product",
@@ -257,32 +261,31 @@ def test_laws_and_regulators_are_found_by_their_head_words() -> None:
 
 
 def test_councils_and_forces_are_bodies_but_a_bare_kind_of_body_is_no_name() -> None:
-    found = _found(
+    assert _types(
         "The Tucson City Council voted no. The Hong Kong Police Force arrested two men. "
         "The City Council met again and a Task Force was formed."
-    )
-    assert {name: e.type for name, e in found.items()} == {
+    ) == {
         "Tucson City Council": "regulator",
         "Hong Kong Police Force": "regulator",
     }
 
 
 def test_a_bodys_name_stops_at_a_sentence_a_date_or_a_place_it_names() -> None:
-    found = _found(
+    assert _types(
         "In May, the Biden Administration raised tariffs on EVs. The Administration said more. "
         "The suit, filed with the Tokyo District Court on Aug. 7, names the U.S. Department "
         "of Labor. Satellites left Cape Canaveral Space Force Station, and the fair was held "
         "at the Montego Bay Convention Centre."
-    )
-    assert {name: e.type for name, e in found.items()} == {
+    ) == {
         "Tokyo District Court": "regulator",
         "U.S. Department of Labor": "regulator",
     }
 
 
 def test_a_body_headed_by_a_title_and_spelled_in_camel_case_is_a_regulator() -> None:
-    found = _found("The law would widen the powers of Australia’s eSafety Commissioner.")
-    assert {name: e.type for name, e in found.items()} == {"eSafety Commissioner": "regulator"}
+    assert _types("The law would widen the powers of Australia’s eSafety Commissioner.") == {
+        "eSafety Commissioner": "regulator"
+    }
 
 
 def test_an_event_and_a_newspapers_short_name_are_not_companies() -> None:
@@ -302,12 +305,11 @@ def test_an_ai_named_phrase_needs_a_second_sign_to_be_a_company() -> None:
 
 
 def test_a_title_before_a_persons_name_is_no_body_and_a_courts_name_is_whole() -> None:
-    found = _found(
+    court = "U.S. District Court for the Northern District of California"
+    assert _types(
         "EU Competition Commissioner Jane Okafor spoke. The case went to the U.S. "
         "District Court for the Northern District of California on Monday."
-    )
-    court = "U.S. District Court for the Northern District of California"
-    assert {name: e.type for name, e in found.items()} == {
+    ) == {
         "Jane Okafor": "person",
         court: "regulator",
     }
@@ -378,11 +380,10 @@ def test_an_owned_name_in_a_list_is_two_known_names_not_a_new_company() -> None:
 
 
 def test_a_person_a_role_introduces_may_have_a_place_or_a_demonym_in_the_name() -> None:
-    found = _found(
+    assert _types(
         "Dropbox cut 500 jobs. Co-founder and CEO Drew Houston blamed AI, said chief "
         "technology officer Christian Laforte. Later, Christian groups in Houston met."
-    )
-    assert {name: e.type for name, e in found.items()} == {
+    ) == {
         "Drew Houston": "person",
         "Christian Laforte": "person",
     }

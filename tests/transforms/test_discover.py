@@ -289,19 +289,21 @@ def test_a_body_headed_by_a_title_and_spelled_in_camel_case_is_a_regulator() -> 
 
 
 def test_an_event_and_a_newspapers_short_name_are_not_companies() -> None:
-    found = _found(
-        "Gadgets abounded at the Consumer Electronics show. The Times reported that "
-        "Kestrel Labs grew. The Times said so, and the Times added more."
-    )
-    assert set(found) == {"Kestrel Labs"}
+    assert set(
+        _found(
+            "Gadgets abounded at the Consumer Electronics show. The Times reported that "
+            "Kestrel Labs grew. The Times said so, and the Times added more."
+        )
+    ) == {"Kestrel Labs"}
 
 
 def test_an_ai_named_phrase_needs_a_second_sign_to_be_a_company() -> None:
-    found = _found(
-        "Illegal AI use is banned. Physical AI is hot. Okapi AI raised money. Containing "
-        "405 billion parameters, it is big. Roughly 3 of them work."
-    )
-    assert set(found) == {"Okapi AI"}
+    assert set(
+        _found(
+            "Illegal AI use is banned. Physical AI is hot. Okapi AI raised money. Containing "
+            "405 billion parameters, it is big. Roughly 3 of them work."
+        )
+    ) == {"Okapi AI"}
 
 
 def test_a_title_before_a_persons_name_is_no_body_and_a_courts_name_is_whole() -> None:
@@ -316,11 +318,12 @@ def test_a_title_before_a_persons_name_is_no_body_and_a_courts_name_is_whole() -
 
 
 def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
-    found = _found(
-        "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "
-        "Similarly, the CEOs of Kestrel Labs and Bank of America agreed."
-    )
-    assert set(found) == {"Kestrel Labs"}
+    assert set(
+        _found(
+            "The weights ship under the Apache 2.0 licence. (Disclosure: the author owns shares.) "
+            "Similarly, the CEOs of Kestrel Labs and Bank of America agreed."
+        )
+    ) == {"Kestrel Labs"}
 
 
 def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name() -> None:
@@ -372,11 +375,12 @@ def test_names_listed_with_companies_are_companies_and_paired_names_people() -> 
 
 
 def test_an_owned_name_in_a_list_is_two_known_names_not_a_new_company() -> None:
-    found = _found(
-        "The study tested ChatGPT, Google’s Gemini, Microsoft's Copilot and Perplexity. "
-        "Stores list Nvidia, Gigabyte, Zotac and Palit."
-    )
-    assert set(found) == {"Gigabyte", "Zotac", "Palit"}
+    assert set(
+        _found(
+            "The study tested ChatGPT, Google’s Gemini, Microsoft's Copilot and Perplexity. "
+            "Stores list Nvidia, Gigabyte, Zotac and Palit."
+        )
+    ) == {"Gigabyte", "Zotac", "Palit"}
 
 
 def test_a_person_a_role_introduces_may_have_a_place_or_a_demonym_in_the_name() -> None:

@@ -9,7 +9,7 @@ from functools import cache
 
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_cues import has_role_cue
-from transforms.discover_words import DEMONYMS, PLACES
+from transforms.discover_words import ACRONYM_STOP, COMMON_CAPITALISED, DEMONYMS, PLACES
 from transforms.matcher import (
     Hit,
     PhraseMatcher,
@@ -127,19 +127,22 @@ def match_entities(
     spans = []
     boilerplate = boilerplate_spans(haystack)
     for hit in _hits(index, haystack):
-        if any(name.kind == _FULL for name in hit.values) or any(
+        # A surname alone, of nobody named yet, is someone else's ("Brad Smith").
+        named = any(name.kind == _FULL for name in hit.values) or any(
             name.entity in introduced for name in hit.values
-        ):  # a surname alone, of nobody named yet, is someone else's ("Brad Smith")
-            spans.append((hit.start, hit.end))
+        )
         if (
             _in_credit(haystack, hit.start)
             or in_navigation(haystack, hit.start, hit.end, body_start)
             or in_spans(boilerplate, hit.start)
         ):
+            spans.extend([(hit.start, hit.end)] if named else [])
             continue
         resolved = _resolve(hit, introduced, index.entities, haystack)
         if resolved is not None:
             found.setdefault(resolved, []).append(hit)
+        if named and resolved is not None:  # a vetoed sense is left to discovery ("VET AI Act")
+            spans.append((hit.start, hit.end))
     late_from = early_end(title, text)
     mentions = []
     for position, hits in found.items():
@@ -253,7 +256,26 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
     previous = preceding[-1].strip(_PUNCTUATION) if preceding else ""
     if previous in entity.veto_prev:
         return True
+    if entity.type == "law" and _longer_name(entity, preceding[-1] if preceding else ""):
+        return True
     return bool(entity.context) and _another_countrys(entity, previous)
+
+
+def _longer_name(entity: CatalogEntity, previous: str) -> bool:
+    """A law's short alias after a capitalised word of another name is another law:
+    "the VET AI Act" is not the EU's "AI Act"."""
+    if not previous[:1].isupper() or previous[-1] in _PUNCTUATION:
+        return False
+    if _POSSESSIVE_END.search(previous):  # "the European Union's AI Act"
+        return False
+    if previous.lower() in COMMON_CAPITALISED or previous.upper() in ACRONYM_STOP:
+        return False  # "The AI Act", "the EU General Data Protection Regulation"
+    if previous in PLACES or previous in DEMONYMS:
+        return False
+    own = {
+        word for name in (entity.name, *entity.aliases, *entity.context) for word in name.split()
+    }
+    return previous not in own
 
 
 def _another_countrys(entity: CatalogEntity, previous: str) -> bool:

@@ -326,6 +326,13 @@ def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
     ) == {"Kestrel Labs"}
 
 
+def test_a_sense_the_catalog_vetoes_is_left_to_discovery() -> None:
+    assert _types("The committee advanced the VET AI Act and the TEST AI Act.") == {
+        "VET AI Act": "law",
+        "TEST AI Act": "law",
+    }
+
+
 def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name() -> None:
     found = _found(
         "The AI rules of Japan's Digital Agency and the Assembly Privacy Committee differ. The "

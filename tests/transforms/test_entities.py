@@ -169,3 +169,12 @@ def test_a_body_named_after_another_countrys_name_is_that_countrys() -> None:
     us = match_entities("", "The bill passed the House of Representatives in the US.")
     assert [e.name for e in japan[0]] == []
     assert [e.name for e in us[0]] == ["US Congress"]
+
+
+def test_a_laws_short_alias_inside_a_longer_name_is_another_law() -> None:
+    text = (
+        "The panel advanced the VET AI Act. The European Union's AI Act and the EU AI Act "
+        "apply; the AI Act is strict."
+    )
+    mentions = match_entities("", text)[0]
+    assert [(e.name, e.mentions) for e in mentions] == [("EU AI Act", 3)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from transforms.discover_words import COMMON_CAPITALISED
+from transforms.matcher import lines_where
 from transforms.records import EntityMention, discovered_id
 
 PERSON, COMPANY, PRODUCT, REGULATOR, LAW = "person", "company", "product", "regulator", "law"
@@ -160,17 +161,15 @@ def heading_lines(text: str) -> list[tuple[int, int]]:
     says nothing of names: three to fourteen words, every long word capitalised, no comma
     or full stop.
     """
-    spans = []
-    start = 0
-    for line in text.split("\n"):
-        words = _LONG_WORD.findall(line)
-        if (
-            3 <= len(line.split()) <= 14
-            and len(words) >= 3
-            and all(word[0].isupper() for word in words)
-            and "," not in line  # "Jane Doe, Head of Research at Acme" is a credit
-            and not line.rstrip().endswith((".", ";"))
-        ):
-            spans.append((start, start + len(line)))
-        start += len(line) + 1
-    return spans
+    return lines_where(text, _is_heading)
+
+
+def _is_heading(line: str) -> bool:
+    words = _LONG_WORD.findall(line)
+    return (
+        3 <= len(line.split()) <= 14
+        and len(words) >= 3
+        and all(word[0].isupper() for word in words)
+        and "," not in line  # "Jane Doe, Head of Research at Acme" is a credit
+        and not line.rstrip().endswith((".", ";"))
+    )

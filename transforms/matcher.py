@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -209,10 +209,19 @@ def in_spans(spans: tuple[tuple[int, int], ...], position: int) -> bool:
 
 def caps_lines(text: str) -> list[tuple[int, int]]:
     """Spans of ALL-CAPS lines (kickers, section labels), where case says nothing of names."""
+    return lines_where(text, _is_caps)
+
+
+def _is_caps(line: str) -> bool:
+    return len(line) > 3 and line == line.upper() and line != line.lower()
+
+
+def lines_where(text: str, keep: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """Spans of the lines of ``text`` that ``keep`` accepts, in order."""
     spans = []
     start = 0
     for line in text.split("\n"):
-        if len(line) > 3 and line == line.upper() and line != line.lower():
+        if keep(line):
             spans.append((start, start + len(line)))
         start += len(line) + 1
     return spans

@@ -217,10 +217,6 @@ class _Chunk:
         return self.haystack[end : end + 60]
 
     @property
-    def around(self) -> tuple[str, str]:
-        return self.before, self.after
-
-    @property
     def starts_sentence(self) -> bool:
         return starts_sentence(self.haystack, self.start)
 
@@ -295,7 +291,9 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
         # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.
         owned = tokens[-1] == "AI" and _owner_before(chunk.before) in families.makers
-        if tokens[-1] == "AI" and not (owned or _named_twice(chunk) or org_cue(*chunk.around)):
+        if tokens[-1] == "AI" and not (
+            owned or _named_twice(chunk) or org_cue(chunk.before, chunk.after)
+        ):
             return False  # "Illegal AI use", "Physical AI is hot": not a company's name
         add(chunk.name.rstrip(",;:"), PRODUCT if owned else COMPANY, tokens[-1], start)
         return True

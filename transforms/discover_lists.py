@@ -9,16 +9,7 @@ from __future__ import annotations
 import re
 
 from transforms.discover_families import Families
-from transforms.discover_text import (
-    COMPANY,
-    PERSON,
-    POSSESSIVE,
-    PRODUCT,
-    TOKEN,
-    UP,
-    Add,
-    Found,
-)
+from transforms.discover_text import COMPANY, PERSON, POSSESSIVE, PRODUCT, TOKEN, UP, Add, Found
 from transforms.discover_words import (
     ACRONYM_STOP,
     COMMON_CAPITALISED,
@@ -44,11 +35,7 @@ _PAIR = re.compile(
 
 
 def discover_lists(
-    haystack: str,
-    body_start: int,
-    families: Families,
-    found: dict[str, Found],
-    add: Add,
+    haystack: str, body_start: int, families: Families, found: dict[str, Found], add: Add
 ) -> None:
     """Names listed with known companies are companies ("Nvidia, Gigabyte, MSI and EVGA").
 

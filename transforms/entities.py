@@ -136,7 +136,8 @@ def match_entities(
             or in_navigation(haystack, hit.start, hit.end, body_start)
             or in_spans(boilerplate, hit.start)
         ):
-            spans.extend([(hit.start, hit.end)] if named else [])
+            if named:
+                spans.append((hit.start, hit.end))
             continue
         resolved = _resolve(hit, introduced, index.entities, haystack)
         if resolved is not None:
@@ -252,6 +253,8 @@ def _vetoed(entity: CatalogEntity, haystack: str, start: int, end: int) -> bool:
         word = following[0].strip(_PUNCTUATION) if following else ""
         if word in entity.veto_next or (entity.type == "person" and word in _NAMED_AFTER_PEOPLE):
             return True
+    if not (entity.veto_prev or entity.context or entity.type == "law"):
+        return False  # most entities: nothing before the name can veto them
     preceding = haystack[max(start - 40, 0) : start].rsplit(maxsplit=1)
     previous = preceding[-1].strip(_PUNCTUATION) if preceding else ""
     if previous in entity.veto_prev:

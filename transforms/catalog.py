@@ -43,7 +43,10 @@ _ENTITY_FIELDS = frozenset(
         "hints",
     }
 )
-_TOPIC_FIELDS = frozenset({"threshold", "terms", "requires", "requires_within", "without_ai"})
+_TOPIC_FIELDS = frozenset(
+    {"threshold", "terms", "requires", "requires_within", "without_ai", "beside"}
+)
+_BESIDE_FIELDS = frozenset({"entity_type", "within", "weight"})
 
 
 class CatalogError(ValueError):
@@ -74,6 +77,19 @@ class CatalogEntity:
 
 
 @dataclass(frozen=True, slots=True)
+class Beside:
+    """A topic term near an entity of a type in the title or lead: the story's own event.
+
+    "Mistral released Mistral Small 3" is a launch; an article that only mentions
+    launches and products apart is not. Counted once per article.
+    """
+
+    entity_type: str
+    within: int  # characters between the term and the entity's name
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
 class TopicRule:
     """How one topic is scored: weighted terms, a threshold and optional gates.
 
@@ -81,7 +97,8 @@ class TopicRule:
     funding round needs an amount or an investor), within ``requires_within``
     characters of one of the topic's terms when that is set (0: anywhere; an amount
     in another story of the article is no funding event); ``without_ai``: the topic
-    may apply to an article that is not about AI (semiconductor stories, rule T2).
+    may apply to an article that is not about AI (semiconductor stories, rule T2);
+    ``beside``: weight for a term of the topic next to an entity of a type.
     """
 
     topic: str
@@ -90,6 +107,7 @@ class TopicRule:
     requires: tuple[str, ...]
     without_ai: bool
     requires_within: int = 0
+    beside: Beside | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,7 +246,22 @@ def _parse_rule(path: Path, topic: Any, rule: Any) -> TopicRule:
         requires=tuple(requires),
         without_ai=bool(rule.get("without_ai", False)),
         requires_within=int(rule.get("requires_within", 0)),
+        beside=_parse_beside(where, rule["beside"]) if "beside" in rule else None,
     )
+
+
+def _parse_beside(where: str, beside: Any) -> Beside:
+    if (
+        not isinstance(beside, dict)
+        or set(beside) != _BESIDE_FIELDS
+        or beside["entity_type"] not in ENTITY_TYPES
+        or not isinstance(beside["within"], int)
+        or not isinstance(beside["weight"], int | float)
+    ):
+        raise CatalogError(
+            f"{where}: 'beside' must give an entity_type, within (characters) and weight"
+        )
+    return Beside(beside["entity_type"], beside["within"], float(beside["weight"]))
 
 
 def _parse_entity_types(where: str, weights: Any) -> tuple[tuple[str, float], ...]:

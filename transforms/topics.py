@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from transforms.catalog import CatalogEntity, Taxonomy, read_catalog, read_taxonomy
+from transforms.catalog import Beside, CatalogEntity, Taxonomy, read_catalog, read_taxonomy
 from transforms.entities import story_start
 from transforms.matcher import PhraseMatcher, boilerplate_spans, in_navigation, in_spans
 from transforms.records import EntityMention, TopicTag
@@ -142,6 +142,7 @@ def measure_topics(
     tally = _Tally()
     _count_terms(tally, index, layout)
     _count_entity_hints(tally, index, entities, layout)
+    _count_beside(tally, index, entities, layout)
     density = _density(len(text.split()), index.taxonomy.reference_words)
     return tally.normalised([_AI, *(rule.topic for rule in index.taxonomy.rules)], density)
 
@@ -175,6 +176,7 @@ class _Tally:
     hinted: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     evidence: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
     gated: set[str] = field(default_factory=set)
+    terms_at: defaultdict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     paragraphs: defaultdict[str, defaultdict[int, float]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(float))
     )
@@ -203,13 +205,13 @@ def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
     taxonomy = index.taxonomy
     haystack, body_start = layout.haystack, layout.body_start
     required: list[tuple[int, _Term]] = []
-    positions: dict[str, list[int]] = defaultdict(list)
     repeats: Counter[str] = Counter()
     boilerplate = boilerplate_spans(haystack)
     for hit in (*index.cased.iter_hits(haystack), *index.folded.iter_hits(haystack)):
-        if in_navigation(haystack, hit.start, hit.end, body_start) or in_spans(
-            boilerplate, hit.start
-        ):
+        # Menus are runs of labels: a lower-case word between names is prose
+        # ("Anthropic released Claude 3").
+        menu = hit.text[0].isupper() and in_navigation(haystack, hit.start, hit.end, body_start)
+        if menu or in_spans(boilerplate, hit.start):
             continue
         offset = hit.start - body_start
         factor = _position_factor(taxonomy, offset, layout.lead_start)
@@ -218,7 +220,7 @@ def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
             if term.required:
                 required.append((hit.start, term))
                 continue
-            positions[term.group].append(hit.start)
+            tally.terms_at[term.group].append(hit.start)
             repeats[term.phrase] += 1
             if repeats[term.phrase] <= taxonomy.repeat_cap:
                 tally.scores[term.group] += term.weight * factor
@@ -226,7 +228,7 @@ def _count_terms(tally: _Tally, index: TopicIndex, layout: _Layout) -> None:
                 tally.evidence.setdefault(term.group, []).append(
                     (term.weight * factor, f"{hit.text}@{where}")
                 )
-    tally.gated.update(_gated(required, positions))
+    tally.gated.update(_gated(required, tally.terms_at))
 
 
 def _position_factor(taxonomy: Taxonomy, offset: int, lead_start: int) -> float:
@@ -271,6 +273,50 @@ def _count_entity_hints(
                 at = where.rsplit("@", 1)[1]
                 position = 0 if at == "title" else layout.body_start + int(at)
                 tally.paragraphs[topic][layout.paragraph(position)] += weight
+
+
+def _count_beside(
+    tally: _Tally, index: TopicIndex, entities: tuple[EntityMention, ...], layout: _Layout
+) -> None:
+    """Add a topic's ``beside`` weight once if a term of it is next to an entity in the lead.
+
+    A product named in the title or lead right beside a launch word is the launch the
+    story reports, whatever else the story goes on to discuss.
+    """
+    lead_end = layout.lead_start + index.taxonomy.lead_chars
+    for rule in index.taxonomy.rules:
+        beside, terms_at = rule.beside, tally.terms_at[rule.topic]
+        if beside is None or not terms_at:
+            continue
+        for mention in entities:
+            if mention.type != beside.entity_type:
+                continue
+            at = _named_beside(mention, beside, terms_at, layout, lead_end)
+            if at is None:
+                continue
+            tally.scores[rule.topic] += beside.weight
+            tally.paragraphs[rule.topic][layout.paragraph(at)] += beside.weight
+            tally.evidence.setdefault(rule.topic, []).append(
+                (beside.weight, f"beside:{mention.name}")
+            )
+            break
+
+
+def _named_beside(
+    mention: EntityMention, beside: Beside, terms_at: list[int], layout: _Layout, lead_end: int
+) -> int | None:
+    """Where the entity is named in the title or lead next to a term, if it is."""
+    for where in mention.evidence:
+        text, at = where.rsplit("@", 1)
+        if at == "title":
+            if any(term < layout.body_start for term in terms_at):
+                return 0
+        elif int(at) < lead_end:
+            start = layout.body_start + int(at)
+            end = start + len(text)
+            if any(start - beside.within <= term <= end + beside.within for term in terms_at):
+                return start
+    return None
 
 
 def _density(words: int, reference_words: int) -> float:

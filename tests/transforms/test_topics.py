@@ -93,6 +93,13 @@ def test_an_ai_article_may_have_no_topic() -> None:
             "topics:\n  safety: {threshold: 1, terms: {risk: high}}\n",
             "topic 'safety': bad term 'risk'",
         ),
+        (
+            "positions: {title: 3, lead: 1.5, lead_chars: 600}\nrepeat_cap: 4\n"
+            "reference_words: 500\nai: {threshold: 4, terms: {AI: 1}}\n"
+            "topics:\n  safety: {threshold: 1, terms: {risk: 1},"
+            " beside: {entity_type: robot, within: 10, weight: 1}}\n",
+            "topic 'safety': 'beside' must give an entity_type",
+        ),
     ],
 )
 def test_invalid_taxonomy_is_named(tmp_path: Path, yaml_text: str, message: str) -> None:
@@ -125,6 +132,22 @@ def test_a_topic_in_the_title_needs_less_evidence_in_the_body() -> None:
     assert measure_topics(title, body, ()).scores["product-launch"] < threshold
     assert "product-launch" in _topics(body, title=title)
     assert "product-launch" not in _topics(body + " It launches soon.", title="A quiet week")
+
+
+def test_a_product_named_beside_a_launch_word_in_the_lead_is_a_launch_story() -> None:
+    filler = " The office was quiet and the weather was mild that week." * 15
+    beside = "Anthropic released Claude 3 on Monday. The new model is available in beta."
+    apart = "Anthropic released a report on Monday. The new model is available in beta."
+    later = " Its staff went home early. Later, many people compared Claude with others."
+    assert "product-launch" in _topics(AI_LEAD + beside + filler)
+    assert "product-launch" not in _topics(AI_LEAD + apart + filler + later)
+
+
+def test_a_lower_case_word_between_names_is_prose_and_a_capitalised_one_a_menu() -> None:
+    prose = measure_topics("", AI_LEAD + "Anthropic released Claude 3 today.", ())
+    menu = measure_topics("", AI_LEAD + "\nHome News Launch Video Podcasts\nIt rained.", ())
+    assert "released@81" in prose.evidence["product-launch"]
+    assert menu.evidence["product-launch"] == ()
 
 
 def test_an_investigation_is_no_investment() -> None:

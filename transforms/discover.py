@@ -24,6 +24,7 @@ from transforms.discover_cues import (
     is_person,
     org_cue,
     person_cue,
+    product_cue,
     type_model_builders,
 )
 from transforms.discover_families import (
@@ -366,6 +367,10 @@ def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:
         return True
     if len(tokens) == 1 and is_brand(tokens[0]):
         add(chunk.name, company_or_product(chunk.haystack, chunk.name), "brand", chunk.start)
+        return True
+    thing = product_cue(tokens, chunk.before, chunk.after, lower_words)
+    if thing:
+        add(chunk.name, PRODUCT, thing, chunk.start)
         return True
     return False
 

@@ -52,6 +52,23 @@ _MODEL_BUILDING = re.compile(
     r"\b(?:trained|trains|built|builds|developed|develops|released|releases|launched|launches"
     r"|unveiled|unveils|open-sourced)\b[^.\n]{0,60}\b(?:models?|LLMs?)\b"
 )
+# A name introduced as what it is, a model, a chip or an app: "its BGE model", "its AI assistant
+# Qira", "a next-generation accelerator, RNGD", "an LLM called NYUTron".
+_THING = (
+    r"(?:model|LLM|chatbot|assistant|accelerator|chip|GPU|processor|superchip|supercomputer"
+    r"|app|browser|dataset)s?"
+)
+_THING_AFTER = re.compile(rf"[ \t]+{_THING}\b")
+_DETERMINER_BEFORE = re.compile(r"(?:\b(?:its|their|the|a|an|new|flagship)|['’]s)[ \t]+$")
+_THING_BEFORE = re.compile(
+    rf"\b(?:its|their|the|a|an|new)[ \t]+(?:[\w-]+[ \t]+){{0,2}}{_THING},?[ \t]+$"
+)
+_CALLED_BEFORE = re.compile(
+    rf"\b(?:{_THING}|system|tool|agent|platform|generator)(?:[ \t]*\([^()]{{1,12}}\))?,?"
+    r"[ \t]+(?:called|dubbed|named)[ \t]+$"
+)
+_DESCRIBING_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
+_TIERS = frozenset("Plus Pro Max Ultra Mini Lite Turbo Flash Nano Air Standard Premium".split())
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -164,6 +181,25 @@ def org_cue(before: str, after: str) -> str:
     recent = lowered_words(before.split("\n")[-1])[-5:]
     if recent and recent[-1] in ("called", "named", "dubbed") and BUSINESS_NOUNS & set(recent):
         return recent[-1]
+    return ""
+
+
+def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str]) -> str:
+    """A product noun that introduces a name: "its BGE model", "an LLM called NYUTron".
+
+    Not for a word the text also writes in lower case, a describing compound
+    ("LLM-optimised", "M1-series") or a lone tier ("the Plus model").
+    """
+    if (len(tokens) == 1 and tokens[0] in _TIERS) or any(
+        t.lower() in lower_words or _DESCRIBING_COMPOUND.fullmatch(t) for t in tokens
+    ):
+        return ""
+    if _THING_AFTER.match(after) and _DETERMINER_BEFORE.search(before):
+        return "thing"
+    if _CALLED_BEFORE.search(before):
+        return "called"
+    if _THING_BEFORE.search(before):
+        return "thing"
     return ""
 
 

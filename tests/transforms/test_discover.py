@@ -421,3 +421,22 @@ def test_a_catalog_mention_knows_the_ids_its_name_and_matched_texts_had_as_disco
         "discovered:mistral-ai",
         "discovered:mistral",
     )
+
+
+def test_a_name_introduced_as_a_model_a_chip_or_an_app_is_a_product() -> None:
+    types = _types(
+        "The academy opened up its Aquila model in June. Then it planned its next-generation"
+        " accelerator, Rngd, for mass production. The team trained an LLM called Nyutron on"
+        " notes. Staff use its AI assistant Qira daily."
+    )
+    assert {
+        name: types.get(name) for name in ("Aquila", "Rngd", "Nyutron", "Qira")
+    } == dict.fromkeys(("Aquila", "Rngd", "Nyutron", "Qira"), "product")
+
+
+def test_a_tier_a_describing_compound_or_a_word_written_in_lower_case_is_no_product() -> None:
+    types = _types(
+        "Buyers chose the Plus model. Then it sold its Cloud-optimised chips. It praised the"
+        " Lantern app, though a lantern is a lamp."
+    )
+    assert not {"Plus", "Cloud-optimised", "Lantern"} & types.keys()

@@ -8,6 +8,7 @@ the rest of it.
 from __future__ import annotations
 
 import re
+from bisect import insort
 
 from transforms.discover_text import (
     LAW,
@@ -46,6 +47,14 @@ _LAW_NAME = re.compile(
     r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)[ \t]?\d{1,5}\b"
     r"|\bExecutive Order[ \t]\d{4,6}\b"
 )
+# "Law No. 31814", "Supreme Decree No. 115-2025-PCM", "Bill C-27", "Directive (EU) 2019/790":
+# an act numbered as many countries number theirs.
+_ISSUER = r"(?:Supreme|Royal|Presidential|Legislative|Federal|Emergency|Senate|House|Assembly)"
+_NUMBERED_LAW = re.compile(
+    rf"\b(?:{_ISSUER}[ \t])?"
+    r"(?:Law|Decree|Bill|Resolution|Ordinance|Directive|Regulation)(?:[ \t]\((?:EU|EC)\))?"
+    r"[ \t](?:No\.[ \t]?)?(?:[A-Z]-)?\d[\d,./-]*\d(?:-[A-Z]{2,5})?\b"
+)
 _HEADS = re.compile(
     rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
     r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
@@ -70,8 +79,15 @@ def discover_laws_and_regulators(
     lower_words: set[str],
     add: Add,
 ) -> None:
-    """Every law and regulator named in the body, outside the catalog's matches."""
+    """Every law and regulator named in the body, outside the catalog's matches.
 
+    A numbered act is its own name ("the Regulation of Law No. 31814" names the law).
+    """
+    known = list(known)
+    for match in _NUMBERED_LAW.finditer(haystack, body_start):
+        if not overlaps(known, match.start(), match.end()):
+            add(match.group(0), LAW, "number", match.start())
+            insort(known, match.span())
     for pattern, type_ in ((_LAW_NAME, LAW), (_REGULATOR_NAME, REGULATOR)):
         for match in _headed(pattern, haystack, body_start):
             start, name = match.start(), match.group(0)

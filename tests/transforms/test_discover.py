@@ -260,6 +260,17 @@ def test_laws_and_regulators_are_found_by_their_head_words() -> None:
     assert found["SB 2417"].type == "law"
 
 
+def test_a_numbered_act_is_a_law_of_its_own_name() -> None:
+    found = _found(
+        "The decree, published as Supreme Decree No. 115-2025-PCM, issues the Regulation of Law"
+        " No. 31814 on AI. Based on Bill 2,338/2023, the text regulates AI. Its screens offer"
+        " a Resolution 1920x1080 at most."
+    )
+    assert {name: e.type for name, e in found.items() if e.type == "law"} == dict.fromkeys(
+        ("Supreme Decree No. 115-2025-PCM", "Law No. 31814", "Bill 2,338/2023"), "law"
+    )
+
+
 def test_councils_and_forces_are_bodies_but_a_bare_kind_of_body_is_no_name() -> None:
     assert _types(
         "The Tucson City Council voted no. The Hong Kong Police Force arrested two men. "

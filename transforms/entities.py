@@ -56,8 +56,9 @@ _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAMED_AFTER_PEOPLE = frozenset(
     """Institute Foundation Prize Award Awards University College School Center Centre
     Hall Building Street Avenue Road Lecture Memorial Museum Library Fellowship
-    Scholarship Medal Trust Fund Airport Stadium Bridge Test""".split()
-)
+    Scholarship Medal Trust Fund Airport Stadium Bridge Test Administration
+    administration""".split()
+)  # "the Biden administration" is a government, not the person as an actor
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,11 @@ def test_a_persons_name_before_an_institutions_head_word_is_the_institution() ->
     assert names == {"Alan Turing": 1}
 
 
+def test_a_presidents_administration_is_not_the_president_named() -> None:
+    assert "Joe Biden" not in _names("The Biden administration eased the rules on AI chips.")
+    assert _names("President Biden signed the order on AI chips.") == {"Joe Biden": 1}
+
+
 def test_one_passing_mention_late_in_a_long_article_is_left_out() -> None:
     filler = "The model was trained on text and the results were mixed. " * 60
     names = _names(f"OpenAI built it. {filler} Nvidia made the chips.")

@@ -48,6 +48,7 @@ from transforms.discover_text import (
     as_written,
     heading_lines,
     mentions_of,
+    merge_plurals,
     overlaps,
     starts_sentence,
     whole_word_starts,
@@ -167,6 +168,7 @@ def discover_entities(
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add)
     type_model_builders(haystack, found)
+    merge_plurals(found, families.known)
     return mentions_of(haystack, body_start, found)
 
 

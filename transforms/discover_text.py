@@ -38,6 +38,17 @@ class Found:
     hits: list[tuple[int, int, str]] = field(default_factory=list)
 
 
+def merge_plurals(found: dict[str, Found], known: frozenset[str]) -> None:
+    """ "iPhones" is more of the "iPhone": a one-word plural counts for its singular, found
+    or known to the catalog (lower-cased names)."""
+    for key in [key for key in found if key.endswith("s") and " " not in key]:
+        singular = key[:-1]
+        if singular in found:
+            found[singular].hits.extend(found.pop(key).hits)
+        elif singular in known:
+            del found[key]
+
+
 def mentions_of(
     haystack: str, body_start: int, found: dict[str, Found]
 ) -> tuple[EntityMention, ...]:

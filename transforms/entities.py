@@ -56,9 +56,10 @@ _POSSESSIVE_END = re.compile(r"['’]s$")
 _NAMED_AFTER_PEOPLE = frozenset(
     """Institute Foundation Prize Award Awards University College School Center Centre
     Hall Building Street Avenue Road Lecture Memorial Museum Library Fellowship
-    Scholarship Medal Trust Fund Airport Stadium Bridge Test Administration
-    administration""".split()
-)  # "the Biden administration" is a government, not the person as an actor
+    Scholarship Medal Trust Fund Airport Stadium Bridge Test""".split()
+)
+# "the Biden administration": a government, neither the person as an actor nor a new body.
+_ADMINISTRATION = re.compile(r"[ \t]+[Aa]dministration\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,9 @@ def match_entities(
         ):
             if named:
                 spans.append((hit.start, hit.end))
+            continue
+        if _ADMINISTRATION.match(haystack, hit.end):
+            spans.append((hit.start, hit.end))
             continue
         resolved = _resolve(hit, introduced, index.entities, haystack)
         if resolved is not None:

@@ -451,3 +451,9 @@ def test_a_tier_a_describing_compound_or_a_word_written_in_lower_case_is_no_prod
         " Lantern app, though a lantern is a lamp."
     )
     assert not {"Plus", "Cloud-optimised", "Lantern"} & types.keys()
+
+
+def test_a_plural_brand_counts_as_its_singular() -> None:
+    found = _found("The new iPhone sells well. Buyers line up for iPhones, and the iPhone wins.")
+    assert "iPhones" not in found
+    assert found["iPhone"].mentions == 3

@@ -27,6 +27,7 @@ from transforms.discover_words import (
     ORG_TITLES,
     PERSON_PARTICLES,
     PRODUCT_NEXT,
+    PRODUCT_NOUNS,
     PRODUCT_PREVIOUS,
     ROLE_WORDS,
     SPEECH_VERBS,
@@ -56,7 +57,11 @@ _MODEL_BUILDING = re.compile(
 # Qira", "a next-generation accelerator, RNGD", "an LLM called NYUTron".
 _THING = (
     r"(?:model|LLM|chatbot|assistant|accelerator|chip|GPU|processor|superchip|supercomputer"
-    r"|app|browser|dataset)s?"
+    r"|app|browser|dataset|service)s?"
+)
+_THING_APPOSITION = re.compile(
+    rf"(?:,|[ \t]+(?:is|was))[ \t]+(?:its|their|an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}"
+    rf"(?:{_THING}|agent|copilot)\b"
 )
 _THING_AFTER = re.compile(rf"[ \t]+{_THING}\b")
 _DETERMINER_BEFORE = re.compile(r"(?:\b(?:its|their|the|a|an|new|flagship)|['’]s)[ \t]+$")
@@ -226,7 +231,11 @@ def company_or_product(haystack: str, name: str) -> str:
         company += bool(following) and following[0] in COMPANY_NEXT
         company += bool(previous) and previous[0] in COMPANY_PREVIOUS
         product += bool(following) and (following[0] in PRODUCT_NEXT or following[0].isdigit())
-        product += bool(previous) and previous[0] in PRODUCT_PREVIOUS
+        product += bool(previous) and (
+            previous[0] in PRODUCT_PREVIOUS or previous[0] in PRODUCT_NOUNS
+        )  # "using X", "the app X", "its AI model, X"
+        # "X, its autonomous coding agent", "X is an AI model"
+        product += bool(_THING_APPOSITION.match(haystack, end, end + 80))
     return PRODUCT if product > company else COMPANY
 
 

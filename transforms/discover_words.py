@@ -51,7 +51,7 @@ BUSINESS_NOUNS = _words(
     """startup start-up company firm maker makers manufacturer retailer retailers
     provider developer vendor supplier distributor subsidiary rival rivals competitor
     competitors giant conglomerate lender bank insurer publisher broadcaster operator
-    carrier platform service app brokerage fund investor investors backer backers
+    carrier platform brokerage fund investor investors backer backers
     acquirer chipmaker automaker carmaker""".replace("\n", " ")
 )
 # The word right after or before a name that shows a company ("X said", "from X") or a
@@ -69,6 +69,10 @@ PRODUCT_NEXT = _words(
     edition card cards headset laptop console system api"""
 )
 PRODUCT_PREVIOUS = _words("using use uses install installed download downloaded via")
+# Nouns that name a product right after them: "the app Signal", "its model, GenCast".
+PRODUCT_NOUNS = _words(
+    "app model chatbot assistant copilot agent browser repository platform chip accelerator"
+)
 ORG_SUFFIXES = _words(
     """Inc Inc. Corp Corp. Corporation Ltd Ltd. LLC LLP PLC plc GmbH AG SA NV Co. Labs
     AI Technologies Technology Systems Holdings Group Capital Ventures Partners Robotics

@@ -457,3 +457,12 @@ def test_a_plural_brand_counts_as_its_singular() -> None:
     found = _found("The new iPhone sells well. Buyers line up for iPhones, and the iPhone wins.")
     assert "iPhones" not in found
     assert found["iPhone"].mentions == 3
+
+
+def test_a_brand_an_app_or_a_model_introduces_is_a_product() -> None:
+    types = _types(
+        "Diplomats were contacted on the encrypted messaging app Wirelo last month. Users can"
+        " ask Zentrix, its generative AI copilot, for help. Many rely on Zentrix daily, and"
+        " they trust Zentrix with it."
+    )
+    assert (types.get("Wirelo"), types.get("Zentrix")) == ("product", "product")

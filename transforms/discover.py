@@ -32,6 +32,7 @@ from transforms.discover_families import (
     catalog_families,
     discover_versions,
     maker_before,
+    tiers_start,
 )
 from transforms.discover_laws import discover_laws_and_regulators
 from transforms.discover_lists import discover_lists
@@ -308,10 +309,11 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         if stem not in VERSION_STOP and stem not in PLACES:
             add(tokens[0], PRODUCT, "version", start)
         return True
-    if len(tokens) >= 2 and VERSIONED.match(tokens[-1]):
-        version = _DECADE_S.sub("", tokens[-1])
+    tiers_from = tiers_start(tokens)  # "iPhone 15 Pro Max": a version, then tiers
+    if tiers_from >= 2 and VERSIONED.match(tokens[tiers_from - 1]):
+        version = _DECADE_S.sub("", tokens[tiers_from - 1])
         if not _NOT_A_NAME.fullmatch(tokens[0]) and not _YEAR.fullmatch(version):
-            name = " ".join((*tokens[:-1], version))
+            name = " ".join((*tokens[: tiers_from - 1], version, *tokens[tiers_from:]))
             # A catalog company or lab right before a versioned product begins its name.
             maker = maker_before(chunk.before, families.makers)
             if maker and name.lower() not in families.known:  # "Mistral Medium 3"

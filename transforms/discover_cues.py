@@ -24,6 +24,7 @@ from transforms.discover_words import (
     COMPANY_NEXT,
     COMPANY_PREVIOUS,
     GIVEN_NAMES,
+    MODEL_TIERS,
     ORG_TITLES,
     PERSON_PARTICLES,
     PRODUCT_NEXT,
@@ -73,7 +74,6 @@ _CALLED_BEFORE = re.compile(
     r"[ \t]+(?:called|dubbed|named)[ \t]+$"
 )
 _DESCRIBING_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
-_TIERS = frozenset("Plus Pro Max Ultra Mini Lite Turbo Flash Nano Air Standard Premium".split())
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -195,7 +195,7 @@ def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str
     Not for a word the text also writes in lower case, a describing compound
     ("LLM-optimised", "M1-series") or a lone tier ("the Plus model").
     """
-    if (len(tokens) == 1 and tokens[0] in _TIERS) or any(
+    if (len(tokens) == 1 and tokens[0] in MODEL_TIERS) or any(
         t.lower() in lower_words or _DESCRIBING_COMPOUND.fullmatch(t) for t in tokens
     ):
         return ""

@@ -15,6 +15,7 @@ from functools import cache
 
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_text import PRODUCT, VERSIONED, Add
+from transforms.discover_words import MODEL_TIERS
 
 _VERSION = re.compile(r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
 # A model tier between the family and its version: "Claude Opus 4.5", "Gemini Ultra 1.0".
@@ -105,6 +106,14 @@ def discover_versions(
             continue
         name = haystack[start : version.end()]
         add(name.rstrip(".,"), PRODUCT, "version", start, family=entity.entity_id)
+
+
+def tiers_start(tokens: list[str]) -> int:
+    """Where the tiers after a name's version start ("Pro Max" of "iPhone 15 Pro Max")."""
+    start = len(tokens)
+    while start > 2 and tokens[start - 1] in MODEL_TIERS:
+        start -= 1
+    return start
 
 
 def maker_before(before: str, makers: frozenset[str]) -> str:

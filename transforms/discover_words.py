@@ -69,6 +69,8 @@ PRODUCT_NEXT = _words(
     edition card cards headset laptop console system api"""
 )
 PRODUCT_PREVIOUS = _words("using use uses install installed download downloaded via")
+# Model and device tiers: "Gemini Flash", "iPhone 15 Pro Max", "Galaxy Z Fold 7".
+MODEL_TIERS = _words("Plus Pro Max Ultra Mini Lite Turbo Flash Nano Air Fold Flip Edge")
 # Nouns that name a product right after them: "the app Signal", "its model, GenCast".
 PRODUCT_NOUNS = _words(
     "app model chatbot assistant copilot agent browser repository platform chip accelerator"

@@ -466,3 +466,11 @@ def test_a_brand_an_app_or_a_model_introduces_is_a_product() -> None:
         " they trust Zentrix with it."
     )
     assert (types.get("Wirelo"), types.get("Zentrix")) == ("product", "product")
+
+
+def test_tiers_after_a_version_name_their_own_product() -> None:
+    found = _found(
+        "The standard Zphone 15 starts at $799, the Zphone 15 Plus at $899 and the Zphone 15"
+        " Pro Max at $1,199. Rivals answered with the Qalaxy Z Fold 7."
+    )
+    assert {"Zphone 15", "Zphone 15 Plus", "Zphone 15 Pro Max", "Qalaxy Z Fold 7"} <= found.keys()

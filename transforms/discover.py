@@ -141,11 +141,11 @@ def discover_entities(
         entry.hits.append((start, start + len(written), written))
         insort(taken, (start, start + len(written)))
 
-    discover_laws_and_regulators(haystack, body_start, known, lower_words, add)
+    caps = sorted({*caps_lines(haystack), *heading_lines(haystack)})
+    discover_laws_and_regulators(haystack, body_start, known, lower_words, add, caps)
     discover_versions(haystack, body_start, known, families, add)
     frequent: Counter[str] = Counter()
     firsts: dict[str, int] = {}
-    caps = sorted({*caps_lines(haystack), *heading_lines(haystack)})
     for match in _RUN.finditer(haystack, body_start):
         word = match.group(0)
         if " " not in word and (

@@ -12,6 +12,7 @@ import re
 from transforms.discover_text import (
     AI_LAB,
     COMPANY,
+    DESCRIBING_COMPOUND,
     PRODUCT,
     VERSIONED,
     Found,
@@ -73,7 +74,6 @@ _CALLED_BEFORE = re.compile(
     rf"\b(?:{_THING}|system|tool|agent|platform|generator)(?:[ \t]*\([^()]{{1,12}}\))?,?"
     r"[ \t]+(?:called|dubbed|named)[ \t]+$"
 )
-_DESCRIBING_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -196,7 +196,7 @@ def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str
     ("LLM-optimised", "M1-series") or a lone tier ("the Plus model").
     """
     if (len(tokens) == 1 and tokens[0] in MODEL_TIERS) or any(
-        t.lower() in lower_words or _DESCRIBING_COMPOUND.fullmatch(t) for t in tokens
+        t.lower() in lower_words or DESCRIBING_COMPOUND.fullmatch(t) for t in tokens
     ):
         return ""
     if _THING_AFTER.match(after) and _DETERMINER_BEFORE.search(before):

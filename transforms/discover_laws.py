@@ -43,7 +43,10 @@ _REGULATOR_NAME = re.compile(
 )  # "... Court for the Northern District of California"
 _LAW_NAME = re.compile(
     rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
-    r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d|(?<=Bill)[ \t]\d{1,5}\b)?"  # "Assembly Bill 2655"
+    r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d(?:[–-](?:19|20)\d\d)?|(?<=Bill)[ \t]\d{1,5}\b)?"
+    # "Measures for Labeling AI-Generated Content": China's regulations name the head first.
+    rf"|\b(?:Interim[ \t]+)?(?:Measures|Provisions)[ \t]+(?:for|on)[ \t]+(?:the[ \t]+)?{_CAP}"
+    rf"(?:[ \t]+(?:(?:of|for|on|the|and)[ \t]+)?(?!{_WHEN}){_CAP})*"
     r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)[ \t]?\d{1,5}\b"
     r"|\bExecutive Order[ \t]\d{4,6}\b"
 )
@@ -56,7 +59,7 @@ _NUMBERED_LAW = re.compile(
     r"[ \t](?:No\.[ \t]?)?(?:[A-Z]-)?\d[\d,./-]*\d(?:-[A-Z]{2,5})?\b"
 )
 _HEADS = re.compile(
-    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS))})\b"
+    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS, 'Measures', 'Provisions'))})\b"
     r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
 )
 # "Japan's Digital Agency", "the Bundestag and Japan's ...": the name starts after a possessive.
@@ -69,6 +72,8 @@ _PLACE_AFTER = re.compile(
 )
 # "EU Competition Commissioner Teresa Ribera": a title before a person's name, not a body.
 _NAME_AFTER = re.compile(rf" [{UP}][a-z]")
+# "the National AI Strategy Committee": a law's name inside a body's.
+_BODY_AFTER = re.compile(rf"[ \t]+(?:{'|'.join(REGULATOR_HEADS)})\b")
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -78,8 +83,10 @@ def discover_laws_and_regulators(
     known: list[tuple[int, int]],
     lower_words: set[str],
     add: Add,
+    headings: list[tuple[int, int]],
 ) -> None:
-    """Every law and regulator named in the body, outside the catalog's matches.
+    """Every law and regulator named in the body, outside the catalog's matches and the
+    all-caps or Title Case headings (``headings``: "When Size Becomes Strategy").
 
     A numbered act is its own name ("the Regulation of Law No. 31814" names the law).
     """
@@ -100,13 +107,17 @@ def discover_laws_and_regulators(
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"
             words = name.split()
             if not words or (
-                any(w.lower() in TITLE_WORDS and w not in REGULATOR_HEADS for w in words)
+                (type_ == LAW and _BODY_AFTER.match(haystack, match.end()))
+                or any(w.lower() in TITLE_WORDS and w not in REGULATOR_HEADS for w in words)
                 or (words[-1].lower() in TITLE_WORDS and _NAME_AFTER.match(haystack, match.end()))
                 or (len(words) == 2 and words[0] in _KINDS)
                 or _PLACE_AFTER.match(haystack, match.end())
             ):
                 continue
-            if name and " " in name.strip() and not overlaps(known, start, start + len(name)):
+            end = start + len(name)
+            if any(s < end and start < e for s, e in headings):
+                continue
+            if name and " " in name.strip() and not overlaps(known, start, end):
                 if not any(w in EXCLUDED_ORG_WORDS for w in name.split()):
                     add(name, type_, name.split()[-1], start)
 

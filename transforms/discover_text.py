@@ -104,13 +104,19 @@ def as_written(haystack: str, start: int, name: str) -> str:
     return written.group(0) if written else name
 
 
+# "Biden-era", "LLM-optimised": a word that describes, not a name's own word.
+DESCRIBING_COMPOUND = re.compile(r"[\w.]+-[a-z]+")
+
+
 def trim_leading(haystack: str, start: int, name: str, lower_words: set[str]) -> tuple[int, str]:
-    """Drop a sentence's capitalised first word and a leading article from a matched name."""
+    """Drop a sentence's capitalised first word, a leading article and a describing compound
+    ("Biden-era") from a matched name."""
     words = name.split(" ")
     while words and (
         words[0] in ("The", "the", "A", "An", "And", "Of", "In", "On", "To", "For")
-        or words[0].lower() in COMMON_CAPITALISED
+        or (words[0].lower() in COMMON_CAPITALISED and words[0] != "AI")  # "AI Basic Act"
         or (starts_sentence(haystack, start) and words[0].lower() in lower_words)
+        or DESCRIBING_COMPOUND.fullmatch(words[0]) is not None
     ):
         start += len(words[0]) + 1
         words = words[1:]

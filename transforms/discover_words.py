@@ -135,6 +135,11 @@ LAW_HEADS = (
     "Law",
     "Ordinance",
     "Executive Order",
+    "Rule",
+    "Guidelines",
+    "Strategy",
+    "Action Plan",
+    "Basic Plan",
 )
 # Capitalised words that are not names, wherever they stand.
 COMMON_CAPITALISED = _words(

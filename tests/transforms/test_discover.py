@@ -474,3 +474,22 @@ def test_tiers_after_a_version_name_their_own_product() -> None:
         " Pro Max at $1,199. Rivals answered with the Qalaxy Z Fold 7."
     )
     assert {"Zphone 15", "Zphone 15 Plus", "Zphone 15 Pro Max", "Qalaxy Z Fold 7"} <= found.keys()
+
+
+def test_rules_guidelines_strategies_and_chinas_measures_are_laws() -> None:
+    types = _types(
+        "Officials scrapped the Biden-era Chip Diffusion Rule in May. The ministry issued the"
+        " Ruritania AI Governance Guidelines and launched its National Robotics Strategy"
+        " 2025-2032 at a summit. Regulators released the final Measures for Labeling Synthetic"
+        " Media Content on Friday; the National Robotics Strategy Committee will meet soon.\n"
+        "When Size Becomes Strategy\nThe committee met again."
+    )
+    assert {name: t for name, t in types.items() if t == "law"} == dict.fromkeys(
+        (
+            "Chip Diffusion Rule",
+            "Ruritania AI Governance Guidelines",
+            "National Robotics Strategy 2025-2032",
+            "Measures for Labeling Synthetic Media Content",
+        ),
+        "law",
+    )

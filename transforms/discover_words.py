@@ -121,6 +121,9 @@ REGULATOR_HEADS = (
     "Commissioner",
     "Council",
     "Force",
+    "Presidency",
+    "Secretariat",
+    r"Government(?=[ \t]+of\b)",  # "the Government of Singapore", not "the UK Government"
 )
 LAW_HEADS = (
     "Act",

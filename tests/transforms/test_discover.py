@@ -493,3 +493,19 @@ def test_rules_guidelines_strategies_and_chinas_measures_are_laws() -> None:
         ),
         "law",
     )
+
+
+def test_a_presidency_a_secretariat_and_a_government_of_a_country_are_bodies() -> None:
+    types = _types(
+        "The decree designates the Presidency of the Council of Ministers, through the"
+        " Secretariat of Government and Digital Transformation, to lead. It signals the"
+        " Government of Ruritania's resolve, while the Ruritanian Government said little."
+    )
+    assert {name: t for name, t in types.items() if t == "regulator"} == dict.fromkeys(
+        (
+            "Presidency of the Council of Ministers",
+            "Secretariat of Government and Digital Transformation",
+            "Government of Ruritania",
+        ),
+        "regulator",
+    )

@@ -47,6 +47,7 @@ from transforms.discover_text import (
     Add,
     Found,
     as_written,
+    drop_inner_names,
     heading_lines,
     mentions_of,
     merge_plurals,
@@ -170,6 +171,7 @@ def discover_entities(
     discover_lists(haystack, body_start, families, found, add)
     type_model_builders(haystack, found)
     merge_plurals(found, families.known)
+    drop_inner_names(found)
     return mentions_of(haystack, body_start, found)
 
 
@@ -296,7 +298,9 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.
         owned = tokens[-1] == "AI" and _owner_before(chunk.before) in families.makers
         if tokens[-1] == "AI" and not (
-            owned or _named_twice(chunk) or org_cue(chunk.before, chunk.after)
+            owned
+            or len(whole_word_starts(chunk.haystack, chunk.name)) >= 2  # named twice
+            or org_cue(chunk.before, chunk.after)
         ):
             return False  # "Illegal AI use", "Physical AI is hot": not a company's name
         add(chunk.name.rstrip(",;:"), PRODUCT if owned else COMPANY, tokens[-1], start)
@@ -343,10 +347,6 @@ def _speaks_by_surname(chunk: _Chunk, lower_words: set[str]) -> bool:
     return any(f"{surname} {verb}" in chunk.haystack for verb in _SPEAKS) or any(
         f"{honorific} {surname}" in chunk.haystack for honorific in _HONORIFICS
     )
-
-
-def _named_twice(chunk: _Chunk) -> bool:
-    return len(whole_word_starts(chunk.haystack, chunk.name)) >= 2
 
 
 def _owner_before(before: str) -> str:

@@ -49,6 +49,18 @@ def merge_plurals(found: dict[str, Found], known: frozenset[str]) -> None:
             del found[key]
 
 
+def drop_inner_names(found: dict[str, Found]) -> None:
+    """A name found only inside a longer name found there is part of it: "Technology
+    Ventures" of "LG Technology Ventures"."""
+    spans = sorted((start, end) for entry in found.values() for start, end, _ in entry.hits)
+    for key in list(found):
+        if all(
+            any(s <= start and end <= e and e - s > end - start for s, e in spans)
+            for start, end, _ in found[key].hits
+        ):
+            del found[key]
+
+
 def mentions_of(
     haystack: str, body_start: int, found: dict[str, Found]
 ) -> tuple[EntityMention, ...]:

@@ -509,3 +509,9 @@ def test_a_presidency_a_secretariat_and_a_government_of_a_country_are_bodies() -
         ),
         "regulator",
     )
+
+
+def test_a_name_found_only_inside_a_longer_name_is_part_of_it() -> None:
+    found = _found("There are firms like Samsung, LG Technology Ventures, and Hyundai Motor Group.")
+    assert "LG Technology Ventures" in found
+    assert "Technology Ventures" not in found

@@ -9,7 +9,7 @@ from functools import cache
 
 from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_cues import has_role_cue
-from transforms.discover_words import ACRONYM_STOP, COMMON_CAPITALISED, DEMONYMS, PLACES
+from transforms.discover_words import ACRONYM_STOP, COMMON_CAPITALISED, DEMONYMS, OUTLETS, PLACES
 from transforms.matcher import (
     Hit,
     PhraseMatcher,
@@ -60,6 +60,15 @@ _NAMED_AFTER_PEOPLE = frozenset(
 )
 # "the Biden administration": a government, neither the person as an actor nor a new body.
 _ADMINISTRATION = re.compile(r"[ \t]+[Aa]dministration\b")
+# A news outlet cited as a source is no actor of the story (rule E4): "told the Financial
+# Times", "according to Reuters", "(Bloomberg)", "the Wall Street Journal reported".
+_CITED_BEFORE = re.compile(
+    r"(?:\b(?:told|to|by|with|per|in|reports|via)[ \t]+(?:the[ \t]+|The[ \t]+)?|\([ \t]*)$"
+)
+_CITED_AFTER = re.compile(
+    r"(?:[ \t]+(?:first[ \t]+|previously[ \t]+|earlier[ \t]+|also[ \t]+)?"
+    r"(?:reported|reports|contributed|said in a report)\b|[ \t]*\))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +150,7 @@ def match_entities(
             if named:
                 spans.append((hit.start, hit.end))
             continue
-        if _ADMINISTRATION.match(haystack, hit.end):
+        if _ADMINISTRATION.match(haystack, hit.end) or _cited_outlet(hit, haystack):
             spans.append((hit.start, hit.end))
             continue
         resolved = _resolve(hit, introduced, index.entities, haystack)
@@ -173,6 +182,14 @@ def match_entities(
             )
         )
     return tuple(mentions), tuple(spans)
+
+
+def _cited_outlet(hit: Hit[_Name], haystack: str) -> bool:
+    """A news outlet named as the source of a report, not as an actor."""
+    if hit.text not in OUTLETS and f"The {hit.text}" not in OUTLETS:
+        return False
+    before = haystack[max(hit.start - 30, 0) : hit.start]
+    return bool(_CITED_BEFORE.search(before) or _CITED_AFTER.match(haystack, hit.end))
 
 
 def _hits(index: EntityIndex, haystack: str) -> list[Hit[_Name]]:

@@ -126,6 +126,13 @@ def test_a_presidents_administration_is_not_the_president_named() -> None:
     assert _names("President Biden signed the order on AI chips.") == {"Joe Biden": 1}
 
 
+def test_a_news_outlet_cited_as_a_source_is_not_an_actor() -> None:
+    cited = "OpenAI signed a licensing deal, insiders told the Financial Times on Monday."
+    actor = "The Financial Times signed a licensing deal with OpenAI on Monday."
+    assert "Financial Times" not in _names(cited)
+    assert "Financial Times" in _names(actor)
+
+
 def test_one_passing_mention_late_in_a_long_article_is_left_out() -> None:
     filler = "The model was trained on text and the results were mixed. " * 60
     names = _names(f"OpenAI built it. {filler} Nvidia made the chips.")

@@ -17,7 +17,10 @@ from transforms.catalog import CatalogEntity, read_catalog
 from transforms.discover_text import PRODUCT, VERSIONED, Add
 from transforms.discover_words import MODEL_TIERS
 
-_VERSION = re.compile(r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+))?")
+_VERSION = re.compile(
+    r"(?:[ -]?)([A-Z]?\d+(?:\.\d+)*[A-Za-z]?)(?:[ -]([A-Z][a-z]+)\b"
+    rf"(?:[ -](?:{'|'.join(sorted(MODEL_TIERS))})\b)*)?"  # "Pixel 10 Pro Fold"
+)
 # A model tier between the family and its version: "Claude Opus 4.5", "Gemini Ultra 1.0".
 _TIER_VERSION = re.compile(r" [A-Z][a-z]+ \d+(?:\.\d+)*\b")
 # A point release right after a versioned name: "GPT-5.1", "DeepSeek-V3.2 Exp", "Ascend 910D".

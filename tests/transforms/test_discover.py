@@ -515,3 +515,9 @@ def test_a_name_found_only_inside_a_longer_name_is_part_of_it() -> None:
     found = _found("There are firms like Samsung, LG Technology Ventures, and Hyundai Motor Group.")
     assert "LG Technology Ventures" in found
     assert "Technology Ventures" not in found
+
+
+def test_a_family_version_takes_whole_tier_words_only() -> None:
+    found = _found("Das Update kommt auf Android 11 Geräten. Google zeigte das Pixel 10 Pro Fold.")
+    assert {"Android 11", "Pixel 10 Pro Fold"} <= found.keys()
+    assert not any("Ger" in name for name in found)

@@ -168,7 +168,7 @@ def discover_entities(
     for name, count in frequent.items():
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
-    discover_lists(haystack, body_start, families, found, add)
+    discover_lists(haystack, body_start, families, found, add, known)
     type_model_builders(haystack, found)
     merge_plurals(found, families.known)
     drop_inner_names(found)

@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 
 from transforms.discover_families import Families
-from transforms.discover_text import COMPANY, PERSON, POSSESSIVE, PRODUCT, TOKEN, UP, Add, Found
+from transforms.discover_text import (
+    COMPANY,
+    PERSON,
+    POSSESSIVE,
+    PRODUCT,
+    TOKEN,
+    UP,
+    Add,
+    Found,
+)
 from transforms.discover_words import (
     ACRONYM_STOP,
     COMMON_CAPITALISED,
@@ -35,14 +44,20 @@ _PAIR = re.compile(
 
 
 def discover_lists(
-    haystack: str, body_start: int, families: Families, found: dict[str, Found], add: Add
+    haystack: str,
+    body_start: int,
+    families: Families,
+    found: dict[str, Found],
+    add: Add,
+    known: list[tuple[int, int]],
 ) -> None:
     """Names listed with known companies are companies ("Nvidia, Gigabyte, MSI and EVGA").
 
     A list of three or more capitalised names that holds catalog or discovered companies
     or products, and nothing of another type, types its other members too; a person's
     name paired by "and" with another two-word name makes that one a person too. An item
-    with an owner's possessive inside is two names, not a new one ("Google's Gemini").
+    with an owner's possessive inside is two names, not a new one ("Google's Gemini"), and
+    one the catalog matched whole (``known`` spans: a surname too) is no new name.
     """
     for match in _LIST.finditer(haystack, body_start):
         items = [
@@ -66,6 +81,7 @@ def discover_lists(
             words = bare.split()
             if (
                 bare.lower() in found
+                or any(s <= start and start + len(bare) <= e for s, e in known)
                 or _OWNER.search(bare)
                 or words[0] in GIVEN_NAMES
                 or any(

@@ -521,3 +521,12 @@ def test_a_family_version_takes_whole_tier_words_only() -> None:
     found = _found("Das Update kommt auf Android 11 Geräten. Google zeigte das Pixel 10 Pro Fold.")
     assert {"Android 11", "Pixel 10 Pro Fold"} <= found.keys()
     assert not any("Ger" in name for name in found)
+
+
+def test_a_listed_name_the_catalog_matched_is_no_new_company() -> None:
+    found = _found(
+        "Senator Elizabeth Warren spoke first. Donors split between Nvidia, Intel and Warren,"
+        " and Kestrelix, Nvidia and Intel."
+    )
+    assert "Warren" not in found
+    assert found["Kestrelix"].type == "company"

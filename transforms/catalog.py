@@ -44,7 +44,7 @@ _ENTITY_FIELDS = frozenset(
     }
 )
 _TOPIC_FIELDS = frozenset(
-    {"threshold", "terms", "requires", "requires_within", "without_ai", "beside"}
+    {"threshold", "terms", "requires", "requires_within", "without_ai", "beside", "entity_types"}
 )
 _BESIDE_FIELDS = frozenset({"entity_type", "within", "weight"})
 
@@ -98,7 +98,9 @@ class TopicRule:
     characters of one of the topic's terms when that is set (0: anywhere; an amount
     in another story of the article is no funding event); ``without_ai``: the topic
     may apply to an article that is not about AI (semiconductor stories, rule T2);
-    ``beside``: weight for a term of the topic next to an entity of a type.
+    ``beside``: weight for a term of the topic next to an entity of a type;
+    ``entity_types``: the hint of an entity of a type without hints of its own (a law
+    discovery found is regulation evidence as a catalog law is).
     """
 
     topic: str
@@ -108,6 +110,7 @@ class TopicRule:
     without_ai: bool
     requires_within: int = 0
     beside: Beside | None = None
+    entity_types: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,6 +250,7 @@ def _parse_rule(path: Path, topic: Any, rule: Any) -> TopicRule:
         without_ai=bool(rule.get("without_ai", False)),
         requires_within=int(rule.get("requires_within", 0)),
         beside=_parse_beside(where, rule["beside"]) if "beside" in rule else None,
+        entity_types=_parse_entity_types(where, rule.get("entity_types") or {}),
     )
 
 
@@ -265,7 +269,7 @@ def _parse_beside(where: str, beside: Any) -> Beside:
 
 
 def _parse_entity_types(where: str, weights: Any) -> tuple[tuple[str, float], ...]:
-    """Entity types whose every mention counts towards the AI gate (AI labs)."""
+    """Entity types whose every mention counts towards the AI gate (AI labs) or a topic."""
     if not isinstance(weights, dict) or not all(
         t in ENTITY_TYPES and isinstance(w, int | float) for t, w in weights.items()
     ):

@@ -51,6 +51,7 @@ class TopicIndex:
     cased: PhraseMatcher[_Term]
     folded: PhraseMatcher[_Term]
     hints: dict[str, tuple[tuple[str, float], ...]]
+    type_hints: dict[str, tuple[tuple[str, float], ...]]  # for entities without hints
 
 
 @cache
@@ -75,7 +76,17 @@ def build_topic_index(taxonomy: Taxonomy, catalog: tuple[CatalogEntity, ...]) ->
             entity_hints = (*entity_hints, (_AI, by_type[entity.type]))
         if entity_hints:
             hints[entity.entity_id] = entity_hints
-    return TopicIndex(taxonomy, PhraseMatcher(cased), PhraseMatcher(folded, fold_case=True), hints)
+    type_hints: dict[str, list[tuple[str, float]]] = {}
+    for rule in taxonomy.rules:
+        for type_, weight in rule.entity_types:
+            type_hints.setdefault(type_, []).append((rule.topic, weight))
+    return TopicIndex(
+        taxonomy,
+        PhraseMatcher(cased),
+        PhraseMatcher(folded, fold_case=True),
+        hints,
+        {type_: tuple(weights) for type_, weights in type_hints.items()},
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,7 +263,8 @@ def _gated(required: list[tuple[int, _Term]], positions: dict[str, list[int]]) -
 def _count_entity_hints(
     tally: _Tally, index: TopicIndex, entities: tuple[EntityMention, ...], layout: _Layout
 ) -> None:
-    """Add the topic hints of catalog entities (and their families' new versions), capped.
+    """Add the topic hints of catalog entities (and their families' new versions), capped;
+    an entity without hints lends those of its type (``entity_types``: a discovered law).
 
     Each entity counts up to ``ENTITY_HINT_CAP`` mentions. A positive hint also gates its
     topic; the paragraphs of the first mentions get the hint's weight, so a law named in
@@ -260,7 +272,11 @@ def _count_entity_hints(
     """
     for mention in entities:
         # A new version of a catalog family ("Llama 3.1") hints as the family does.
-        hints = index.hints.get(mention.entity_id) or index.hints.get(mention.family or "", ())
+        hints = (
+            index.hints.get(mention.entity_id)
+            or index.hints.get(mention.family or "")
+            or index.type_hints.get(mention.type, ())
+        )
         for topic, weight in hints:
             gain = weight * min(mention.mentions, ENTITY_HINT_CAP)
             tally.hinted[topic] += gain

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.tagging.evaluate import article_for
 from transforms.catalog import CatalogError, read_taxonomy
 from transforms.entities import match_entities
 from transforms.records import EntityMention
+from transforms.tagging import tag_article
 from transforms.topics import measure_topics, score_topics
 
 AI_LEAD = "Artificial intelligence (AI) companies and their AI chatbots and LLMs. "
@@ -148,6 +150,16 @@ def test_a_lower_case_word_between_names_is_prose_and_a_capitalised_one_a_menu()
     menu = measure_topics("", AI_LEAD + "\nHome News Launch Video Podcasts\nIt rained.", ())
     assert "released@81" in prose.evidence["product-launch"]
     assert menu.evidence["product-launch"] == ()
+
+
+def test_a_law_discovery_found_is_regulation_evidence_as_a_catalog_law_is() -> None:
+    text = AI_LEAD + "The Ruritania Robot Safety Act passed. The Ruritania Robot Safety Act is new."
+    tagged = tag_article(article_for("t", "", text))
+    law = next(e for e in tagged.entities if e.name == "Ruritania Robot Safety Act")
+    others = tuple(e for e in tagged.entities if e is not law)
+    with_law = measure_topics("", text, tagged.entities).scores["regulation"]
+    assert law.origin == "discovered"
+    assert with_law > measure_topics("", text, others).scores["regulation"]
 
 
 def test_an_investigation_is_no_investment() -> None:

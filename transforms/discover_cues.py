@@ -199,6 +199,8 @@ def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str
         t.lower() in lower_words or DESCRIBING_COMPOUND.fullmatch(t) for t in tokens
     ):
         return ""
+    if tokens[0] == "Project" and 2 <= len(tokens) <= 3:  # "Project Kuiper": a named programme
+        return "project"
     if _THING_AFTER.match(after) and _DETERMINER_BEFORE.search(before):
         return "thing"
     if _CALLED_BEFORE.search(before):

@@ -533,5 +533,5 @@ def test_a_listed_name_the_catalog_matched_is_no_new_company() -> None:
 
 
 def test_a_project_name_is_a_named_programme() -> None:
-    found = _found("The council voted to reject the building of Project Wren Lake, a data center.")
-    assert found["Project Wren Lake"].type == "product"
+    found = _found("The council voted to reject the building of Project Wren, a data center.")
+    assert found["Project Wren"].type == "product"

@@ -20,6 +20,9 @@ AI_LAB = "ai_lab"
 UP = r"A-ZÀ-ÖØ-Þ"
 TOKEN = rf"(?:[{UP}][\w'’.&+/-]*\w|[{UP}]|[a-z]{{1,2}}[{UP}][\w'’.&+-]*\w)"
 _SENTENCE_END = frozenset('.!?\n"“”:;')
+_TITLE_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:Gov|Sen|Rep|Reps|Sens|Dr|Mr|Mrs|Ms|Prof|Gen|Lt|Col|Capt|Sgt|Rev|Hon|Pres|Amb|Adm|Supt|Insp|Det|Atty|Sec)\.$"
+)
 POSSESSIVE = re.compile(r"['’]s?$")
 VERSIONED = re.compile(r"\d")
 _WORD = re.compile(r"[\w-]+")
@@ -145,6 +148,8 @@ def starts_sentence(text: str, start: int) -> bool:
     """True when ``start`` begins a sentence (a capital there says little), also after
     a closing bracket ("(... directors.) Similarly")."""
     before = text[max(start - 8, 0) : start].rstrip(" \t").rstrip(")]")
+    if _TITLE_ABBREVIATION.search(before):  # "Gov. Bill Lee", "Sen. Maria Cantwell"
+        return False
     return not before or before[-1] in _SENTENCE_END
 
 

@@ -535,3 +535,8 @@ def test_a_listed_name_the_catalog_matched_is_no_new_company() -> None:
 def test_a_project_name_is_a_named_programme() -> None:
     found = _found("The council voted to reject the building of Project Wren, a data center.")
     assert found["Project Wren"].type == "product"
+
+
+def test_an_abbreviated_title_does_not_end_a_sentence() -> None:
+    found = _found("Gov. Bill Lee signed the bill into law. Sen. Ruth Okafor voted for the bill.")
+    assert (found["Bill Lee"].type, found["Ruth Okafor"].type) == ("person", "person")

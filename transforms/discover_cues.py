@@ -20,6 +20,7 @@ from transforms.discover_text import (
     whole_word_starts,
 )
 from transforms.discover_words import (
+    ACRONYM_STOP,
     BUSINESS_NOUNS,
     CAMEL_WORDS,
     COMPANY_NEXT,
@@ -98,10 +99,11 @@ def has_role_cue(haystack: str, start: int, end: int) -> bool:
 def is_person(tokens: list[str], before: str, after: str, lower_words: set[str]) -> bool:
     """True when a name of two to four words reads as a person's in its context.
 
-    An initial may lead the name when a role or speech word introduces it ("professor B
-    Ravindran", "K Shanmugam said").
+    An initial or two may lead the name when a role or speech word introduces it
+    ("professor B Ravindran", "K Shanmugam said", "JB Perrette said").
     """
-    initial = len(tokens[0]) == 1
+    lead = tokens[0]
+    initial = len(lead) == 1 or (len(lead) == 2 and lead.isupper() and lead not in ACRONYM_STOP)
     if any(
         VERSIONED.search(t) or (t.isupper() and not (initial and t is tokens[0])) for t in tokens
     ):

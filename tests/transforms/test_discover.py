@@ -540,3 +540,9 @@ def test_a_project_name_is_a_named_programme() -> None:
 def test_an_abbreviated_title_does_not_end_a_sentence() -> None:
     found = _found("Gov. Bill Lee signed the bill into law. Sen. Ruth Okafor voted for the bill.")
     assert (found["Bill Lee"].type, found["Ruth Okafor"].type) == ("person", "person")
+
+
+def test_two_initials_may_lead_a_name_a_speech_verb_introduces() -> None:
+    found = _found("The streaming head JB Perrette said Tuesday that prices will rise.")
+    assert found["JB Perrette"].type == "person"
+    assert "US Perrette" not in _found("The US Perrette said Tuesday that prices will rise.")

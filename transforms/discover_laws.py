@@ -19,7 +19,13 @@ from transforms.discover_text import (
     overlaps,
     trim_leading,
 )
-from transforms.discover_words import EXCLUDED_ORG_WORDS, LAW_HEADS, REGULATOR_HEADS, TITLE_WORDS
+from transforms.discover_words import (
+    EXCLUDED_ORG_WORDS,
+    LAW_HEADS,
+    PLACES,
+    REGULATOR_HEADS,
+    TITLE_WORDS,
+)
 
 _CONNECT = r"(?:of|for|and|on|the|in|to|de|du|des|la|le)"
 # A capitalised word; a full stop inside it only in an abbreviation ("U.S."), not a sentence's.
@@ -74,6 +80,9 @@ _PLACE_AFTER = re.compile(
 _NAME_AFTER = re.compile(rf" [{UP}][a-z]")
 # "the National AI Strategy Committee": a law's name inside a body's.
 _BODY_AFTER = re.compile(rf"[ \t]+(?:{'|'.join(REGULATOR_HEADS)})\b")
+# "the Senate Commerce, Science, and Technology Committee": a list of capitalised words
+# before the name, ending in "and", is the start of it.
+_LISTED_BEFORE = re.compile(rf"(?:{_CAP}[ \t]+)*{_CAP},(?:[ \t]+{_CAP},)*[ \t]+(?:and|&)[ \t]+$")
 _HEAD_REACH = 120  # the longest name before its head word ("Department for Science, ...")
 
 
@@ -102,6 +111,13 @@ def discover_laws_and_regulators(
             if owner and " " in name[owner.end() :]:  # not "Sheriff's Office"
                 start, name = start + owner.end(), name[owner.end() :]
             start, name = trim_leading(haystack, start, name, lower_words)
+            listed = _LISTED_BEFORE.search(haystack, max(start - _HEAD_REACH, 0), start)
+            if (
+                listed
+                and not overlaps(known, listed.start(), start)  # not "Google, Meta and"
+                and not any(w.strip(",") in PLACES for w in listed.group(0).split())
+            ):
+                start, name = listed.start(), listed.group(0) + name  # "Commerce, Science, and"
             if name.endswith(".") and name.split(" ")[-1].count(".") == 1:
                 name = name[:-1]  # the sentence's full stop, not "U.S."
             name = POSSESSIVE.sub("", name)  # "the Agency for ... Development's budget"

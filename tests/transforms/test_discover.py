@@ -546,3 +546,16 @@ def test_two_initials_may_lead_a_name_a_speech_verb_introduces() -> None:
     found = _found("The streaming head JB Perrette said Tuesday that prices will rise.")
     assert found["JB Perrette"].type == "person"
     assert "US Perrette" not in _found("The US Perrette said Tuesday that prices will rise.")
+
+
+def test_a_bodys_name_may_start_with_a_list_of_its_subjects() -> None:
+    types = _types(
+        "The bill cleared the Science, Technology, Information, Broadcasting, and"
+        " Communications Committee. Officials from Santa Cruz, California, and Oregon"
+        " Health Authority met."
+    )
+    regulators = {name for name, t in types.items() if t == "regulator"}
+    assert "Science, Technology, Information, Broadcasting, and Communications Committee" in (
+        regulators
+    )
+    assert not any("Santa Cruz" in name for name in regulators)

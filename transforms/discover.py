@@ -25,6 +25,7 @@ from transforms.discover_cues import (
     org_cue,
     person_cue,
     product_cue,
+    speaks_by_surname,
     type_model_builders,
 )
 from transforms.discover_families import (
@@ -94,8 +95,6 @@ _OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
 _NOT_A_NAME = re.compile(
     "|".join((*map(re.escape, sorted(VERSION_STOP)), r"[A-Z][a-z]+ly", r"[A-Z][a-z]{4,}ing"))
 )
-_SPEAKS = ("said", "says", "told", "added", "wrote", "explained", "noted")
-_HONORIFICS = ("Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.")
 _EVENT_NEXT = re.compile(r"[ \t]+(?:show|conference|summit|expo|fair|festival|forum)\b")
 # "Smaug-72B", "Sarvam-M": a name with a hyphened size, number or letter.
 _HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[A-Z])")
@@ -290,6 +289,8 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     ("Section 230" is no product; "Vision 2030" reads as a year).
     """
     tokens, start = chunk.tokens, chunk.start
+    if tokens[-1].rstrip(".") in ORG_SUFFIXES and maker_before(chunk.before, families.makers):
+        return True  # "Nscale Global Holdings": the legal name of a company the catalog knows
     if (
         2 <= len(tokens) <= 4
         and tokens[-1].rstrip(".") in ORG_SUFFIXES
@@ -328,25 +329,12 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     if 2 <= len(tokens) <= 4 and is_person(tokens, chunk.before, chunk.after, lower_words):
         add(chunk.name, PERSON, person_cue(tokens, chunk.before, chunk.after), start)
         return True
-    if 2 <= len(tokens) <= 3 and _speaks_by_surname(chunk, lower_words):
+    if 2 <= len(tokens) <= 3 and speaks_by_surname(
+        tokens, chunk.haystack, chunk.starts_sentence, lower_words
+    ):
         add(chunk.name, PERSON, "surname", start)
         return True
     return False
-
-
-def _speaks_by_surname(chunk: _Chunk, lower_words: set[str]) -> bool:
-    """A name whose last word speaks elsewhere, or follows an honorific, is a person's:
-    "Armen Kirakosian remembers ..." and later "Kirakosian said" (rule E6's surname)."""
-    tokens, surname = chunk.tokens, chunk.tokens[-1]
-    if (
-        len(surname) < 3
-        or (chunk.starts_sentence and tokens[0] not in GIVEN_NAMES)
-        or not all(t.istitle() and t.isalpha() and t.lower() not in lower_words for t in tokens)
-    ):
-        return False
-    return any(f"{surname} {verb}" in chunk.haystack for verb in _SPEAKS) or any(
-        f"{honorific} {surname}" in chunk.haystack for honorific in _HONORIFICS
-    )
 
 
 def _owner_before(before: str) -> str:

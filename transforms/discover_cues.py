@@ -75,6 +75,8 @@ _CALLED_BEFORE = re.compile(
     rf"\b(?:{_THING}|system|tool|agent|platform|generator)(?:[ \t]*\([^()]{{1,12}}\))?,?"
     r"[ \t]+(?:called|dubbed|named)[ \t]+$"
 )
+_SPEAKS = ("said", "says", "told", "added", "wrote", "explained", "noted")
+_HONORIFICS = ("Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.")
 # Words that make an apposition describe an organisation or a thing, not a person.
 _NOT_A_PERSON = frozenset({"which", "that", "whose", "where"})
 _BRAND = re.compile(r"[A-Z][a-z]+[A-Z][A-Za-z]*|[a-z]{1,2}[A-Z][a-z][A-Za-z]*")
@@ -189,6 +191,23 @@ def org_cue(before: str, after: str) -> str:
     if recent and recent[-1] in ("called", "named", "dubbed") and BUSINESS_NOUNS & set(recent):
         return recent[-1]
     return ""
+
+
+def speaks_by_surname(
+    tokens: list[str], haystack: str, starts_sentence: bool, lower_words: set[str]
+) -> bool:
+    """A name whose last word speaks elsewhere, or follows an honorific, is a person's:
+    "Armen Kirakosian remembers ..." and later "Kirakosian said" (rule E6's surname)."""
+    surname = tokens[-1]
+    if (
+        len(surname) < 3
+        or (starts_sentence and tokens[0] not in GIVEN_NAMES)
+        or not all(t.istitle() and t.isalpha() and t.lower() not in lower_words for t in tokens)
+    ):
+        return False
+    return any(f"{surname} {verb}" in haystack for verb in _SPEAKS) or any(
+        f"{honorific} {surname}" in haystack for honorific in _HONORIFICS
+    )
 
 
 def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str]) -> str:

@@ -559,3 +559,10 @@ def test_a_bodys_name_may_start_with_a_list_of_its_subjects() -> None:
         regulators
     )
     assert not any("Santa Cruz" in name for name in regulators)
+
+
+def test_a_legal_name_after_a_company_the_catalog_knows_is_no_new_company() -> None:
+    found = _found(
+        "Microsoft is partnering with data centre company Nvidia Global Holdings in Norway."
+    )
+    assert "Global Holdings" not in found

@@ -57,6 +57,7 @@ from transforms.discover_text import (
     whole_word_starts,
 )
 from transforms.discover_words import (
+    CAMEL_WORDS,
     COMMON_CAPITALISED,
     DEMONYMS,
     EXCLUDED_ORG_WORDS,
@@ -371,12 +372,14 @@ def _bare_name(chunk: _Chunk, lower_words: set[str]) -> bool:
     """Whether an untyped chunk may still be a name, if it recurs (``MIN_FREQUENT``).
 
     Not at a sentence's start, no word the text also writes in lower case, not a lone
-    given name or acronym, no version-like word.
+    given name, acronym or jargon word ("GenAI"), no version-like word.
     """
     tokens = chunk.tokens
     if chunk.starts_sentence or any(t.lower() in lower_words for t in tokens):
         return False
-    if len(tokens) == 1 and (tokens[0] in GIVEN_NAMES or tokens[0].isupper()):
+    if len(tokens) == 1 and (
+        tokens[0] in GIVEN_NAMES or tokens[0].isupper() or tokens[0] in CAMEL_WORDS
+    ):
         return False
     return not any(VERSIONED.search(t) or t in VERSION_STOP for t in tokens)
 

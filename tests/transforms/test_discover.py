@@ -414,6 +414,8 @@ def test_a_person_a_role_introduces_may_have_a_place_or_a_demonym_in_the_name() 
 def test_camel_case_jargon_is_not_a_brand() -> None:
     found = _found("Vendors sell GenAI agents. The GenAI hype and DevOps teams grew.")
     assert found == {}
+    recurring = "Firms use the evolving GenAI technology; budgets for GenAI grow as GenAI spreads."
+    assert "GenAI" not in _found(recurring)
 
 
 def test_a_family_named_only_as_the_stem_of_its_new_version_is_not_tagged_itself() -> None:

@@ -290,11 +290,12 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     ("Section 230" is no product; "Vision 2030" reads as a year).
     """
     tokens, start = chunk.tokens, chunk.start
-    if tokens[-1].rstrip(".") in ORG_SUFFIXES and maker_before(chunk.before, families.makers):
+    suffixed = tokens[-1].rstrip(".") in ORG_SUFFIXES
+    if suffixed and maker_before(chunk.before, families.makers):
         return True  # "Nscale Global Holdings": the legal name of a company the catalog knows
     if (
         2 <= len(tokens) <= 4
-        and tokens[-1].rstrip(".") in ORG_SUFFIXES
+        and suffixed
         and all(t.lower() not in lower_words for t in tokens[:-1])
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
         # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.

@@ -47,11 +47,12 @@ _REGULATOR_NAME = re.compile(
     rf"(?:[ \t]+(?:of|for|on)[ \t]+(?:the[ \t]+)?(?!{_WHEN}){_CAP}"
     rf"(?:(?<!['’]s)[ \t]+(?:(?:and|&)[ \t]+(?!{_OWNER_WORD}))?(?!{_HEAD_WORD}){_CAP})*){{0,2}}"
 )  # "... Court for the Northern District of California"
+_HEAD_FIRST = ("Measures", "Provisions")  # law heads that lead their names
 _LAW_NAME = re.compile(
     rf"(?:{_CAP}[ \t]+(?:{_CONNECT}[ \t]+)?){{1,8}}(?:{'|'.join(LAW_HEADS)})\b"
     r"(?:[ \t]+(?:of[ \t]+)?(?:19|20)\d\d(?:[–-](?:19|20)\d\d)?|(?<=Bill)[ \t]\d{1,5}\b)?"
     # "Measures for Labeling AI-Generated Content": China's regulations name the head first.
-    rf"|\b(?:Interim[ \t]+)?(?:Measures|Provisions)[ \t]+(?:for|on)[ \t]+(?:the[ \t]+)?{_CAP}"
+    rf"|\b(?:Interim[ \t]+)?(?:{'|'.join(_HEAD_FIRST)})[ \t]+(?:for|on)[ \t]+(?:the[ \t]+)?{_CAP}"
     rf"(?:[ \t]+(?:(?:of|for|on|the|and)[ \t]+)?(?!{_WHEN}){_CAP})*"
     r"|\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)[ \t]?\d{1,5}\b"
     r"|\bExecutive Order[ \t]\d{4,6}\b"
@@ -65,7 +66,7 @@ _NUMBERED_LAW = re.compile(
     r"[ \t](?:No\.[ \t]?)?(?:[A-Z]-)?\d[\d,./-]*\d(?:-[A-Z]{2,5})?\b"
 )
 _HEADS = re.compile(
-    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS, 'Measures', 'Provisions'))})\b"
+    rf"(?=[A-Z])\b(?:{'|'.join((*LAW_HEADS, *REGULATOR_HEADS, *_HEAD_FIRST))})\b"
     r"|(?=[A-Z])\b(?:SB|AB|HB|SF|HF|LD|H\.R\.|S\.B\.|A\.B\.)"
 )
 # "Japan's Digital Agency", "the Bundestag and Japan's ...": the name starts after a possessive.
@@ -95,7 +96,7 @@ def discover_laws_and_regulators(
     headings: list[tuple[int, int]],
 ) -> None:
     """Every law and regulator named in the body, outside the catalog's matches and the
-    all-caps or Title Case headings (``headings``: "When Size Becomes Strategy").
+    all-caps or Title Case headings (``headings``, sorted lines: "When Size Becomes Strategy").
 
     A numbered act is its own name ("the Regulation of Law No. 31814" names the law).
     """
@@ -131,7 +132,7 @@ def discover_laws_and_regulators(
             ):
                 continue
             end = start + len(name)
-            if any(s < end and start < e for s, e in headings):
+            if overlaps(headings, start, end):
                 continue
             if name and " " in name.strip() and not overlaps(known, start, end):
                 if not any(w in EXCLUDED_ORG_WORDS for w in name.split()):

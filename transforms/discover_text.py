@@ -55,7 +55,7 @@ def merge_plurals(found: dict[str, Found], known: frozenset[str]) -> None:
 def drop_inner_names(found: dict[str, Found]) -> None:
     """A name found only inside a longer name found there is part of it: "Technology
     Ventures" of "LG Technology Ventures"."""
-    spans = sorted((start, end) for entry in found.values() for start, end, _ in entry.hits)
+    spans = [(start, end) for entry in found.values() for start, end, _ in entry.hits]
     for key in list(found):
         if all(
             any(s <= start and end <= e and e - s > end - start for s, e in spans)

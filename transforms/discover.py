@@ -23,6 +23,8 @@ from transforms.discover_cues import (
     is_brand,
     is_person,
     org_cue,
+    owned_by_maker,
+    owner_before,
     person_cue,
     product_cue,
     speaks_by_surname,
@@ -91,7 +93,6 @@ _HEAD_WORDS = frozenset((*REGULATOR_HEADS, *LAW_HEADS))  # a body's or law's kin
 _DESCRIBING_NOUNS = frozenset(
     "startup start-up firm chipmaker automaker carmaker rival giant conglomerate".split()
 )
-_OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
 # Before a number, an adverb or a verb's -ing form is prose ("Roughly 3", "Containing 405").
 _NOT_A_NAME = re.compile(
     "|".join((*map(re.escape, sorted(VERSION_STOP)), r"[A-Z][a-z]+ly", r"[A-Z][a-z]{4,}ing"))
@@ -192,7 +193,7 @@ def _classify(
     if chunk is None or _never_an_entity(chunk):
         return
     if _decided_by_shape(chunk, lower_words, add, families) or _decided_by_context(
-        chunk, lower_words, add
+        chunk, lower_words, add, families
     ):
         return
     if _bare_name(chunk, lower_words):
@@ -299,7 +300,7 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
         and all(t.lower() not in lower_words for t in tokens[:-1])
     ):  # "Kestrel Labs", not "Military AI" in a text that writes "military"
         # "Samsung's Galaxy AI": a known maker's AI-named thing is its product.
-        owned = tokens[-1] == "AI" and _owner_before(chunk.before) in families.makers
+        owned = tokens[-1] == "AI" and owner_before(chunk.before) in families.makers
         if tokens[-1] == "AI" and not (
             owned
             or len(whole_word_starts(chunk.haystack, chunk.name)) >= 2  # named twice
@@ -339,14 +340,9 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
     return False
 
 
-def _owner_before(before: str) -> str:
-    """The owner right before a name ("Samsung" in "Samsung's Galaxy AI"), or ""."""
-    match = _OWNER_BEFORE.search(before)
-    return match.group(1) if match else ""
-
-
-def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:
-    """Add a name the words around it type: a business cue, or a brand's spelling.
+def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add, families: Families) -> bool:
+    """Add a name the words around it type: a business cue, a brand's spelling, a product
+    noun, or a known maker owning it ("Baidu's Plato", "Google's Co-scientist").
 
     Returns True when the context decided, also when a lone word only starts a sentence.
     """
@@ -354,7 +350,7 @@ def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:
     if len(tokens) == 1 and chunk.starts_sentence and not is_brand(tokens[0]):
         return True
     business = org_cue(chunk.before, chunk.after)
-    if business == "verb" and chunk.starts_sentence:
+    if business == "verb" and (chunk.starts_sentence or chunk.name.isupper()):
         business = ""
     if business and all(t.lower() not in lower_words for t in tokens):
         add(chunk.name, COMPANY, business, chunk.start)
@@ -363,6 +359,8 @@ def _decided_by_context(chunk: _Chunk, lower_words: set[str], add: Add) -> bool:
         add(chunk.name, company_or_product(chunk.haystack, chunk.name), "brand", chunk.start)
         return True
     thing = product_cue(tokens, chunk.before, chunk.after, lower_words)
+    if not thing and owned_by_maker(tokens, chunk.before, lower_words, families.makers):
+        thing = "owner"
     if thing:
         add(chunk.name, PRODUCT, thing, chunk.start)
         return True

@@ -38,7 +38,11 @@ from transforms.discover_words import (
 
 # Patterns tried for every name, compiled once (a string pattern is looked up in re's cache
 # on every call).
-_DEAL_VERB = re.compile(r"[ \t]+(?:acquired|raised|raises|announced|launched|agreed)\b")
+_DEAL_VERB = re.compile(
+    r"[ \t]+(?:acquired|acquires|raised|raises|announced|announces|launched|launches|agreed"
+    r"|invested|invests|unveiled|unveils|partnered|signed|(?:said|says)[ \t]+it)\b"
+)
+_OWNER_BEFORE = re.compile(r"(?:^|[^\w.&-])([\w.&-]+)['’]s $")
 _SURNAME_PREFIX = re.compile(r"(?:Mc|Mac|O'|O’|De|Di|Le|La|Van|Von)[A-Z]")
 # An apposition that describes its head: "Jane Doe, a former member of ...", "Jane Doe,
 # Japan's digital minister", "Jane Doe, the company's chief executive".
@@ -229,6 +233,27 @@ def product_cue(tokens: list[str], before: str, after: str, lower_words: set[str
     if _THING_BEFORE.search(before):
         return "thing"
     return ""
+
+
+def owner_before(before: str) -> str:
+    """The owner right before a name ("Samsung" in "Samsung's Galaxy AI"), or ""."""
+    match = _OWNER_BEFORE.search(before)
+    return match.group(1) if match else ""
+
+
+def owned_by_maker(
+    tokens: list[str], before: str, lower_words: set[str], makers: frozenset[str]
+) -> bool:
+    """A name a catalog maker owns by possessive is its product ("Baidu's Plato").
+
+    Names shaped like people's were typed before; an acronym may be initials or a role
+    ("Samsung's TM Roh", "Meta's EVP").
+    """
+    return (
+        owner_before(before) in makers
+        and not tokens[0].isupper()
+        and all(t.lower() not in lower_words for t in tokens)
+    )
 
 
 def is_brand(token: str) -> bool:

@@ -221,6 +221,26 @@ def test_an_ai_named_thing_a_known_maker_owns_is_its_product() -> None:
     assert found["Kestrel AI"].type == "company"
 
 
+def test_a_name_a_known_maker_owns_is_its_product_unless_it_is_an_acronym() -> None:
+    found = _found(
+        "Critics mocked Baidu’s Plato for its rude answers. Later, Samsung’s TM Roh said "
+        "the phones would sell, and Google’s EVP agreed."
+    )
+    assert (found["Plato"].type, found["Plato"].cue) == ("product", "owner")
+    assert "EVP" not in found
+    assert found.get("TM Roh") is None or found["TM Roh"].type == "person"
+
+
+def test_a_company_is_typed_by_what_it_does_but_not_an_agency_acronym() -> None:
+    found = _found(
+        "Shares rose after Heliotrope said it would cut costs, and a week later Quillfeather "
+        "invested in chips. Officials at the AMO said it had seized a boat."
+    )
+    assert (found["Heliotrope"].type, found["Heliotrope"].cue) == ("company", "verb")
+    assert (found["Quillfeather"].type, found["Quillfeather"].cue) == ("company", "verb")
+    assert "AMO" not in found
+
+
 def test_a_hyphenated_name_with_a_size_or_a_letter_is_a_product() -> None:
     assert _types(
         "Startup Kestrel AI released Smaug-72B and Sarvam-M. The satellites Kuipersat-1 and "

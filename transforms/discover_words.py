@@ -113,7 +113,6 @@ REGULATOR_HEADS = (
     "Assembly",
     "Legislature",
     "Senate",
-    "Court",
     "Tribunal",
     "Regulator",
     "Inspectorate",

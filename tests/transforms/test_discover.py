@@ -304,11 +304,11 @@ def test_councils_and_forces_are_bodies_but_a_bare_kind_of_body_is_no_name() -> 
 def test_a_bodys_name_stops_at_a_sentence_a_date_or_a_place_it_names() -> None:
     assert _types(
         "In May, the Biden Administration raised tariffs on EVs. The Administration said more. "
-        "The suit, filed with the Tokyo District Court on Aug. 7, names the U.S. Department "
-        "of Labor. Satellites left Cape Canaveral Space Force Station, and the fair was held "
-        "at the Montego Bay Convention Centre."
+        "The complaint, filed with the Tokyo Consumer Affairs Agency on Aug. 7, names the U.S. "
+        "Department of Labor. Satellites left Cape Canaveral Space Force Station, and the fair "
+        "was held at the Montego Bay Convention Centre."
     ) == {
-        "Tokyo District Court": "regulator",
+        "Tokyo Consumer Affairs Agency": "regulator",
         "U.S. Department of Labor": "regulator",
     }
 
@@ -337,15 +337,23 @@ def test_an_ai_named_phrase_needs_a_second_sign_to_be_a_company() -> None:
     ) == {"Okapi AI"}
 
 
-def test_a_title_before_a_persons_name_is_no_body_and_a_courts_name_is_whole() -> None:
-    court = "U.S. District Court for the Northern District of California"
+def test_a_title_before_a_persons_name_is_no_body_and_a_bodys_name_is_whole() -> None:
+    body = "U.S. Department of Housing and Urban Development"
     assert _types(
         "EU Competition Commissioner Jane Okafor spoke. The case went to the U.S. "
-        "District Court for the Northern District of California on Monday."
+        "Department of Housing and Urban Development on Monday."
     ) == {
         "Jane Okafor": "person",
-        court: "regulator",
+        body: "regulator",
     }
+
+
+def test_courts_are_not_tagged() -> None:
+    """The labels leave courts out (they are judges of the story, rarely its actors)."""
+    assert _found(
+        "The Munich Regional Court ruled for GEMA. An appeal went to the U.S. District Court "
+        "for the Northern District of California, then to the Federal Court of Justice."
+    ).keys() <= {"GEMA"}
 
 
 def test_a_licence_and_an_adverb_after_a_bracket_are_not_entities() -> None:
@@ -375,12 +383,14 @@ def test_a_body_named_after_a_possessive_or_beside_another_body_has_its_own_name
     assert found["Assembly Bill 2655"].type == "law"
     more = _found(
         "The Harris County Sheriff's Office and the Ministry of Finance and Japan's Digital "
-        "Agency met the U.S. District Court on Wednesday about the Agency for International "
+        "Agency met the Idaho State Tax Commission on Wednesday about the Agency for International "
         "Development's AI budget."
     )
-    assert {"Harris County Sheriff's Office", "Ministry of Finance", "U.S. District Court"} <= set(
-        more
-    )
+    assert {
+        "Harris County Sheriff's Office",
+        "Ministry of Finance",
+        "Idaho State Tax Commission",
+    } <= set(more)
     assert "Agency for International Development" in more
     assert not {"Japan's Digital Agency", "Trade Commission and Competition Authority"} & set(found)
 

@@ -54,6 +54,7 @@ from transforms.discover_text import (
     heading_lines,
     mentions_of,
     merge_plurals,
+    mostly_english,
     overlaps,
     starts_sentence,
     whole_word_starts,
@@ -148,6 +149,7 @@ def discover_entities(
     discover_versions(haystack, body_start, known, families, add)
     frequent: Counter[str] = Counter()
     firsts: dict[str, int] = {}
+    english = mostly_english(haystack)  # German capitalises nouns: "Teil 2", "Wasserkraft"
     for match in _RUN.finditer(haystack, body_start):
         word = match.group(0)
         if " " not in word and (
@@ -165,8 +167,8 @@ def discover_entities(
         ):
             continue
         for _, words in split_run(haystack, match.start(), match.group(0), known, taken):
-            _classify(haystack, words, lower_words, add, frequent, firsts, families)
-    for name, count in frequent.items():
+            _classify(haystack, words, lower_words, add, frequent, firsts, families, english)
+    for name, count in frequent.items() if english else ():
         if count >= MIN_FREQUENT and name.lower() not in found:
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add, known)
@@ -184,15 +186,17 @@ def _classify(
     frequent: Counter[str],
     firsts: dict[str, int],
     families: Families,
+    english: bool,
 ) -> None:
     """Type one chunk of capitalised words by its own shape and the words around it.
 
-    A chunk no rule types is remembered as a bare name, to be added when it recurs.
+    A chunk no rule types is remembered as a bare name, to be added when it recurs. In
+    a text not in English a capitalised word and a number are no version's name.
     """
     chunk = _trim(haystack, words, lower_words)
     if chunk is None or _never_an_entity(chunk):
         return
-    if _decided_by_shape(chunk, lower_words, add, families) or _decided_by_context(
+    if _decided_by_shape(chunk, lower_words, add, families, english) or _decided_by_context(
         chunk, lower_words, add, families
     ):
         return
@@ -283,7 +287,9 @@ def _introduced_person(chunk: _Chunk) -> bool:
     )
 
 
-def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: Families) -> bool:
+def _decided_by_shape(
+    chunk: _Chunk, lower_words: set[str], add: Add, families: Families, english: bool
+) -> bool:
     """Add a name its own shape types: a legal suffix, a product code, a version number, a
     person's name.
 
@@ -318,7 +324,7 @@ def _decided_by_shape(chunk: _Chunk, lower_words: set[str], add: Add, families: 
             add(tokens[0], PRODUCT, "version", start)
         return True
     tiers_from = tiers_start(tokens)  # "iPhone 15 Pro Max": a version, then tiers
-    if tiers_from >= 2 and VERSIONED.match(tokens[tiers_from - 1]):
+    if english and tiers_from >= 2 and VERSIONED.match(tokens[tiers_from - 1]):
         version = _DECADE_S.sub("", tokens[tiers_from - 1])
         if not _NOT_A_NAME.fullmatch(tokens[0]) and not _YEAR.fullmatch(version):
             name = " ".join((*tokens[: tiers_from - 1], version, *tokens[tiers_from:]))

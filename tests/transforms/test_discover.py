@@ -598,3 +598,30 @@ def test_a_legal_name_after_a_company_the_catalog_knows_is_no_new_company() -> N
         "Microsoft is partnering with data centre company Nvidia Global Holdings in Norway."
     )
     assert "Global Holdings" not in found
+
+
+def test_a_bare_name_that_recurs_is_found_in_english_but_not_a_german_noun() -> None:
+    english = _found(
+        "The deal made Quillfeather richer. Analysts said Quillfeather was growing fast, and "
+        "rivals of Quillfeather were worried about it."
+    )
+    assert (english["Quillfeather"].type, english["Quillfeather"].cue) == ("company", "frequent")
+    german = _found(
+        "Die Regierung plant neue Regeln für die Wasserkraft. Nach Angaben der Behörde soll "
+        "die Wasserkraft bis 2030 wachsen, doch viele Gemeinden sehen die Wasserkraft kritisch. "
+        "Sie fürchten um ihre Flüsse und verlangen, dass das Land vor jedem neuen Kraftwerk die "
+        "Folgen für die Fische und für die Menschen am Ufer genau prüft und offenlegt."
+    )
+    assert "Wasserkraft" not in german
+
+
+def test_a_german_noun_and_a_number_is_no_product_but_an_english_version_is() -> None:
+    german = _found(
+        "Die Serie geht weiter: In Staffel 2 kehren die Figuren zurück, und nach Angaben des "
+        "Senders soll die Handlung dort beginnen, wo sie in der ersten Staffel endete. Viele "
+        "Zuschauer warten schon lange auf die neuen Folgen, die im Herbst erscheinen sollen. "
+        "Der Sender hat dafür mehr Geld ausgegeben als je zuvor und verspricht eine Geschichte, "
+        "die sich um die Familie und ihr Dorf dreht."
+    )
+    assert german == {}
+    assert _types("The startup released Kestrel 2 on Monday.") == {"Kestrel 2": "product"}

@@ -104,7 +104,7 @@ _HYPHEN_VERSION = re.compile(r"([A-Z][a-z][A-Za-z]+)-(?:\d+(?:\.\d+)?[A-Za-z]?|[
 # A product code ("B200", "MI355X", "H20") named as what it is: a chip or a model.
 _MODEL_CODE = re.compile(r"[A-Z]{1,3}\d{1,4}[A-Za-z]{0,2}")
 _HARDWARE_NEXT = re.compile(
-    r"[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
+    r"(?:[ \t]+[\w-]+)?[ \t]+(?:chips?|GPUs?|accelerators?|processors?|superchips?|models?)\b"
 )
 
 

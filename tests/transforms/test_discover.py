@@ -256,11 +256,11 @@ def test_a_hyphenated_name_with_a_size_or_a_letter_is_a_product() -> None:
 
 def test_a_product_code_named_as_a_chip_or_a_model_is_a_product() -> None:
     found = _found(
-        "AMD's MI355X accelerators and the new XR90 chips ship in AI servers; the 2024 "
-        "models and the G7 leaders are no products."
+        "AMD's MI355X accelerators and the new XR90 chips ship in AI servers, beside SN50 "
+        "dataflow accelerators; the 2024 models and the G7 leaders are no products."
     )
     assert (found["MI355X"].type, found["MI355X"].cue) == ("product", "code")
-    assert found["XR90"].type == "product"
+    assert found["XR90"].type == found["SN50"].type == "product"
     assert not {"G7", "2024"} & set(found)
 
 

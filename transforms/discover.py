@@ -22,6 +22,7 @@ from transforms.discover_cues import (
     company_or_product,
     is_brand,
     is_person,
+    named_as_place,
     org_cue,
     owned_by_maker,
     owner_before,
@@ -169,7 +170,11 @@ def discover_entities(
         for _, words in split_run(haystack, match.start(), match.group(0), known, taken):
             _classify(haystack, words, lower_words, add, frequent, firsts, families, english)
     for name, count in frequent.items() if english else ():
-        if count >= MIN_FREQUENT and name.lower() not in found:
+        if (
+            count >= MIN_FREQUENT
+            and name.lower() not in found
+            and not named_as_place(haystack, name)
+        ):
             add(name, company_or_product(haystack, name), "frequent", firsts[name])
     discover_lists(haystack, body_start, families, found, add, known)
     type_model_builders(haystack, found)

@@ -79,6 +79,8 @@ _CALLED_BEFORE = re.compile(
     rf"\b(?:{_THING}|system|tool|agent|platform|generator)(?:[ \t]*\([^()]{{1,12}}\))?,?"
     r"[ \t]+(?:called|dubbed|named)[ \t]+$"
 )
+_PLACE_PREPOSITIONS = frozenset(("in", "near", "across", "throughout", "outside"))
+_MONEY_IN = ("invest", "stake", "share", "interest", "position", "round")
 _SPEAKS = ("said", "says", "told", "added", "wrote", "explained", "noted")
 _HONORIFICS = ("Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.")
 # Words that make an apposition describe an organisation or a thing, not a person.
@@ -285,6 +287,22 @@ def company_or_product(haystack: str, name: str) -> str:
         # "X, its autonomous coding agent", "X is an AI model"
         product += bool(_THING_APPOSITION.match(haystack, end, end + 80))
     return PRODUCT if product > company else COMPANY
+
+
+def named_as_place(haystack: str, name: str) -> bool:
+    """A recurring name mostly written after "in", "near" or "across" is a place ("in Narvik",
+    "across Hokkaido"), unless money goes in ("invested in X", "a stake in X").
+    """
+    starts = whole_word_starts(haystack, name)
+    places = 0
+    for start in starts:
+        previous = lowered_words(haystack[max(start - 40, 0) : start])[-2:]
+        places += (
+            len(previous) == 2
+            and previous[1] in _PLACE_PREPOSITIONS
+            and not previous[0].startswith(_MONEY_IN)
+        )
+    return 2 * places >= len(starts)
 
 
 def type_model_builders(haystack: str, found: dict[str, Found]) -> None:

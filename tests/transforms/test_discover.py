@@ -625,3 +625,13 @@ def test_a_german_noun_and_a_number_is_no_product_but_an_english_version_is() ->
     )
     assert german == {}
     assert _types("The startup released Kestrel 2 on Monday.") == {"Kestrel 2": "product"}
+
+
+def test_a_recurring_name_written_after_in_is_a_place_unless_money_goes_in() -> None:
+    found = _found(
+        "The plant in Monbetsu opened. Workers in Monbetsu cheered, and the mayor of Monbetsu "
+        "spoke. Funds invested in Quillfeather grew, as rivals of Quillfeather fell and buyers "
+        "of Quillfeather waited."
+    )
+    assert "Monbetsu" not in found
+    assert found["Quillfeather"].type == "company"

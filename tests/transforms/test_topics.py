@@ -242,3 +242,11 @@ def test_a_race_for_chip_self_sufficiency_and_a_ministers_ai_action_plan() -> No
     )
     assert "geopolitics" in _topics(race, title="China races for AI chip self-sufficiency")
     assert "regulation" in _topics(plan, title="Prime minister unveils AI action plan")
+
+
+def test_a_bill_signed_into_law_is_regulation_evidence() -> None:
+    text = AI_LEAD + "The governor signed the bill into law. Bills like it were signed into law."
+    measured = measure_topics("", text, ())
+    assert {"the bill@", "signed into law@"} <= {
+        e.split("@")[0] + "@" for e in measured.evidence["regulation"]
+    }

@@ -250,3 +250,9 @@ def test_a_bill_signed_into_law_is_regulation_evidence() -> None:
     assert {"the bill@", "signed into law@"} <= {
         e.split("@")[0] + "@" for e in measured.evidence["regulation"]
     }
+
+
+def test_influence_operations_and_fake_nudes_are_safety_evidence() -> None:
+    text = AI_LEAD + "Covert influence operations used the models. Students shared fake nudes."
+    found = {e.split("@")[0].lower() for e in measure_topics("", text, ()).evidence["safety"]}
+    assert {"covert", "influence operations", "nudes"} <= found
